@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { IsoTime } from './common.ts';
+
+const Bytes = z.number().nonnegative();
+
+export const DiscoveryReport = z.object({
+  collectedAt: IsoTime,
+  hostname: z.string(),
+  managementIp: z.string().nullable(),
+  cpu: z.object({
+    model: z.string(),
+    vendor: z.string(),
+    sockets: z.number().int().nonnegative(),
+    cores: z.number().int().nonnegative(),
+    threads: z.number().int().nonnegative(),
+    mhz: z.number().nonnegative(),
+    /** e.g. ["vmx"] or ["svm"]; empty when the CPU offers none */
+    virtualization: z.array(z.string()),
+  }),
+  memory: z.object({ total: Bytes, available: Bytes, swapTotal: Bytes, swapFree: Bytes }),
+  disks: z.array(
+    z.object({
+      name: z.string(),
+      model: z.string(),
+      serial: z.string(),
+      size: Bytes,
+      type: z.string(),
+      partitions: z.array(z.object({ name: z.string(), size: Bytes, fstype: z.string(), mount: z.string() })),
+    }),
+  ),
+  filesystems: z.array(
+    z.object({ source: z.string(), mount: z.string(), fstype: z.string(), size: Bytes, used: Bytes, available: Bytes }),
+  ),
+  nfsMounts: z.array(z.object({ source: z.string(), mount: z.string(), fstype: z.string() })),
+  networkInterfaces: z.array(
+    z.object({
+      name: z.string(),
+      mac: z.string(),
+      /** Mbit/s, null when the link does not say */
+      speed: z.number().nullable(),
+      link: z.enum(['up', 'down', 'unknown']),
+      ipv4: z.array(z.string()),
+      ipv6: z.array(z.string()),
+      virtual: z.boolean(),
+    }),
+  ),
+  gpus: z.array(z.object({ vendor: z.string(), model: z.string(), bus: z.string(), vram: z.number().nullable() })),
+  os: z.object({ distro: z.string(), release: z.string(), kernel: z.string(), arch: z.string() }),
+  libvirt: z.object({ version: z.string().nullable(), status: z.enum(['available', 'unavailable']) }),
+});
+export type DiscoveryReport = z.infer<typeof DiscoveryReport>;

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+
+/**
+ * The closed list of error codes spoken by host and hub. Adding a code means
+ * adding it here, giving it a status below and documenting it in PROTOCOL.md.
+ */
+export const ERROR_CODES = [
+  'VALIDATION_FAILED',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'PAYLOAD_TOO_LARGE',
+  'NOT_FOUND',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'ORIGIN_FORBIDDEN',
+  'SETUP_REQUIRED',
+  'SETUP_DONE',
+  'SETUP_CODE_INVALID',
+  'INVALID_CREDENTIALS',
+  'RATE_LIMITED',
+  'TOKEN_MISSING',
+  'TOKEN_INVALID',
+  'TOKEN_EXPIRED',
+  'HUB_NOT_FOUND',
+  'USER_NOT_FOUND',
+  'STATE_LOCKED',
+  'STATE_CORRUPT',
+  'INTERNAL',
+] as const;
+
+export const ErrorCode = z.enum(ERROR_CODES);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+/** The one place a code is mapped to an HTTP status. */
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  PAYLOAD_TOO_LARGE: 413,
+  NOT_FOUND: 404,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  ORIGIN_FORBIDDEN: 403,
+  SETUP_REQUIRED: 403,
+  SETUP_DONE: 409,
+  SETUP_CODE_INVALID: 401,
+  INVALID_CREDENTIALS: 401,
+  RATE_LIMITED: 429,
+  TOKEN_MISSING: 401,
+  TOKEN_INVALID: 401,
+  TOKEN_EXPIRED: 401,
+  HUB_NOT_FOUND: 404,
+  USER_NOT_FOUND: 404,
+  STATE_LOCKED: 503,
+  STATE_CORRUPT: 500,
+  INTERNAL: 500,
+};
+
+export const ErrorBody = z.object({
+  error: z.object({ code: ErrorCode, message: z.string() }),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+/** Thrown by services; mapped to `{ error: { code, message } }` by the transports. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.details = options?.details;
+  }
+  get status(): number {
+    return HTTP_STATUS[this.code];
+  }
+  toBody(): ErrorBody {
+    return { error: { code: this.code, message: this.message } };
+  }
+}
+
+/** Socket acks: every request over socket.io is answered with one of these. */
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: ErrorCode; message: string } };

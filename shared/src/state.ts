@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { IsoTime, SpkiFingerprint, Username } from './common.ts';
+import { HostEvent } from './events.ts';
+import { TokenId } from './registration.ts';
+
+/** Records the host keeps on disk. Every file is parsed with these on load. */
+export const StoredUser = z.object({
+  username: Username,
+  role: z.literal('admin'),
+  /** `scrypt$N$r$p$saltB64$hashB64` */
+  passwordHash: z.string(),
+  createdAt: IsoTime,
+  passwordChangedAt: IsoTime,
+});
+export type StoredUser = z.infer<typeof StoredUser>;
+
+export const StoredToken = z.object({
+  id: TokenId,
+  /** kept so the challenge proof can be computed; the file is mode 0600 */
+  secret: z.string().regex(/^[a-z0-9]{16}$/),
+  createdAt: IsoTime,
+  expiresAt: IsoTime,
+  createdBy: z.string(),
+  state: z.enum(['active', 'used', 'superseded']),
+});
+export type StoredToken = z.infer<typeof StoredToken>;
+
+export const StoredHub = z.object({
+  hubId: z.uuid(),
+  hubName: z.string(),
+  hubUrl: z.string(),
+  hubSpki: SpkiFingerprint,
+  adoptedAt: IsoTime,
+  lastSeenAt: IsoTime.nullable(),
+  credentialId: z.string(),
+  /** hex SHA-256 of the credential secret */
+  credentialHash: z.string().regex(/^[0-9a-f]{64}$/),
+  viaTokenId: TokenId,
+});
+export type StoredHub = z.infer<typeof StoredHub>;
+
+export const HostState = z.object({
+  schema: z.literal(1),
+  hostId: z.uuid(),
+  createdAt: IsoTime,
+  users: z.array(StoredUser),
+  tokens: z.array(StoredToken),
+  hubs: z.array(StoredHub),
+});
+export type HostState = z.infer<typeof HostState>;
+
+export const EventsState = z.object({
+  schema: z.literal(1),
+  nextSeq: z.number().int().nonnegative(),
+  events: z.array(HostEvent),
+});
+export type EventsState = z.infer<typeof EventsState>;
