@@ -24,6 +24,7 @@ export const DiscoveryReport = z.object({
       model: z.string(),
       serial: z.string(),
       size: Bytes,
+      /** "NVMe", "SSD", "HDD" or "unknown" */
       type: z.string(),
       partitions: z.array(z.object({ name: z.string(), size: Bytes, fstype: z.string(), mount: z.string() })),
     }),
@@ -41,11 +42,23 @@ export const DiscoveryReport = z.object({
       link: z.enum(['up', 'down', 'unknown']),
       ipv4: z.array(z.string()),
       ipv6: z.array(z.string()),
+      /** a software device (bridge, tap, bond, VLAN), not a NIC; loopback is never listed */
       virtual: z.boolean(),
     }),
   ),
-  gpus: z.array(z.object({ vendor: z.string(), model: z.string(), bus: z.string(), vram: z.number().nullable() })),
+  gpus: z.array(
+    z.object({
+      vendor: z.string(),
+      model: z.string(),
+      /** PCI address ("ca:00.0") when known, else "PCIe" / "Onboard" */
+      bus: z.string(),
+      /** bytes, null when unknown */
+      vram: Bytes.nullable(),
+    }),
+  ),
   os: z.object({ distro: z.string(), release: z.string(), kernel: z.string(), arch: z.string() }),
   libvirt: z.object({ version: z.string().nullable(), status: z.enum(['available', 'unavailable']) }),
+  /** Parts that failed or timed out ("fsSize: timed out after 10000 ms"); their data is empty, not absent. */
+  warnings: z.array(z.string()).default([]),
 });
 export type DiscoveryReport = z.infer<typeof DiscoveryReport>;

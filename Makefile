@@ -1,0 +1,45 @@
+# The front door. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+HOST_LISTEN ?= 127.0.0.1:8443
+HOST_DATA ?= ./data/host
+
+# Debian packages: what running needs, and what the tests need on top (a real browser).
+RUN_PACKAGES := ca-certificates libvirt-clients
+TEST_PACKAGES := $(RUN_PACKAGES) chromium fonts-dejavu-core
+
+.PHONY: help run test check build bench clean system-run system-test
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+node_modules/.installed: package.json package-lock.json host/package.json shared/package.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+system-run:
+	@scripts/ensure-packages.sh $(RUN_PACKAGES)
+
+system-test:
+	@scripts/ensure-packages.sh $(TEST_PACKAGES)
+
+build: node_modules/.installed ## build the host (server bundle and web UI) into host/dist
+	npm run build
+
+run: system-run build ## install what is needed, build, and run the host appliance on https://127.0.0.1:8443
+	@mkdir -p $(HOST_DATA)
+	node host/dist/cli.js serve --listen $(HOST_LISTEN) --data $(HOST_DATA)
+
+check: node_modules/.installed ## type-check and lint everything, tests included
+	npx tsc -p tsconfig.json --noEmit
+	npx biome check .
+
+test: system-test build check ## install what is needed and run every test
+	npm test
+
+bench: system-test build ## run the benchmarks in test/bench (ratios against a baseline measured in the same run)
+	npm run bench
+
+clean: ## remove build output (not ./data)
+	rm -rf host/dist test-output

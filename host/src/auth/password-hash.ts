@@ -1,0 +1,65 @@
+import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+
+// scrypt N=2^17, r=8, p=1 needs 128·N·r = 128 MiB; maxmem must exceed it.
+const N = 2 ** 17;
+const R = 8;
+const P = 1;
+const KEYLEN = 32;
+const MAXMEM = 256 * 1024 * 1024;
+
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  /** Constant-time; an unparseable stored hash is simply a mismatch. */
+  verify(password: string, stored: string): Promise<boolean>;
+  /** Burns the same time as a real verify, so unknown usernames are not revealed by timing. */
+  dummyVerify(password: string): Promise<void>;
+}
+
+/**
+ * Each hash takes ~1.5 s and 128 MiB, so at most `concurrency` run at once; the rest queue.
+ * (A login storm is rate limited before it reaches here.)
+ */
+export function createPasswordHasher(opts: { concurrency?: number } = {}): PasswordHasher {
+  const limit = opts.concurrency ?? 2;
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  async function withSlot<T>(fn: () => Promise<T>): Promise<T> {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await fn();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  }
+  const derive = (password: string, salt: Buffer, n: number, r: number, p: number) =>
+    withSlot(
+      () =>
+        new Promise<Buffer>((resolve, reject) =>
+          scrypt(password.normalize('NFC'), salt, KEYLEN, { N: n, r, p, maxmem: MAXMEM }, (err, key) =>
+            err ? reject(err) : resolve(key),
+          ),
+        ),
+    );
+  const dummySalt = randomBytes(16);
+  return {
+    async hash(password) {
+      const salt = randomBytes(16);
+      const key = await derive(password, salt, N, R, P);
+      return `scrypt$${N}$${R}$${P}$${salt.toString('base64')}$${key.toString('base64')}`;
+    },
+    async verify(password, stored) {
+      const parts = stored.split('$');
+      if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
+      const [n, r, p] = parts.slice(1, 4).map(Number);
+      if (!n || !r || !p) return false;
+      const expected = Buffer.from(parts[5] ?? '', 'base64');
+      const key = await derive(password, Buffer.from(parts[4] ?? '', 'base64'), n, r, p);
+      return expected.length === key.length && timingSafeEqual(expected, key);
+    },
+    async dummyVerify(password) {
+      await derive(password, dummySalt, N, R, P);
+    },
+  };
+}

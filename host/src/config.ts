@@ -1,0 +1,85 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Username } from '@quantix/shared';
+import { z } from 'zod';
+
+/** The only module that reads argv and the environment. Everything is validated here, once. */
+
+const Listen = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:]+\]|[0-9.]+|[a-zA-Z0-9.-]+):(\d{1,5})$/, 'expected ADDR:PORT, e.g. 127.0.0.1:8443')
+  .transform((s) => {
+    const i = s.lastIndexOf(':');
+    return { host: s.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(s.slice(i + 1)) };
+  })
+  .refine((l) => l.port <= 65535, 'port must be 0-65535');
+
+const ServeConfig = z.object({
+  command: z.literal('serve'),
+  listen: Listen,
+  dataDir: z.string().min(1).transform((p) => resolve(p)),
+  libvirtUri: z.string().min(1),
+  tokenTtlSeconds: z.coerce.number().int().min(1).max(86_400),
+  sessionIdleSeconds: z.coerce.number().int().min(10).max(86_400),
+  logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']),
+});
+export type ServeConfig = z.infer<typeof ServeConfig>;
+
+const DataOnly = { dataDir: z.string().min(1).transform((p) => resolve(p)) };
+const CliConfig = z.discriminatedUnion('command', [
+  ServeConfig,
+  z.object({ command: z.literal('setup-code'), ...DataOnly }),
+  z.object({ command: z.literal('token'), ...DataOnly }),
+  z.object({ command: z.literal('passwd'), ...DataOnly, username: Username }),
+  z.object({ command: z.literal('help') }),
+]);
+export type CliConfig = z.infer<typeof CliConfig>;
+
+export const USAGE = `Usage:
+  quantix-host serve [--listen ADDR:PORT] [--data DIR] [--libvirt URI]
+  quantix-host setup-code --data DIR
+  quantix-host token --data DIR
+  quantix-host passwd --data DIR --user NAME      (password read from stdin)
+
+Environment: QUANTIX_LISTEN, QUANTIX_DATA, QUANTIX_LIBVIRT_URI, QUANTIX_TOKEN_TTL_SECONDS,
+QUANTIX_SESSION_IDLE_SECONDS, QUANTIX_LOG_LEVEL. Options win over the environment.`;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        listen: { type: 'string' },
+        data: { type: 'string' },
+        libvirt: { type: 'string' },
+        user: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const command = values.help ? 'help' : (positionals[0] ?? 'help');
+  const raw = {
+    command,
+    listen: values.listen ?? env.QUANTIX_LISTEN ?? '127.0.0.1:8443',
+    dataDir: values.data ?? env.QUANTIX_DATA ?? '/var/lib/quantix-host',
+    libvirtUri: values.libvirt ?? env.QUANTIX_LIBVIRT_URI ?? 'qemu:///system',
+    tokenTtlSeconds: env.QUANTIX_TOKEN_TTL_SECONDS ?? 3600,
+    sessionIdleSeconds: env.QUANTIX_SESSION_IDLE_SECONDS ?? 1800,
+    logLevel: env.QUANTIX_LOG_LEVEL ?? 'info',
+    username: values.user,
+  };
+  const r = CliConfig.safeParse(raw);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `  ${i.path.join('.') || 'command'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return r.data;
+}

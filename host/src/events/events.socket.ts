@@ -1,0 +1,25 @@
+import { EventsSubscribe } from '@quantix/shared';
+import type { HostIo, HostSocket } from '../socket/io.ts';
+import { invalidAck } from '../socket/ack.ts';
+import type { EventStore } from './event-store.ts';
+
+const ROOM = 'events';
+
+export function attachEventsSocket(deps: { io: HostIo; events: EventStore }): () => void {
+  const { io, events } = deps;
+  const stop = events.onEvent((e) => io.to(ROOM).emit('event:new', e));
+  io.on('connection', (socket: HostSocket) => {
+    socket.on('events:subscribe', (raw, ack) => {
+      if (typeof ack !== 'function') return;
+      const req = EventsSubscribe.safeParse(raw ?? {});
+      if (!req.success) return ack(invalidAck(req.error.issues[0]?.message));
+      void socket.join(ROOM);
+      ack({ ok: true, data: { events: events.query({ limit: req.data.limit }) } });
+    });
+    socket.on('events:unsubscribe', (ack) => {
+      void socket.leave(ROOM);
+      if (typeof ack === 'function') ack({ ok: true, data: null });
+    });
+  });
+  return stop;
+}

@@ -1,0 +1,79 @@
+import { API_PREFIX } from '@quantix/shared';
+import express, { type Express } from 'express';
+import type { AuthService } from '../auth/auth.service.ts';
+import { authRoutes } from '../auth/auth.routes.ts';
+import type { SessionStore } from '../auth/sessions.ts';
+import type { Inventory } from '../discovery/inventory.ts';
+import type { EventStore } from '../events/event-store.ts';
+import { eventsRoutes } from '../events/events.routes.ts';
+import { hostRoutes } from '../host/host.routes.ts';
+import type { Logger } from '../logging/logger.ts';
+import { registrationAdminRoutes, registrationPublicRoutes } from '../registration/registration.routes.ts';
+import type { HostIdentity, RegistrationService } from '../registration/registration.service.ts';
+import type { TelemetrySampler } from '../telemetry/sampler.ts';
+import { telemetryRoutes } from '../telemetry/telemetry.routes.ts';
+import type { HostSummary } from '@quantix/shared';
+import { identify, requireAuth, requireSetupDone } from './auth-middleware.ts';
+import { apiNotFound, errorHandler } from './errors.ts';
+import { createRateLimits } from './rate-limits.ts';
+import { securityHeaders, writeGuard } from './security.ts';
+import { uiRoutes } from './static.ts';
+
+export interface AppDeps {
+  log: Logger;
+  auth: AuthService;
+  sessions: SessionStore;
+  registration: RegistrationService;
+  identity: HostIdentity;
+  inventory: Inventory;
+  events: EventStore;
+  sampler: TelemetrySampler;
+  summary: () => HostSummary;
+  version: string;
+  publicDir: string;
+}
+
+const BODY_LIMIT = '64kb';
+
+export function createApp(d: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(securityHeaders());
+
+  const api = express.Router();
+  const limits = createRateLimits();
+  api.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  api.use(writeGuard);
+  api.use(express.json({ limit: BODY_LIMIT, strict: true }));
+  api.use(identify({ sessions: d.sessions, registration: d.registration }));
+
+  // Open, or authenticated by a registration token: what a hub calls.
+  api.use(
+    '/registration',
+    registrationPublicRoutes({
+      registration: d.registration,
+      identity: d.identity,
+      inventory: d.inventory,
+      version: d.version,
+      limits,
+    }),
+  );
+  api.use(authRoutes({ auth: d.auth, limits }));
+
+  // Everything below needs an admin to exist and a caller who is logged in.
+  const guarded = [requireSetupDone(d.auth), requireAuth];
+  api.use('/registration', ...guarded, registrationAdminRoutes({ registration: d.registration }));
+  api.use('/host', ...guarded, hostRoutes({ summary: d.summary }), telemetryRoutes({ sampler: d.sampler }));
+  api.use('/events', ...guarded, eventsRoutes({ events: d.events }));
+  api.use(apiNotFound);
+
+  app.use(API_PREFIX, api);
+  app.use('/api', apiNotFound);
+  app.use(uiRoutes(d.publicDir));
+  app.use(errorHandler(d.log));
+  return app;
+}

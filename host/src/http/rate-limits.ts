@@ -1,0 +1,55 @@
+import type { Request, RequestHandler } from 'express';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { clientAddress } from './auth-middleware.ts';
+import { sendError } from './errors.ts';
+
+function limiter(opts: {
+  windowMs: number;
+  limit: number;
+  key: (req: Request) => string;
+  skipSuccessfulRequests?: boolean;
+}): RequestHandler {
+  return rateLimit({
+    windowMs: opts.windowMs,
+    limit: opts.limit,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    skipSuccessfulRequests: opts.skipSuccessfulRequests ?? false,
+    keyGenerator: opts.key,
+    handler: (_req, res, _next, o) => {
+      // express-rate-limit has already set Retry-After
+      sendError(res, 'RATE_LIMITED', `too many attempts; retry in ${Math.ceil(o.windowMs / 1000)} s at most`);
+    },
+  });
+}
+
+export interface RateLimits {
+  loginFailures: RequestHandler;
+  loginPerAddress: RequestHandler;
+  setup: RequestHandler;
+  token: RequestHandler;
+}
+
+/**
+ * Login: 5 failures per 15 min per (address, username) — the ESXi lockout — and 100 attempts per
+ * 15 min per address. Setup: 10 per 15 min per address. Token checks: 30 per minute per address.
+ */
+export function createRateLimits(): RateLimits {
+  // IPv6 clients are bucketed by /56, so one client cannot rotate through its own addresses.
+  const address = (req: Request) => ipKeyGenerator(clientAddress(req));
+  const username = (req: Request) => {
+    const u = (req.body as { username?: unknown } | undefined)?.username;
+    return typeof u === 'string' ? u.slice(0, 64).toLowerCase() : '';
+  };
+  return {
+    loginFailures: limiter({
+      windowMs: 15 * 60_000,
+      limit: 5,
+      key: (req) => `${address(req)}|${username(req)}`,
+      skipSuccessfulRequests: true,
+    }),
+    loginPerAddress: limiter({ windowMs: 15 * 60_000, limit: 100, key: address }),
+    setup: limiter({ windowMs: 15 * 60_000, limit: 10, key: address }),
+    token: limiter({ windowMs: 60_000, limit: 30, key: address }),
+  };
+}

@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { hostname as osHostname } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EventsState, HostState } from '@quantix/shared';
+import { createAuthService } from './auth/auth.service.ts';
+import { createPasswordHasher } from './auth/password-hash.ts';
+import { createSessionStore } from './auth/sessions.ts';
+import { createSetupCodes } from './auth/setup-code.ts';
+import { BUILD } from './build-info.ts';
+import type { ServeConfig } from './config.ts';
+import { startControlServer } from './control/control-server.ts';
+import { createInventory } from './discovery/inventory.ts';
+import { createInventorySource } from './discovery/inventory-source.ts';
+import { createEventStore, initialEventsState } from './events/event-store.ts';
+import { attachEventsSocket } from './events/events.socket.ts';
+import { createHostSummary } from './host/host-summary.ts';
+import { hostAddresses, urlFor } from './host/network-addresses.ts';
+import { createApp } from './http/app.ts';
+import { createLogger } from './logging/logger.ts';
+import { createRegistrationService, type HostIdentity } from './registration/registration.service.ts';
+import { createIo } from './socket/io.ts';
+import { acquireDataLock } from './state/data-lock.ts';
+import { openJsonStore } from './state/json-store.ts';
+import { createProcReader } from './telemetry/proc-reader.ts';
+import { createTelemetrySampler } from './telemetry/sampler.ts';
+import { attachTelemetrySocket } from './telemetry/telemetry.socket.ts';
+import { ensureCertificate } from './tls/certificate.ts';
+
+/** The composition root of `quantix-host serve`: config → adapters → services → transports → listen. */
+export async function serve(config: ServeConfig, out: (line: string) => void): Promise<void> {
+  const { dataDir } = config;
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const lock = await acquireDataLock(dataDir);
+  const log = createLogger({ file: join(dataDir, 'logs', 'quantix-host.log'), level: config.logLevel });
+  const startedAt = new Date();
+
+  const recovered: string[] = [];
+  const onRecovered = (i: { file: string; reason: string }) => {
+    recovered.push(`${i.file}: ${i.reason}`);
+    log.warn(i, 'state file was unreadable; restored from its .bak');
+  };
+  const state = await openJsonStore({
+    file: join(dataDir, 'host.json'),
+    schema: HostState,
+    initial: (): HostState => ({ schema: 1, hostId: randomUUID(), createdAt: new Date().toISOString(), users: [], tokens: [], hubs: [] }),
+    onRecovered,
+  });
+  const eventsStore = await openJsonStore({
+    file: join(dataDir, 'events.json'),
+    schema: EventsState,
+    initial: initialEventsState,
+    onRecovered,
+  });
+  const hostname = osHostname();
+  const cert = await ensureCertificate({ dir: join(dataDir, 'tls'), hostname, addresses: hostAddresses() });
+
+  const events = createEventStore({ store: eventsStore });
+  const sessions = createSessionStore({ idleTimeoutMs: config.sessionIdleSeconds * 1000 });
+  const setupCodes = createSetupCodes();
+  const auth = createAuthService({ state, hasher: createPasswordHasher(), sessions, setupCodes, events });
+  let url = '';
+  const identity: HostIdentity = { hostId: state.data.hostId, hostname, spki: cert.spki, url: () => url };
+  const registration = createRegistrationService({
+    state,
+    events,
+    identity,
+    tokenTtlMs: config.tokenTtlSeconds * 1000,
+  });
+  const inventory = createInventory({ source: createInventorySource({ libvirtUri: config.libvirtUri }) });
+  const reader = createProcReader();
+  const sampler = createTelemetrySampler({ reader });
+  const summary = createHostSummary({
+    hostId: state.data.hostId,
+    hostname,
+    cert,
+    build: BUILD,
+    startedAt,
+    enrolled: registration.enrolled,
+  });
+
+  const publicDir = join(dirname(fileURLToPath(import.meta.url)), 'public');
+  const app = createApp({
+    log,
+    auth,
+    sessions,
+    registration,
+    identity,
+    inventory,
+    events,
+    sampler,
+    summary,
+    version: BUILD.version,
+    publicDir,
+  });
+  const server = createServer({ key: cert.key, cert: cert.cert, minVersion: 'TLSv1.2' }, app);
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 60_000;
+  const io = createIo({ server, sessions, log });
+  attachTelemetrySocket({ io, sampler });
+  attachEventsSocket({ io, events });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.listen.port, config.listen.host, () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  url = urlFor(config.listen.host, addr.port);
+  const control = await startControlServer({ path: join(dataDir, 'control.sock'), auth, registration, log });
+
+  const listenHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  out(`listening https://${listenHost}:${addr.port}`);
+  out(banner({ url, hostId: identity.hostId, spki: cert.spki, setup: auth.setupRequired() ? auth.setupCode() : null }));
+  log.info({ url, hostId: identity.hostId, spki: cert.spki, version: BUILD.version }, 'host started');
+  await events.record({ level: 'info', category: 'system', message: `Host appliance started (${BUILD.version})`, source: 'system' });
+  for (const r of recovered) {
+    await events.record({ level: 'warning', category: 'system', message: `State restored from backup: ${r}`, source: 'system' });
+  }
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    sampler.close();
+    reader.close();
+    sessions.close();
+    control.close();
+    void io.close();
+    server.closeAllConnections();
+    server.close(() => {
+      void lock.release().then(() => log.flush(() => process.exit(0)));
+    });
+    setTimeout(() => process.exit(0), 3000).unref();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+function banner(p: { url: string; hostId: string; spki: string; setup: { code: string; expiresAt: Date } | null }): string {
+  const lines = [
+    '',
+    '  Quantix host appliance',
+    `  URL:          ${p.url}`,
+    `  Host ID:      ${p.hostId}`,
+    `  Fingerprint:  ${p.spki}`,
+  ];
+  if (p.setup) {
+    lines.push(`  Setup code:   ${p.setup.code}   (valid until ${p.setup.expiresAt.toISOString()}, one use)`);
+    lines.push('  Open the URL and create the administrator with this code.');
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,201 @@
+import {
+  AppError,
+  type ChallengeResponse,
+  type CompleteRequest,
+  type CompleteResponse,
+  encodeJoin,
+  type HostState,
+  type HubSummary,
+  type MintedToken,
+  type StoredHub,
+  type StoredToken,
+  type TokenValidation,
+} from '@quantix/shared';
+import type { EventStore } from '../events/event-store.ts';
+import type { JsonStore } from '../state/json-store.ts';
+import {
+  challengeProof,
+  newHubCredential,
+  randomAlnum,
+  safeEqual,
+  sha256Hex,
+  splitHubCredential,
+  splitToken,
+} from './token-codec.ts';
+
+/** How many old tokens are kept so a late caller learns "expired" rather than "invalid". */
+const TOKEN_HISTORY = 20;
+
+export interface HostIdentity {
+  hostId: string;
+  hostname: string;
+  spki: string;
+  /** the URL a hub should use, put into the join string */
+  url: () => string;
+}
+
+export interface RegistrationService {
+  enrolled(): boolean;
+  mint(by: string): Promise<MintedToken>;
+  current(): MintedToken | null;
+  challenge(tokenId: string, nonce: string): ChallengeResponse;
+  validate(authorization: string | undefined): TokenValidation;
+  complete(authorization: string | undefined, req: CompleteRequest, from: string): Promise<CompleteResponse>;
+  /** Accepts a registration token (not consumed) or an adopted hub's credential. */
+  authorizeDiscovery(authorization: string | undefined): void;
+  /** Returns the hub for a valid credential, else null. */
+  hubForCredential(credential: string): StoredHub | null;
+  hubs(): HubSummary[];
+  revoke(hubId: string, by: string): Promise<void>;
+}
+
+export function createRegistrationService(deps: {
+  state: JsonStore<HostState>;
+  events: EventStore;
+  identity: HostIdentity;
+  tokenTtlMs: number;
+  now?: () => number;
+}): RegistrationService {
+  const { state, events, identity } = deps;
+  const now = deps.now ?? Date.now;
+
+  const minted = (t: StoredToken): MintedToken => {
+    const token = `${t.id}.${t.secret}`;
+    return { token, tokenId: t.id, expiresAt: t.expiresAt, join: encodeJoin({ url: identity.url(), token, spki: identity.spki }) };
+  };
+  const isLive = (t: StoredToken) => t.state === 'active' && Date.parse(t.expiresAt) > now();
+
+  /** Resolves a token to its record; throws the precise 401 the caller deserves. */
+  const check = (authorization: string | undefined): StoredToken => {
+    const raw = bearer(authorization);
+    if (!raw) throw new AppError('TOKEN_MISSING', 'send the registration token as "Authorization: Bearer <token>"');
+    const parts = splitToken(raw);
+    if (!parts) throw new AppError('TOKEN_INVALID', 'malformed registration token');
+    const record = state.data.tokens.find((t) => t.id === parts.id);
+    // Compare even when the id is unknown, so timing does not tell known ids from unknown ones.
+    const secretOk = safeEqual(parts.secret, record?.secret ?? 'x'.repeat(16));
+    if (!record || !secretOk) throw new AppError('TOKEN_INVALID', 'unknown registration token');
+    if (!isLive(record)) {
+      const why = record.state === 'used' ? 'already used' : record.state === 'superseded' ? 'replaced by a newer token' : 'expired';
+      throw new AppError('TOKEN_EXPIRED', `registration token ${why}`);
+    }
+    return record;
+  };
+
+  const hubForCredential = (credential: string): StoredHub | null => {
+    const parts = splitHubCredential(credential);
+    if (!parts) return null;
+    const hub = state.data.hubs.find((h) => h.credentialId === parts.id);
+    const ok = safeEqual(sha256Hex(parts.secret), hub?.credentialHash ?? '');
+    return hub && ok ? hub : null;
+  };
+
+  return {
+    enrolled: () => state.data.hubs.length > 0,
+    async mint(by) {
+      const t: StoredToken = {
+        id: randomAlnum(6),
+        secret: randomAlnum(16),
+        createdAt: new Date(now()).toISOString(),
+        expiresAt: new Date(now() + deps.tokenTtlMs).toISOString(),
+        createdBy: by,
+        state: 'active',
+      };
+      await state.update((d) => {
+        for (const old of d.tokens) if (old.state === 'active') old.state = 'superseded';
+        d.tokens.push(t);
+        if (d.tokens.length > TOKEN_HISTORY) d.tokens.splice(0, d.tokens.length - TOKEN_HISTORY);
+      });
+      await events.record({
+        level: 'info',
+        category: 'registration',
+        message: `Registration token ${t.id} created, valid until ${t.expiresAt}`,
+        source: by,
+        details: { tokenId: t.id },
+      });
+      return minted(t);
+    },
+    current() {
+      const t = state.data.tokens.findLast(isLive);
+      return t ? minted(t) : null;
+    },
+    challenge(tokenId, nonce) {
+      const t = state.data.tokens.find((x) => x.id === tokenId);
+      if (!t) throw new AppError('TOKEN_INVALID', 'unknown registration token');
+      if (!isLive(t)) throw new AppError('TOKEN_EXPIRED', 'registration token expired or used');
+      const base = { nonce, tokenId, hostId: identity.hostId, spki: identity.spki };
+      return { hostId: identity.hostId, spki: identity.spki, expiresAt: t.expiresAt, proof: challengeProof({ ...base, secret: t.secret }) };
+    },
+    validate(authorization) {
+      const t = check(authorization);
+      return { valid: true, tokenId: t.id, hostname: identity.hostname, expiresAt: t.expiresAt };
+    },
+    async complete(authorization, req, from) {
+      const t = check(authorization);
+      const cred = newHubCredential();
+      const at = new Date(now()).toISOString();
+      const hub: StoredHub = {
+        ...req,
+        adoptedAt: at,
+        lastSeenAt: at,
+        credentialId: cred.id,
+        credentialHash: sha256Hex(cred.secret),
+        viaTokenId: t.id,
+      };
+      await state.update((d) => {
+        const rec = d.tokens.find((x) => x.id === t.id);
+        if (rec) rec.state = 'used';
+        d.hubs = d.hubs.filter((h) => h.hubId !== req.hubId);
+        d.hubs.push(hub);
+      });
+      await events.record({
+        level: 'info',
+        category: 'registration',
+        message: `Adopted by hub "${req.hubName}" (${req.hubUrl}) with token ${t.id}`,
+        source: from,
+        details: { hubId: req.hubId, tokenId: t.id, hubSpki: req.hubSpki },
+      });
+      return { hostId: identity.hostId, hostname: identity.hostname, spki: identity.spki, credential: cred.credential };
+    },
+    authorizeDiscovery(authorization) {
+      const raw = bearer(authorization);
+      if (raw && splitHubCredential(raw)) {
+        if (hubForCredential(raw)) return;
+        throw new AppError('TOKEN_INVALID', 'unknown or revoked hub credential');
+      }
+      check(authorization);
+    },
+    hubForCredential,
+    hubs() {
+      return state.data.hubs.map(({ hubId, hubName, hubUrl, hubSpki, adoptedAt, lastSeenAt }) => ({
+        hubId,
+        hubName,
+        hubUrl,
+        hubSpki,
+        adoptedAt,
+        lastSeenAt,
+      }));
+    },
+    async revoke(hubId, by) {
+      const hub = state.data.hubs.find((h) => h.hubId === hubId);
+      if (!hub) throw new AppError('HUB_NOT_FOUND', `no adopted hub ${hubId}`);
+      await state.update((d) => {
+        d.hubs = d.hubs.filter((h) => h.hubId !== hubId);
+      });
+      await events.record({
+        level: 'warning',
+        category: 'registration',
+        message: `Hub "${hub.hubName}" revoked; its credential no longer works`,
+        source: by,
+        details: { hubId },
+      });
+    },
+  };
+}
+
+function bearer(h: string | undefined): string | null {
+  if (!h) return null;
+  const m = /^Bearer\s+(.*)$/i.exec(h.trim());
+  const v = m?.[1]?.trim();
+  return v ? v : null;
+}

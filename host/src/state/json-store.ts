@@ -1,0 +1,49 @@
+import { Low } from 'lowdb';
+import type { z } from 'zod';
+import { DurableJsonAdapter } from './durable-adapter.ts';
+
+export interface JsonStore<T> {
+  /** The current state. Treat as read-only; change it only through update(). */
+  readonly data: Readonly<T>;
+  /**
+   * Applies `fn` to the state and resolves once the change is durable on disk. If the write
+   * fails, the in-memory state is rolled back and the error is thrown: nothing is acknowledged
+   * that is not on disk.
+   */
+  update<R>(fn: (draft: T) => R): Promise<R>;
+}
+
+export interface JsonStoreOptions<T> {
+  file: string;
+  schema: z.ZodType<T>;
+  initial: () => T;
+  onRecovered?: (info: { file: string; reason: string }) => void;
+}
+
+export async function openJsonStore<T>(opts: JsonStoreOptions<T>): Promise<JsonStore<T>> {
+  const adapter = new DurableJsonAdapter<T>({
+    file: opts.file,
+    schema: opts.schema,
+    ...(opts.onRecovered ? { onRecovered: opts.onRecovered } : {}),
+  });
+  const initial = opts.initial();
+  const db = new Low<T>(adapter, initial);
+  await db.read();
+  if (db.data === initial) await db.write(); // first start: the file exists from now on
+  return {
+    get data() {
+      return db.data;
+    },
+    async update(fn) {
+      const before = structuredClone(db.data);
+      const result = fn(db.data);
+      try {
+        await db.write();
+      } catch (err) {
+        db.data = before;
+        throw err;
+      }
+      return result;
+    },
+  };
+}

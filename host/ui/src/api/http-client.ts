@@ -1,0 +1,72 @@
+import { ApiError, errorFromBody, parseRetryAfter } from './api-error.ts';
+
+export interface RequestOptions {
+  /** don't report this failure to `onError` (the caller handles 401 itself, e.g. the boot check) */
+  readonly quiet?: boolean;
+}
+
+export interface HttpClient {
+  get<T>(path: string, opts?: RequestOptions): Promise<T>;
+  post<T>(path: string, body?: unknown, opts?: RequestOptions): Promise<T>;
+  del<T = undefined>(path: string, opts?: RequestOptions): Promise<T>;
+}
+
+export interface HttpClientDeps {
+  readonly fetch: typeof fetch;
+  /** prefix for every path, e.g. `/api/v1` */
+  readonly base: string;
+  /** sees every failure that isn't `quiet`, to react to UNAUTHENTICATED / SETUP_REQUIRED */
+  readonly onError?: (err: ApiError) => void;
+  readonly now?: () => number;
+}
+
+export function createHttpClient(deps: HttpClientDeps): HttpClient {
+  const now = deps.now ?? Date.now;
+
+  async function request<T>(method: string, path: string, body: unknown, opts: RequestOptions): Promise<T> {
+    try {
+      return await send<T>(method, path, body);
+    } catch (err) {
+      const apiErr =
+        err instanceof ApiError ? err : new ApiError('NETWORK_ERROR', 'Cannot reach the host.', { cause: err });
+      if (!opts.quiet) deps.onError?.(apiErr);
+      throw apiErr;
+    }
+  }
+
+  async function send<T>(method: string, path: string, body: unknown): Promise<T> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    // every write is JSON (the server refuses other writes, a CSRF defence)
+    if (method !== 'GET') headers['Content-Type'] = 'application/json';
+    const res = await deps.fetch(deps.base + path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      cache: 'no-store',
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    let parsed: unknown;
+    if (text !== '') {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        throw new ApiError('BAD_RESPONSE', `The host sent an unreadable response (HTTP ${res.status}).`, {
+          status: res.status,
+        });
+      }
+    }
+    if (res.ok) return parsed as T;
+    const error = errorFromBody(parsed);
+    throw new ApiError(error?.code ?? 'BAD_RESPONSE', error?.message ?? `Request failed (HTTP ${res.status}).`, {
+      status: res.status,
+      retryAfter: parseRetryAfter(res.headers.get('Retry-After'), now()),
+    });
+  }
+
+  return {
+    get: (path, opts = {}) => request('GET', path, undefined, opts),
+    post: (path, body, opts = {}) => request('POST', path, body, opts),
+    del: (path, opts = {}) => request('DELETE', path, undefined, opts),
+  };
+}
