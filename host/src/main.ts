@@ -112,8 +112,8 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   const control = await startControlServer({ path: join(dataDir, 'control.sock'), auth, registration, log });
 
   const listenHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-  out(`listening https://${listenHost}:${addr.port}`);
-  out(banner({ url, hostId: identity.hostId, spki: cert.spki, setup: auth.setupRequired() ? auth.setupCode() : null }));
+  // one write, so a reader of the listening line has the banner too
+  out(`listening https://${listenHost}:${addr.port}\n${banner({ url, hostId: identity.hostId, spki: cert.spki, setup: auth.setupRequired() ? auth.setupCode() : null })}`);
   log.info({ url, hostId: identity.hostId, spki: cert.spki, version: BUILD.version }, 'host started');
   await events.record({ level: 'info', category: 'system', message: `Host appliance started (${BUILD.version})`, source: 'system' });
   for (const r of recovered) {

@@ -55,7 +55,7 @@ export function toDiscoveryReport(raw: RawInventory, collectedAt: Date): Discove
       arch: str(raw.osInfo?.arch),
     },
     libvirt: { version: virshVersion, status: raw.virshVersion === null ? 'unavailable' : 'available' },
-    warnings: raw.failures,
+    warnings: [...raw.failures],
   };
 }
 
@@ -68,11 +68,12 @@ export function parseVirshVersion(text: string): string | null {
 
 /** /proc/self/mounts lines; octal escapes (`\040` for a space) decoded. */
 export function parseMounts(text: string): Mount[] {
-  const unescape = (s: string) => s.replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(parseInt(oct, 8)));
+  const decode = (s: string) =>
+    s.replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(parseInt(oct, 8)));
   const out: Mount[] = [];
   for (const line of text.split('\n')) {
     const [source, mount, fstype] = line.split(' ');
-    if (source && mount && fstype) out.push({ source: unescape(source), mount: unescape(mount), fstype });
+    if (source && mount && fstype) out.push({ source: decode(source), mount: decode(mount), fstype });
   }
   return out;
 }
@@ -120,7 +121,14 @@ function mapDisks(blocks: S.BlockDevicesData[], layout: S.DiskLayoutData[]): Dis
   for (const l of layout) {
     const name = str(l.device).replace(/^\/dev\//, '');
     if (name && !names.includes(name)) {
-      out.push({ name, model: str(l.name), serial: str(l.serialNum), size: num(l.size), type: diskType(null, l), partitions: [] });
+      out.push({
+        name,
+        model: str(l.name),
+        serial: str(l.serialNum),
+        size: num(l.size),
+        type: diskType(null, l),
+        partitions: [],
+      });
     }
   }
   return out;
@@ -128,7 +136,8 @@ function mapDisks(blocks: S.BlockDevicesData[], layout: S.DiskLayoutData[]): Dis
 
 /** One vocabulary: "NVMe", "SSD", "HDD" or "unknown" (diskLayout says "HD", blockDevices "HDD"). */
 function diskType(block: S.BlockDevicesData | null, layout: S.DiskLayoutData | undefined): string {
-  if (layout?.type === 'NVMe' || str(block?.protocol) === 'nvme' || block?.name.startsWith('nvme')) return 'NVMe';
+  if (layout?.type === 'NVMe' || str(block?.protocol) === 'nvme' || block?.name.startsWith('nvme'))
+    return 'NVMe';
   if (layout?.type === 'SSD' || block?.physical === 'SSD') return 'SSD';
   if (layout?.type === 'HD' || block?.physical === 'HDD') return 'HDD';
   return 'unknown';

@@ -98,6 +98,11 @@ export function createInventorySource(deps: InventorySourceDeps = {}): Inventory
       const failures: string[] = [];
       const part = <T>(name: string, run: () => Promise<T>, empty: T) =>
         withTimeout(name, run, empty, timeoutMs, failures);
+      const linux = Promise.all([
+        part('mounts', () => readFile('/proc/self/mounts', 'utf8'), ''),
+        part('netLinks', () => readNetLinks('/sys/class/net'), []),
+        part('libvirt', () => runVirsh(virsh, uri, failures), null),
+      ]);
       // Note: some systeminformation calls block the event loop (execSync) while they run; a timeout
       // cannot interrupt those, it only stops an asynchronous call that never settles.
       const [osInfo, cpu, cpuFlags, mem, diskLayout, blockDevices, fsSize, nics, nicDefault, graphics] =
@@ -113,11 +118,7 @@ export function createInventorySource(deps: InventorySourceDeps = {}): Inventory
           part('networkInterfaceDefault', api.networkInterfaceDefault, ''),
           part('graphics', async () => (await api.graphics()).controllers, []),
         ]);
-      const [mounts, netLinks, virshVersion] = await Promise.all([
-        part('mounts', () => readFile('/proc/self/mounts', 'utf8'), ''),
-        part('netLinks', () => readNetLinks('/sys/class/net'), []),
-        part('libvirt', () => runVirsh(virsh, uri, failures), null),
-      ]);
+      const [mounts, netLinks, virshVersion] = await linux;
       return {
         hostname: hostname(),
         osInfo,
@@ -150,7 +151,6 @@ async function withTimeout<T>(
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    timer.unref();
   });
   try {
     return await Promise.race([Promise.resolve().then(run), timeout]);

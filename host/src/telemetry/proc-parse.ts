@@ -181,8 +181,8 @@ export function countsTowardNetTotal(name: string): boolean {
 
 // Block devices that would double count (dm-*, md*: stacked on the physical disks below them) or
 // are not disks at all (loop, ram, zram: memory; nbd: often a local image file exported again;
-// eMMC boot/rpmb areas).
-const NOT_A_DISK = /^(loop|ram|zram|dm-|md|nbd)|boot\d+$|rpmb$/;
+// eMMC boot/rpmb areas, NVMe multipath controller paths nvmeXcYnZ whose I/O nvmeXnZ also shows).
+const NOT_A_DISK = /^(loop|ram|zram|dm-|md|nbd)|^nvme\d+c\d+n|boot\d+$|rpmb$/;
 const PARTITION_SUFFIX = /^p?\d+$/;
 
 /**
