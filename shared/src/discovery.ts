@@ -30,7 +30,14 @@ export const DiscoveryReport = z.object({
     }),
   ),
   filesystems: z.array(
-    z.object({ source: z.string(), mount: z.string(), fstype: z.string(), size: Bytes, used: Bytes, available: Bytes }),
+    z.object({
+      source: z.string(),
+      mount: z.string(),
+      fstype: z.string(),
+      size: Bytes,
+      used: Bytes,
+      available: Bytes,
+    }),
   ),
   nfsMounts: z.array(z.object({ source: z.string(), mount: z.string(), fstype: z.string() })),
   networkInterfaces: z.array(
