@@ -1,0 +1,229 @@
+// Telemetry sampler cost, against references measured in this same run (the machine is shared):
+// (a) CPU per tick vs a bare reader that only preads the same /proc files, (b) processes spawned,
+// (c) event-loop delay added, (d) systeminformation for contrast. Loops run at 20 Hz to stay short;
+// the cost per tick is then expressed at the real 1 Hz.
+import fs from 'node:fs';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
+import { type IntervalHistogram, monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { computeSample } from '../../host/src/telemetry/proc-delta.ts';
+import { parseLoadavg } from '../../host/src/telemetry/proc-parse.ts';
+import { createProcReader, TICK_FILES } from '../../host/src/telemetry/proc-reader.ts';
+import { createTelemetrySampler, type TelemetrySampler } from '../../host/src/telemetry/sampler.ts';
+import { type BenchResult, ratioOf } from './bench-types.ts';
+
+const PERIOD_MS = 50; // 20 Hz
+const CPU_ROUNDS = 4;
+const ELD_ROUNDS = 2;
+const TICKS = 50; // per round and mode: 200 ticks each for CPU, 100 for event-loop delay
+const HOT_REPS = 2000;
+const SI_CALLS = 5;
+const USER_HZ = 100; // clock ticks of /proc/self/stat; 100 on every mainstream Linux arch
+
+/** Counts child processes started by this process, sync or async, through any child_process API. */
+function installSpawnCounter(): { count(): number; restore(): void } {
+  const cp = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
+  const undo: (() => void)[] = [];
+  let count = 0;
+  // Every async API ends in ChildProcess#spawn; the sync ones reach the internal spawnSync directly.
+  const targets: [object, string][] = [
+    [cp.ChildProcess.prototype, 'spawn'],
+    [cp, 'spawnSync'],
+    [cp, 'execSync'],
+    [cp, 'execFileSync'],
+  ];
+  for (const [target, key] of targets) {
+    const orig = Reflect.get(target, key) as (...args: unknown[]) => unknown;
+    Reflect.set(target, key, function counted(this: unknown, ...args: unknown[]) {
+      count++;
+      return orig.apply(this, args);
+    });
+    undo.push(() => Reflect.set(target, key, orig));
+  }
+  syncBuiltinESMExports();
+  return {
+    count: () => count,
+    restore() {
+      for (const u of undo) u();
+      syncBuiltinESMExports();
+    },
+  };
+}
+
+/** utime, stime, cutime, cstime of this process (clock ticks); cutime/cstime grow only with children. */
+function selfTimes(): { children: number } {
+  const text = fs.readFileSync('/proc/self/stat', 'utf8');
+  const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return { children: Number(f[13]) + Number(f[14]) }; // fields 16 and 17
+}
+
+const pidMax = Number(fs.readFileSync('/proc/sys/kernel/pid_max', 'utf8'));
+const lastPid = (): number => parseLoadavg(fs.readFileSync('/proc/loadavg', 'utf8')).lastPid;
+const pidsSince = (from: number): number => (lastPid() - from + pidMax) % pidMax;
+const cpuUs = (since: NodeJS.CpuUsage): number => {
+  const d = process.cpuUsage(since);
+  return d.user + d.system;
+};
+
+/** pread of the files the sampler reads each tick, no parsing: the floor for any /proc sampler. */
+function createBareReader() {
+  const fds = TICK_FILES.map((rel) => fs.openSync(`/proc/${rel}`, 'r'));
+  const buf = Buffer.allocUnsafe(64 * 1024);
+  return {
+    read: () => {
+      for (const fd of fds) fs.readSync(fd, buf, 0, buf.length, 0);
+    },
+    close: () => {
+      for (const fd of fds) fs.closeSync(fd);
+    },
+  };
+}
+
+/** The bare reader on the same start-aligned setTimeout chain the sampler uses (with its priming read). */
+function bareWindow(read: () => void, ticks: number): Promise<void> {
+  return new Promise((resolve) => {
+    const start = performance.now();
+    let k = 0;
+    const step = (): void => {
+      read();
+      if (++k >= ticks) return resolve();
+      setTimeout(step, start + (k + 1) * PERIOD_MS - performance.now());
+    };
+    read();
+    setTimeout(step, PERIOD_MS);
+  });
+}
+
+function samplerWindow(sampler: TelemetrySampler, ticks: number): Promise<void> {
+  return new Promise((resolve) => {
+    let n = 0;
+    let release = (): void => {};
+    const off = sampler.onSample(() => {
+      if (++n < ticks) return;
+      off();
+      release();
+      resolve();
+    });
+    release = sampler.watch();
+  });
+}
+
+async function measured(h: IntervalHistogram | null, fn: () => Promise<unknown>) {
+  const pid0 = lastPid();
+  const children0 = selfTimes().children;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  h?.enable();
+  await fn();
+  h?.disable();
+  return {
+    cpuUs: cpuUs(cpu0),
+    ms: performance.now() - t0,
+    pids: pidsSince(pid0),
+    childTicks: selfTimes().children - children0,
+  };
+}
+
+type Totals = { cpuUs: number; ms: number; pids: number; childTicks: number; spawns: number };
+const zero = (): Totals => ({ cpuUs: 0, ms: 0, pids: 0, childTicks: 0, spawns: 0 });
+function add(t: Totals, m: Omit<Totals, 'spawns'>, spawns: number): void {
+  t.cpuUs += m.cpuUs;
+  t.ms += m.ms;
+  t.pids += m.pids;
+  t.childTicks += m.childTicks;
+  t.spawns += spawns;
+}
+
+async function measureSystemInformation(spawns: { count(): number }) {
+  // Imported after the spawn counter is installed, so its captured child_process functions count.
+  const si = await import('systeminformation');
+  const once = () => Promise.all([si.currentLoad(), si.networkStats(), si.fsStats()]);
+  await once(); // warm-up: first calls build caches
+  const t = zero();
+  for (let i = 0; i < SI_CALLS; i++) {
+    await sleep(1000); // at 1 Hz, as a dashboard would call it
+    const s0 = spawns.count();
+    add(t, await measured(null, once), spawns.count() - s0);
+  }
+  return t;
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const spawns = installSpawnCounter();
+  const reader = createProcReader();
+  const bare = createBareReader();
+  const sampler = createTelemetrySampler({ reader, intervalMs: PERIOD_MS });
+  try {
+    // warm-up: JIT both paths
+    await bareWindow(bare.read, 20);
+    await samplerWindow(sampler, 20);
+
+    // hot loop: the cost of one pass with no timer around it
+    let t0 = performance.now();
+    for (let i = 0; i < HOT_REPS; i++) bare.read();
+    const bareHotUs = ((performance.now() - t0) * 1000) / HOT_REPS;
+    let prev = reader.read();
+    t0 = performance.now();
+    for (let i = 0; i < HOT_REPS; i++) {
+      const cur = reader.read();
+      computeSample(prev, cur, Date.now());
+      prev = cur;
+    }
+    const passHotUs = ((performance.now() - t0) * 1000) / HOT_REPS;
+
+    // (a) + (b): interleaved rounds so machine noise hits both modes alike
+    const cpuBare = zero();
+    const cpuSampler = zero();
+    for (let r = 0; r < CPU_ROUNDS; r++) {
+      let s0 = spawns.count();
+      add(cpuBare, await measured(null, () => bareWindow(bare.read, TICKS)), spawns.count() - s0);
+      s0 = spawns.count();
+      add(cpuSampler, await measured(null, () => samplerWindow(sampler, TICKS)), spawns.count() - s0);
+    }
+    if (sampler.running) throw new Error('sampler still running after its last watcher left');
+
+    // (c) + (b): idle vs sampling windows of equal length, event-loop delay monitored in both
+    const idle = zero();
+    const sampling = zero();
+    const hIdle = monitorEventLoopDelay({ resolution: 5 });
+    const hSampling = monitorEventLoopDelay({ resolution: 5 });
+    for (let r = 0; r < ELD_ROUNDS; r++) {
+      let s0 = spawns.count();
+      add(idle, await measured(hIdle, () => sleep(TICKS * PERIOD_MS)), spawns.count() - s0);
+      s0 = spawns.count();
+      add(sampling, await measured(hSampling, () => samplerWindow(sampler, TICKS)), spawns.count() - s0);
+    }
+
+    // (d)
+    const siT = await measureSystemInformation(spawns);
+
+    const ticks = CPU_ROUNDS * TICKS;
+    const bareUs = cpuBare.cpuUs / ticks;
+    const samplerUs = cpuSampler.cpuUs / ticks;
+    const pct = (us: number): number => (us / 1e6) * 100; // one tick per second
+    const p99 = (h: IntervalHistogram): number => h.percentile(99) / 1e6;
+    const samplerSpawns = cpuSampler.spawns + sampling.spawns;
+    const samplerChildTicks = cpuSampler.childTicks + sampling.childTicks;
+    const siCpuMs = siT.cpuUs / 1000 / SI_CALLS + (siT.childTicks * (1000 / USER_HZ)) / SI_CALLS;
+    const r = (name: string, value: number, unit: string, baseline: number, target?: string, pass?: boolean) =>
+      ({ name, value, unit, baseline, ratio: ratioOf(value, baseline), target, pass }) satisfies BenchResult;
+    return [
+      r('telemetry.cpu_per_tick', samplerUs, 'µs', bareUs, '≤ 3× bare /proc reads', samplerUs <= 3 * bareUs),
+      r('telemetry.core_at_1hz', pct(samplerUs), '% core', pct(bareUs), '≤ 0.5 % of a core', pct(samplerUs) <= 0.5),
+      r('telemetry.pass_hot', passHotUs, 'µs', bareHotUs, 'info: read+parse+delta, no timer'),
+      r('telemetry.spawns_per_tick', samplerSpawns, 'count', idle.spawns, '0 child_process calls', samplerSpawns === 0),
+      r('telemetry.children_cpu', samplerChildTicks, 'ticks', idle.childTicks, '0 cutime+cstime', samplerChildTicks === 0),
+      r('telemetry.system_pids', (sampling.pids / sampling.ms) * 1000, 'pids/s', (idle.pids / idle.ms) * 1000, 'info: system-wide, shared machine'),
+      r('telemetry.eld_p99', p99(hSampling), 'ms', p99(hIdle), '≤ idle + 2 ms', p99(hSampling) - p99(hIdle) <= 2),
+      r('si.cpu_per_call', siCpuMs * 1000, 'µs', samplerUs, 'info: currentLoad+networkStats+fsStats vs one tick'),
+      r('si.spawns_per_call', siT.spawns / SI_CALLS, 'count', 0, 'info: vs sampler'),
+      r('si.system_pids_per_call', siT.pids / SI_CALLS, 'pids', (sampling.pids / sampling.ms) * PERIOD_MS, 'info: vs one sampler tick'),
+      r('si.wall_per_call', siT.ms / SI_CALLS, 'ms', passHotUs / 1000, 'info: vs one sampler pass'),
+    ];
+  } finally {
+    sampler.close();
+    reader.close();
+    bare.close();
+    spawns.restore();
+  }
+}
