@@ -7,7 +7,9 @@ import { serve } from './main.ts';
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 async function run(config: CliConfig): Promise<void> {
@@ -20,13 +22,17 @@ async function run(config: CliConfig): Promise<void> {
       await serve(config, out);
       return;
     case 'setup-code': {
-      const c = SetupCodeInfo.parse(await controlRequest(join(config.dataDir, 'control.sock'), { cmd: 'setup-code' }));
+      const c = SetupCodeInfo.parse(
+        await controlRequest(join(config.dataDir, 'control.sock'), { cmd: 'setup-code' }),
+      );
       out(c.code);
       out(`valid until ${c.expiresAt}, for one use`);
       return;
     }
     case 'token': {
-      const t = MintedToken.parse(await controlRequest(join(config.dataDir, 'control.sock'), { cmd: 'token' }));
+      const t = MintedToken.parse(
+        await controlRequest(join(config.dataDir, 'control.sock'), { cmd: 'token' }),
+      );
       out(`token:   ${t.token}`);
       out(`expires: ${t.expiresAt}`);
       out(`join:    ${t.join}`);

@@ -17,7 +17,10 @@ const Listen = z
 const ServeConfig = z.object({
   command: z.literal('serve'),
   listen: Listen,
-  dataDir: z.string().min(1).transform((p) => resolve(p)),
+  dataDir: z
+    .string()
+    .min(1)
+    .transform((p) => resolve(p)),
   libvirtUri: z.string().min(1),
   tokenTtlSeconds: z.coerce.number().int().min(1).max(86_400),
   sessionIdleSeconds: z.coerce.number().int().min(10).max(86_400),
@@ -25,7 +28,12 @@ const ServeConfig = z.object({
 });
 export type ServeConfig = z.infer<typeof ServeConfig>;
 
-const DataOnly = { dataDir: z.string().min(1).transform((p) => resolve(p)) };
+const DataOnly = {
+  dataDir: z
+    .string()
+    .min(1)
+    .transform((p) => resolve(p)),
+};
 const CliConfig = z.discriminatedUnion('command', [
   ServeConfig,
   z.object({ command: z.literal('setup-code'), ...DataOnly }),

@@ -22,6 +22,7 @@ import { hostAddresses, urlFor } from './host/network-addresses.ts';
 import { createApp } from './http/app.ts';
 import { createLogger } from './logging/logger.ts';
 import { createRegistrationService, type HostIdentity } from './registration/registration.service.ts';
+import { settleHeap } from './runtime/settle-heap.ts';
 import { createIo } from './socket/io.ts';
 import { acquireDataLock } from './state/data-lock.ts';
 import { openJsonStore } from './state/json-store.ts';
@@ -46,7 +47,14 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   const state = await openJsonStore({
     file: join(dataDir, 'host.json'),
     schema: HostState,
-    initial: (): HostState => ({ schema: 1, hostId: randomUUID(), createdAt: new Date().toISOString(), users: [], tokens: [], hubs: [] }),
+    initial: (): HostState => ({
+      schema: 1,
+      hostId: randomUUID(),
+      createdAt: new Date().toISOString(),
+      users: [],
+      tokens: [],
+      hubs: [],
+    }),
     onRecovered,
   });
   const eventsStore = await openJsonStore({
@@ -113,12 +121,26 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
 
   const listenHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   // one write, so a reader of the listening line has the banner too
-  out(`listening https://${listenHost}:${addr.port}\n${banner({ url, hostId: identity.hostId, spki: cert.spki, setup: auth.setupRequired() ? auth.setupCode() : null })}`);
+  out(
+    `listening https://${listenHost}:${addr.port}\n${banner({ url, hostId: identity.hostId, spki: cert.spki, setup: auth.setupRequired() ? auth.setupCode() : null })}`,
+  );
   log.info({ url, hostId: identity.hostId, spki: cert.spki, version: BUILD.version }, 'host started');
-  await events.record({ level: 'info', category: 'system', message: `Host appliance started (${BUILD.version})`, source: 'system' });
+  await events.record({
+    level: 'info',
+    category: 'system',
+    message: `Host appliance started (${BUILD.version})`,
+    source: 'system',
+  });
   for (const r of recovered) {
-    await events.record({ level: 'warning', category: 'system', message: `State restored from backup: ${r}`, source: 'system' });
+    await events.record({
+      level: 'warning',
+      category: 'system',
+      message: `State restored from backup: ${r}`,
+      source: 'system',
+    });
   }
+
+  setTimeout(settleHeap, 1000).unref();
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -140,7 +162,12 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
-function banner(p: { url: string; hostId: string; spki: string; setup: { code: string; expiresAt: Date } | null }): string {
+function banner(p: {
+  url: string;
+  hostId: string;
+  spki: string;
+  setup: { code: string; expiresAt: Date } | null;
+}): string {
   const lines = [
     '',
     '  Quantix host appliance',

@@ -3,7 +3,11 @@ import { Password, Username } from './common.ts';
 
 export const SetupCode = z.string().regex(/^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/, 'expected XXXX-XXXX-XXXX');
 
-export const SetupRequest = z.strictObject({ code: z.string().min(1).max(64), username: Username, password: Password });
+export const SetupRequest = z.strictObject({
+  code: z.string().min(1).max(64),
+  username: Username,
+  password: Password,
+});
 export type SetupRequest = z.infer<typeof SetupRequest>;
 
 export const LoginRequest = z.strictObject({

@@ -13,7 +13,10 @@ export const Username = z
   .string()
   .min(1)
   .max(32)
-  .regex(/^[a-z_][a-z0-9_.-]*$/, 'lowercase letters, digits, ".", "_" and "-", starting with a letter or "_"');
+  .regex(
+    /^[a-z_][a-z0-9_.-]*$/,
+    'lowercase letters, digits, ".", "_" and "-", starting with a letter or "_"',
+  );
 
 /** NIST 800-63B style: length over composition rules. */
 export const Password = z.string().min(10, 'at least 10 characters').max(256);

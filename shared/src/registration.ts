@@ -37,7 +37,12 @@ export const ChallengeResponse = z.object({
 export type ChallengeResponse = z.infer<typeof ChallengeResponse>;
 
 /** The exact bytes the challenge proof covers; both sides build them with this function. */
-export function challengeMessage(p: { nonce: string; tokenId: string; hostId: string; spki: string }): string {
+export function challengeMessage(p: {
+  nonce: string;
+  tokenId: string;
+  hostId: string;
+  spki: string;
+}): string {
   return ['quantix-registration-v1', p.nonce, p.tokenId, p.hostId, p.spki].join('\n');
 }
 
@@ -81,7 +86,12 @@ export const TokenStatus = z.object({
 export type TokenStatus = z.infer<typeof TokenStatus>;
 
 /** The paste-able join string: `qx1.` + base64url(JSON). */
-export const JoinPayload = z.object({ v: z.literal(1), url: z.url(), token: RegistrationToken, spki: SpkiFingerprint });
+export const JoinPayload = z.object({
+  v: z.literal(1),
+  url: z.url(),
+  token: RegistrationToken,
+  spki: SpkiFingerprint,
+});
 export type JoinPayload = z.infer<typeof JoinPayload>;
 export const JOIN_PREFIX = 'qx1.';
 

@@ -28,10 +28,21 @@ function verdict(r: BenchResult): string {
 function printTable(results: BenchResult[]): void {
   const rows = [
     ['name', 'value', 'unit', 'baseline', 'ratio', 'target', 'result'],
-    ...results.map((r) => [r.name, num(r.value), r.unit, num(r.baseline), `${num(r.ratio)}×`, r.target ?? '', verdict(r)]),
+    ...results.map((r) => [
+      r.name,
+      num(r.value),
+      r.unit,
+      num(r.baseline),
+      `${num(r.ratio)}×`,
+      r.target ?? '',
+      verdict(r),
+    ]),
   ];
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length))) ?? [];
-  for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
+  for (const row of rows) {
+    const line = row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ');
+    console.log(line.trimEnd());
+  }
 }
 
 // JSON has no Infinity/NaN: write them as strings so the line stays parseable.

@@ -96,7 +96,10 @@ describe('HTTP surface: JSON errors, security headers, limits', () => {
     assert.equal(cross.status, 403);
     assert.equal(code(cross.json), 'ORIGIN_FORBIDDEN');
 
-    const extra = await host.api('/api/v1/auth/login', { method: 'POST', body: { username: 'a', password: 'b', admin: true } });
+    const extra = await host.api('/api/v1/auth/login', {
+      method: 'POST',
+      body: { username: 'a', password: 'b', admin: true },
+    });
     assert.equal(code(extra.json), 'VALIDATION_FAILED', 'unknown fields are refused');
 
     const query = await host.api('/api/v1/events?limit=abc', { jar: admin });

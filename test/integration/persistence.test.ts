@@ -32,9 +32,13 @@ describe('state survives restarts and crashes', () => {
     const running = await startHost({ dataDir: data.dir });
     try {
       const result = await new Promise<{ code: number | null; err: string }>((resolve) => {
-        const child = spawn(process.execPath, [HOST_CLI, 'serve', '--listen', '127.0.0.1:0', '--data', data.dir], {
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
+        const child = spawn(
+          process.execPath,
+          [HOST_CLI, 'serve', '--listen', '127.0.0.1:0', '--data', data.dir],
+          {
+            stdio: ['ignore', 'pipe', 'pipe'],
+          },
+        );
         let err = '';
         child.stderr.on('data', (c: Buffer) => (err += c.toString()));
         const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
@@ -67,7 +71,9 @@ describe('state survives restarts and crashes', () => {
       let stop = false;
       const worker = async () => {
         while (!stop) {
-          const res = await host.api('/api/v1/registration/tokens', { method: 'POST', jar }).catch(() => null);
+          const res = await host
+            .api('/api/v1/registration/tokens', { method: 'POST', jar })
+            .catch(() => null);
           if (res?.status === 201) acknowledged.push(MintedToken.parse(res.json).tokenId);
         }
       };
@@ -82,12 +88,20 @@ describe('state survives restarts and crashes', () => {
       const stored = new Set(state.tokens.map((t) => t.id));
       // The token list keeps the newest 20. With 4 requests in flight, answers can arrive up to 4 places
       // out of order, so each of the last 16 acknowledged mints must be stored.
-      for (const id of acknowledged.slice(-16)) assert.ok(stored.has(id), `acknowledged token ${id} survived kill -9`);
+      for (const id of acknowledged.slice(-16))
+        assert.ok(stored.has(id), `acknowledged token ${id} survived kill -9`);
     }
-    assert.ok(acknowledged.length >= 8, `enough writes were acknowledged to mean something (${acknowledged.length})`);
+    assert.ok(
+      acknowledged.length >= 8,
+      `enough writes were acknowledged to mean something (${acknowledged.length})`,
+    );
     const last = await startHost({ dataDir: data.dir });
     try {
-      assert.equal((await last.api('/api/v1/registration/ping')).status, 200, 'restarts cleanly after the crashes');
+      assert.equal(
+        (await last.api('/api/v1/registration/ping')).status,
+        200,
+        'restarts cleanly after the crashes',
+      );
     } finally {
       await last.stop();
     }

@@ -101,7 +101,10 @@ describe('registration endpoints a hub calls', () => {
     const t = await mint();
     const [tokenId, secret] = t.token.split('.') as [string, string];
     const nonce = randomBytes(32).toString('base64url');
-    const res = await host.api('/api/v1/registration/challenge', { method: 'POST', body: { tokenId, nonce } });
+    const res = await host.api('/api/v1/registration/challenge', {
+      method: 'POST',
+      body: { tokenId, nonce },
+    });
     assert.equal(res.status, 200, res.text);
     const c = ChallengeResponse.parse(res.json);
     const expected = createHmac('sha256', secret)
@@ -112,9 +115,15 @@ describe('registration endpoints a hub calls', () => {
       .update(challengeMessage({ nonce, tokenId, hostId: c.hostId, spki: c.spki }))
       .digest('hex');
     assert.notEqual(c.proof, wrongKey);
-    const unknown = await host.api('/api/v1/registration/challenge', { method: 'POST', body: { tokenId: 'zzzzzz', nonce } });
+    const unknown = await host.api('/api/v1/registration/challenge', {
+      method: 'POST',
+      body: { tokenId: 'zzzzzz', nonce },
+    });
     assert.equal(code(unknown.json), 'TOKEN_INVALID');
-    const badNonce = await host.api('/api/v1/registration/challenge', { method: 'POST', body: { tokenId, nonce: 'short' } });
+    const badNonce = await host.api('/api/v1/registration/challenge', {
+      method: 'POST',
+      body: { tokenId, nonce: 'short' },
+    });
     assert.equal(badNonce.status, 400);
   });
 
@@ -139,14 +148,22 @@ describe('registration endpoints a hub calls', () => {
     });
     assert.equal(badBody.status, 400, 'a hub URL must be https');
     const h = hub();
-    const res = await host.api('/api/v1/registration/complete', { method: 'POST', headers: bearer(t.token), body: h });
+    const res = await host.api('/api/v1/registration/complete', {
+      method: 'POST',
+      headers: bearer(t.token),
+      body: h,
+    });
     assert.equal(res.status, 200, res.text);
     const done = CompleteResponse.parse(res.json);
     assert.match(done.credential, /^qxc\.[a-z0-9]{8}\.[A-Za-z0-9_-]{32}$/);
 
     const reuse = await host.api('/api/v1/registration/token', { headers: bearer(t.token) });
     assert.equal(code(reuse.json), 'TOKEN_EXPIRED', 'a used token is expired');
-    const again = await host.api('/api/v1/registration/complete', { method: 'POST', headers: bearer(t.token), body: hub() });
+    const again = await host.api('/api/v1/registration/complete', {
+      method: 'POST',
+      headers: bearer(t.token),
+      body: hub(),
+    });
     assert.equal(code(again.json), 'TOKEN_EXPIRED');
 
     assert.equal(PingResponse.parse((await host.api('/api/v1/registration/ping')).json).enrolled, true);
@@ -157,9 +174,17 @@ describe('registration endpoints a hub calls', () => {
 
     const hubs = await host.api('/api/v1/registration/hubs', { jar: admin });
     const list = (hubs.json as { hubs: Array<{ hubId: string; hubName: string }> }).hubs;
-    assert.deepEqual(list.map((x) => x.hubId), [h.hubId]);
-    const hostJson = await import('node:fs').then((fs) => fs.readFileSync(`${host.dataDir}/host.json`, 'utf8'));
-    assert.ok(!hostJson.includes(done.credential.split('.')[2] ?? '-'), 'only a hash of the credential is stored');
+    assert.deepEqual(
+      list.map((x) => x.hubId),
+      [h.hubId],
+    );
+    const hostJson = await import('node:fs').then((fs) =>
+      fs.readFileSync(`${host.dataDir}/host.json`, 'utf8'),
+    );
+    assert.ok(
+      !hostJson.includes(done.credential.split('.')[2] ?? '-'),
+      'only a hash of the credential is stored',
+    );
 
     const revoke = await host.api(`/api/v1/registration/hubs/${h.hubId}`, { method: 'DELETE', jar: admin });
     assert.equal(revoke.status, 204);
@@ -190,7 +215,9 @@ describe('registration endpoints a hub calls', () => {
   it('rate-limits token checks with 429', async () => {
     let limited = null;
     for (let i = 0; i < 40 && !limited; i++) {
-      const res = await host.api('/api/v1/registration/token', { headers: bearer('aaaaaa.bbbbbbbbbbbbbbbb') });
+      const res = await host.api('/api/v1/registration/token', {
+        headers: bearer('aaaaaa.bbbbbbbbbbbbbbbb'),
+      });
       if (res.status === 429) limited = res;
     }
     assert.ok(limited, 'a 429 within 40 attempts');
@@ -212,7 +239,9 @@ describe('registration token expiry', () => {
 
   it('an expired token is TOKEN_EXPIRED for validation, challenge and complete', async () => {
     const admin = await setupAdmin(host);
-    const t = MintedToken.parse((await host.api('/api/v1/registration/tokens', { method: 'POST', jar: admin })).json);
+    const t = MintedToken.parse(
+      (await host.api('/api/v1/registration/tokens', { method: 'POST', jar: admin })).json,
+    );
     assert.equal((await host.api('/api/v1/registration/token', { headers: bearer(t.token) })).status, 200);
     await new Promise((r) => setTimeout(r, 1200));
     const res = await host.api('/api/v1/registration/token', { headers: bearer(t.token) });
@@ -222,7 +251,11 @@ describe('registration token expiry', () => {
       body: { tokenId: t.tokenId, nonce: randomBytes(24).toString('base64url') },
     });
     assert.equal(code(c.json), 'TOKEN_EXPIRED');
-    const done = await host.api('/api/v1/registration/complete', { method: 'POST', headers: bearer(t.token), body: hub() });
+    const done = await host.api('/api/v1/registration/complete', {
+      method: 'POST',
+      headers: bearer(t.token),
+      body: hub(),
+    });
     assert.equal(code(done.json), 'TOKEN_EXPIRED');
     const current = await host.api('/api/v1/registration/tokens/current', { jar: admin });
     assert.deepEqual(current.json, { current: null });

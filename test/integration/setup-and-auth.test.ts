@@ -35,10 +35,16 @@ describe('first-run setup, login and sessions', () => {
   });
 
   it('refuses a wrong setup code and bad input without creating anyone', async () => {
-    const wrong = await host.api('/api/v1/setup', { method: 'POST', body: { code: 'AAAA-BBBB-CCCC', ...ADMIN } });
+    const wrong = await host.api('/api/v1/setup', {
+      method: 'POST',
+      body: { code: 'AAAA-BBBB-CCCC', ...ADMIN },
+    });
     assert.equal(wrong.status, 401);
     assert.equal(errorCode(wrong.json), 'SETUP_CODE_INVALID');
-    const weak = await host.api('/api/v1/setup', { method: 'POST', body: { code: 'x', username: 'admin', password: 'short' } });
+    const weak = await host.api('/api/v1/setup', {
+      method: 'POST',
+      body: { code: 'x', username: 'admin', password: 'short' },
+    });
     assert.equal(weak.status, 400);
     assert.equal(errorCode(weak.json), 'VALIDATION_FAILED');
     assert.deepEqual((await host.api('/api/v1/setup/status')).json, { setupRequired: true });
@@ -57,7 +63,8 @@ describe('first-run setup, login and sessions', () => {
     assert.equal(SessionInfo.parse(res.json).username, 'admin');
     const setCookie = res.headers['set-cookie']?.[0] ?? '';
     assert.match(setCookie, /^__Host-qx_session=[A-Za-z0-9_-]{43};/);
-    for (const attr of ['HttpOnly', 'Secure', 'SameSite=Strict', 'Path=/']) assert.ok(setCookie.includes(attr), attr);
+    for (const attr of ['HttpOnly', 'Secure', 'SameSite=Strict', 'Path=/'])
+      assert.ok(setCookie.includes(attr), attr);
     assert.ok(!/Domain=/i.test(setCookie));
     firstCookie = jar.header();
     const me = await host.api('/api/v1/auth/session', { jar });
@@ -72,11 +79,21 @@ describe('first-run setup, login and sessions', () => {
   });
 
   it('logs in with a fresh session id each time and logs out for real', async () => {
-    const bad = await host.api('/api/v1/auth/login', { method: 'POST', body: { ...ADMIN, password: 'wrong password!' } });
+    const bad = await host.api('/api/v1/auth/login', {
+      method: 'POST',
+      body: { ...ADMIN, password: 'wrong password!' },
+    });
     assert.equal(bad.status, 401);
     assert.equal(errorCode(bad.json), 'INVALID_CREDENTIALS');
-    const unknown = await host.api('/api/v1/auth/login', { method: 'POST', body: { username: 'nobody', password: 'x' } });
-    assert.equal(errorCode(unknown.json), 'INVALID_CREDENTIALS', 'an unknown user looks like a wrong password');
+    const unknown = await host.api('/api/v1/auth/login', {
+      method: 'POST',
+      body: { username: 'nobody', password: 'x' },
+    });
+    assert.equal(
+      errorCode(unknown.json),
+      'INVALID_CREDENTIALS',
+      'an unknown user looks like a wrong password',
+    );
 
     const jar = new CookieJar();
     const ok = await host.api('/api/v1/auth/login', { method: 'POST', body: ADMIN, jar });
@@ -84,7 +101,11 @@ describe('first-run setup, login and sessions', () => {
     assert.notEqual(jar.header(), firstCookie, 'login rotates the session id');
     assert.equal((await host.api('/api/v1/host', { jar })).status, 200);
 
-    const out = await host.api('/api/v1/auth/logout', { method: 'POST', jar: new CookieJar(), headers: { cookie: jar.header() } });
+    const out = await host.api('/api/v1/auth/logout', {
+      method: 'POST',
+      jar: new CookieJar(),
+      headers: { cookie: jar.header() },
+    });
     assert.equal(out.status, 204);
     const after = await host.api('/api/v1/host', { headers: { cookie: jar.header() } });
     assert.equal(after.status, 401);
@@ -94,7 +115,8 @@ describe('first-run setup, login and sessions', () => {
   it('rate-limits failed logins with 429 and Retry-After', async () => {
     const body = { username: 'mallory', password: 'guess guess guess' };
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await host.api('/api/v1/auth/login', { method: 'POST', body })).status);
+    for (let i = 0; i < 6; i++)
+      statuses.push((await host.api('/api/v1/auth/login', { method: 'POST', body })).status);
     assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429]);
     const limited = await host.api('/api/v1/auth/login', { method: 'POST', body });
     assert.equal(limited.status, 429);
@@ -105,10 +127,13 @@ describe('first-run setup, login and sessions', () => {
     assert.equal(admin.status, 200);
   });
 
-  it('passwd from the console changes the password and ends that user\'s sessions', async () => {
+  it("passwd from the console changes the password and ends that user's sessions", async () => {
     const jar = new CookieJar();
     await host.api('/api/v1/auth/login', { method: 'POST', body: ADMIN, jar });
-    const res = await runCli(['passwd', '--data', host.dataDir, '--user', 'admin'], 'a brand new passphrase\n');
+    const res = await runCli(
+      ['passwd', '--data', host.dataDir, '--user', 'admin'],
+      'a brand new passphrase\n',
+    );
     assert.equal(res.code, 0, res.stderr);
     assert.equal((await host.api('/api/v1/host', { jar })).status, 401);
     const old = await host.api('/api/v1/auth/login', { method: 'POST', body: ADMIN });

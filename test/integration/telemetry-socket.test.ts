@@ -99,7 +99,7 @@ describe('live telemetry over socket.io', () => {
     await connected(late);
     const lateAck = await late.timeout(5000).emitWithAck('telemetry:subscribe', { historySeconds: 60 });
     assert.ok(lateAck.ok);
-    const history = lateAck.data.history.map((x) => TelemetrySample.parse(x));
+    const history = lateAck.data.history.map((x: unknown) => TelemetrySample.parse(x));
     assert.ok(history.length >= samples.length, 'history holds what was already sampled');
     assert.equal(history.at(-1)?.t, samples.at(-1)?.t);
 
@@ -116,7 +116,10 @@ describe('live telemetry over socket.io', () => {
     const hist = await host.api('/api/v1/host/metrics/history?seconds=60', { jar: admin });
     const samples = MetricsHistory.parse(hist.json).samples;
     assert.ok(samples.length >= 3);
-    assert.ok(samples.every((x, i) => i === 0 || x.t > (samples[i - 1]?.t ?? 0)), 'oldest first');
+    assert.ok(
+      samples.every((x, i) => i === 0 || x.t > (samples[i - 1]?.t ?? 0)),
+      'oldest first',
+    );
     assert.equal((await host.api('/api/v1/host/metrics/history?seconds=99999', { jar: admin })).status, 400);
   });
 
@@ -133,7 +136,11 @@ describe('live telemetry over socket.io', () => {
   it('logout ends the session and closes its sockets', async () => {
     const { CookieJar } = await import('../support/https-client.ts');
     const jar = new CookieJar();
-    await host.api('/api/v1/auth/login', { method: 'POST', body: { username: 'admin', password: 'correct horse battery' }, jar });
+    await host.api('/api/v1/auth/login', {
+      method: 'POST',
+      body: { username: 'admin', password: 'correct horse battery' },
+      jar,
+    });
     const oldCookie = jar.header();
     const s = open({ cookie: oldCookie, origin: host.origin });
     await connected(s);

@@ -19,7 +19,10 @@ export interface RunningHost {
   /** SIGTERM, waiting for the exit */
   stop(): Promise<number | null>;
   kill9(): Promise<void>;
-  api(path: string, opts?: { method?: string; body?: unknown; headers?: Record<string, string>; jar?: CookieJar }): Promise<HttpResponse>;
+  api(
+    path: string,
+    opts?: { method?: string; body?: unknown; headers?: Record<string, string>; jar?: CookieJar },
+  ): Promise<HttpResponse>;
 }
 
 export function tempDataDir(prefix = 'qx-host-'): { dir: string; remove: () => void } {
@@ -28,11 +31,18 @@ export function tempDataDir(prefix = 'qx-host-'): { dir: string; remove: () => v
 }
 
 /** Starts the real `quantix-host serve` on 127.0.0.1 with a random port. */
-export async function startHost(opts: { dataDir: string; env?: Record<string, string> }): Promise<RunningHost> {
-  const child = spawn(process.execPath, [HOST_CLI, 'serve', '--listen', '127.0.0.1:0', '--data', opts.dataDir], {
-    env: { ...process.env, QUANTIX_LIBVIRT_URI: 'test:///default', ...opts.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export async function startHost(opts: {
+  dataDir: string;
+  env?: Record<string, string>;
+}): Promise<RunningHost> {
+  const child = spawn(
+    process.execPath,
+    [HOST_CLI, 'serve', '--listen', '127.0.0.1:0', '--data', opts.dataDir],
+    {
+      env: { ...process.env, QUANTIX_LIBVIRT_URI: 'test:///default', ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
@@ -59,7 +69,14 @@ export async function startHost(opts: { dataDir: string; env?: Record<string, st
 
 function hostHandle(
   child: ChildProcess,
-  h: { url: string; port: number; dataDir: string; ca: string; exited: Promise<number | null>; output: () => string },
+  h: {
+    url: string;
+    port: number;
+    dataDir: string;
+    ca: string;
+    exited: Promise<number | null>;
+    output: () => string;
+  },
 ): RunningHost {
   const pid = child.pid ?? -1;
   return {
@@ -100,7 +117,10 @@ function hostHandle(
 }
 
 /** Runs the CLI against a data dir, feeding stdin; resolves with exit code and output. */
-export function runCli(args: string[], stdin = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runCli(
+  args: string[],
+  stdin = '',
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolveRun, reject) => {
     const child = spawn(process.execPath, [HOST_CLI, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';

@@ -25,22 +25,29 @@ export function request(url: string, opts: RequestOptions): Promise<HttpResponse
   let payload: string | undefined;
   if (opts.body !== undefined) {
     payload = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
-    if (typeof opts.body !== 'string' && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
+    if (
+      typeof opts.body !== 'string' &&
+      !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')
+    ) {
       headers['content-type'] = 'application/json';
     }
     headers['content-length'] = String(Buffer.byteLength(payload));
   }
   return new Promise((resolve, reject) => {
-    const req = httpsRequest(url, { method: opts.method ?? 'GET', headers, ca: opts.ca, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json: unknown;
-        if ((res.headers['content-type'] ?? '').includes('application/json')) json = JSON.parse(text);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-      });
-    });
+    const req = httpsRequest(
+      url,
+      { method: opts.method ?? 'GET', headers, ca: opts.ca, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json: unknown;
+          if ((res.headers['content-type'] ?? '').includes('application/json')) json = JSON.parse(text);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+        });
+      },
+    );
     req.setTimeout(opts.timeoutMs ?? 30_000, () => req.destroy(new Error(`timeout: ${url}`)));
     req.on('error', reject);
     req.end(payload);

@@ -21,17 +21,23 @@ export function authRoutes(deps: { auth: AuthService; limits: RateLimits }): Rou
     res.status(201).json(auth.describe(session));
   });
 
-  r.post('/auth/login', requireSetupDone(auth), limits.loginPerAddress, limits.loginFailures, async (req, res) => {
-    const body = parseOr400(LoginRequest, req.body);
-    const previous = sessionIdOf(req);
-    const session = await auth.login({
-      ...body,
-      from: clientAddress(req),
-      ...(previous ? { previousSessionId: previous } : {}),
-    });
-    res.setHeader('Set-Cookie', sessionCookie(session.id));
-    res.json(auth.describe(session));
-  });
+  r.post(
+    '/auth/login',
+    requireSetupDone(auth),
+    limits.loginPerAddress,
+    limits.loginFailures,
+    async (req, res) => {
+      const body = parseOr400(LoginRequest, req.body);
+      const previous = sessionIdOf(req);
+      const session = await auth.login({
+        ...body,
+        from: clientAddress(req),
+        ...(previous ? { previousSessionId: previous } : {}),
+      });
+      res.setHeader('Set-Cookie', sessionCookie(session.id));
+      res.json(auth.describe(session));
+    },
+  );
 
   r.post('/auth/logout', requireUser, (req, res) => {
     if (req.principal?.kind === 'user') auth.logout(req.principal.session.id);

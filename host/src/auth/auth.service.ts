@@ -9,7 +9,12 @@ export interface AuthService {
   setupRequired(): boolean;
   setupCode(): { code: string; expiresAt: Date };
   setup(input: { code: string; username: string; password: string; from: string }): Promise<Session>;
-  login(input: { username: string; password: string; from: string; previousSessionId?: string }): Promise<Session>;
+  login(input: {
+    username: string;
+    password: string;
+    from: string;
+    previousSessionId?: string;
+  }): Promise<Session>;
   logout(sessionId: string): void;
   setPassword(username: string, password: string, via: string): Promise<void>;
   describe(s: Session): SessionInfo;
@@ -33,7 +38,8 @@ export function createAuthService(deps: {
       return deps.setupCodes.current();
     },
     async setup({ code, username, password, from }) {
-      if (!setupRequired() || setupInFlight) throw new AppError('SETUP_DONE', 'setup has already been completed');
+      if (!setupRequired() || setupInFlight)
+        throw new AppError('SETUP_DONE', 'setup has already been completed');
       if (!deps.setupCodes.consume(code)) {
         await events.record({
           level: 'warning',
@@ -63,7 +69,9 @@ export function createAuthService(deps: {
     },
     async login({ username, password, from, previousSessionId }) {
       const user = state.data.users.find((u) => u.username === username);
-      const ok = user ? await hasher.verify(password, user.passwordHash) : (await hasher.dummyVerify(password), false);
+      let ok = false;
+      if (user) ok = await hasher.verify(password, user.passwordHash);
+      else await hasher.dummyVerify(password); // same cost, so timing does not reveal unknown users
       if (!ok || !user) {
         await events.record({
           level: 'warning',
@@ -75,7 +83,12 @@ export function createAuthService(deps: {
       }
       if (previousSessionId) sessions.end(previousSessionId, 'logout');
       const session = sessions.create(user.username);
-      await events.record({ level: 'info', category: 'security', message: `User "${username}" logged in`, source: from });
+      await events.record({
+        level: 'info',
+        category: 'security',
+        message: `User "${username}" logged in`,
+        source: from,
+      });
       return session;
     },
     logout(sessionId) {

@@ -53,10 +53,15 @@ export function createPasswordHasher(opts: { concurrency?: number } = {}): Passw
       const parts = stored.split('$');
       if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
       const [n, r, p] = parts.slice(1, 4).map(Number);
-      if (!n || !r || !p) return false;
+      // Refuse parameters scrypt would reject (N not a power of two) or that exceed our memory cap.
+      if (!n || !r || !p || (n & (n - 1)) !== 0 || 128 * n * r > MAXMEM / 2) return false;
       const expected = Buffer.from(parts[5] ?? '', 'base64');
-      const key = await derive(password, Buffer.from(parts[4] ?? '', 'base64'), n, r, p);
-      return expected.length === key.length && timingSafeEqual(expected, key);
+      try {
+        const key = await derive(password, Buffer.from(parts[4] ?? '', 'base64'), n, r, p);
+        return expected.length === key.length && timingSafeEqual(expected, key);
+      } catch {
+        return false;
+      }
     },
     async dummyVerify(password) {
       await derive(password, dummySalt, N, R, P);

@@ -14,12 +14,18 @@ export interface SetupCodes {
 export function createSetupCodes(deps: { now?: () => number } = {}): SetupCodes {
   const now = deps.now ?? Date.now;
   let active: { code: string; expiresAt: number } | null = null;
-  const digest = (s: string) => createHash('sha256').update(s.toUpperCase().replace(/[^A-Z0-9]/g, '')).digest();
+  const digest = (s: string) =>
+    createHash('sha256')
+      .update(s.toUpperCase().replace(/[^A-Z0-9]/g, ''))
+      .digest();
   return {
     current() {
       if (!active || active.expiresAt <= now()) {
         const chars = Array.from({ length: 12 }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
-        active = { code: `${chars.slice(0, 4)}-${chars.slice(4, 8)}-${chars.slice(8)}`, expiresAt: now() + TTL_MS };
+        active = {
+          code: `${chars.slice(0, 4)}-${chars.slice(4, 8)}-${chars.slice(8)}`,
+          expiresAt: now() + TTL_MS,
+        };
       }
       return { code: active.code, expiresAt: new Date(active.expiresAt) };
     },

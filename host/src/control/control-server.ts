@@ -35,7 +35,8 @@ export async function startControlServer(deps: {
   async function handle(line: string): Promise<ControlResponse> {
     try {
       const parsed = ControlRequest.safeParse(JSON.parse(line));
-      if (!parsed.success) throw new AppError('VALIDATION_FAILED', parsed.error.issues[0]?.message ?? 'bad request');
+      if (!parsed.success)
+        throw new AppError('VALIDATION_FAILED', parsed.error.issues[0]?.message ?? 'bad request');
       const req = parsed.data;
       switch (req.cmd) {
         case 'setup-code': {
@@ -50,7 +51,8 @@ export async function startControlServer(deps: {
       }
     } catch (err) {
       if (err instanceof AppError) return { ok: false, error: err.toBody().error };
-      if (err instanceof SyntaxError) return { ok: false, error: { code: 'VALIDATION_FAILED', message: 'not JSON' } };
+      if (err instanceof SyntaxError)
+        return { ok: false, error: { code: 'VALIDATION_FAILED', message: 'not JSON' } };
       deps.log.error({ err }, 'control request failed');
       return { ok: false, error: { code: 'INTERNAL', message: 'internal error; see the host log' } };
     }

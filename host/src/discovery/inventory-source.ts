@@ -3,7 +3,6 @@ import { readdir, readFile, readlink } from 'node:fs/promises';
 import type { NetworkInterfaceInfo } from 'node:os';
 import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
-import * as si from 'systeminformation';
 import type { Systeminformation as S } from 'systeminformation';
 
 /** One entry of /sys/class/net, as read (missing attributes are ''). */
@@ -74,17 +73,19 @@ export interface InventorySourceDeps {
 const VIRSH_TIMEOUT_MS = 3_000;
 
 // Wrapped rather than passed as-is: systeminformation treats a first argument as a callback.
+// Loaded on first use: it costs ~25 ms and ~10 MB that an idle host should not pay at start.
+const si = () => import('systeminformation');
 const realSi: InventorySi = {
-  osInfo: () => si.osInfo(),
-  cpu: () => si.cpu(),
-  cpuFlags: () => si.cpuFlags(),
-  mem: () => si.mem(),
-  diskLayout: () => si.diskLayout(),
-  blockDevices: () => si.blockDevices(),
-  fsSize: () => si.fsSize(),
-  networkInterfaces: () => si.networkInterfaces(),
-  networkInterfaceDefault: () => si.networkInterfaceDefault(),
-  graphics: () => si.graphics(),
+  osInfo: async () => (await si()).osInfo(),
+  cpu: async () => (await si()).cpu(),
+  cpuFlags: async () => (await si()).cpuFlags(),
+  mem: async () => (await si()).mem(),
+  diskLayout: async () => (await si()).diskLayout(),
+  blockDevices: async () => (await si()).blockDevices(),
+  fsSize: async () => (await si()).fsSize(),
+  networkInterfaces: async () => (await si()).networkInterfaces(),
+  networkInterfaceDefault: async () => (await si()).networkInterfaceDefault(),
+  graphics: async () => (await si()).graphics(),
 };
 
 export function createInventorySource(deps: InventorySourceDeps = {}): InventorySource {

@@ -38,7 +38,8 @@ export function createEventStore(deps: { store: JsonStore<EventsState>; now?: ()
         };
         draft.nextSeq += 1;
         draft.events.push(ev);
-        if (draft.events.length > EVENT_RING_SIZE) draft.events.splice(0, draft.events.length - EVENT_RING_SIZE);
+        if (draft.events.length > EVENT_RING_SIZE)
+          draft.events.splice(0, draft.events.length - EVENT_RING_SIZE);
         return ev;
       });
       for (const fn of listeners) fn(event);

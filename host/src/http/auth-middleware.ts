@@ -5,7 +5,9 @@ import type { Session, SessionStore } from '../auth/sessions.ts';
 import type { RegistrationService } from '../registration/registration.service.ts';
 import { readCookie, SESSION_COOKIE } from './cookies.ts';
 
-export type Principal = { kind: 'user'; username: string; session: Session } | { kind: 'hub'; hubId: string; hubName: string };
+export type Principal =
+  | { kind: 'user'; username: string; session: Session }
+  | { kind: 'hub'; hubId: string; hubName: string };
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -18,7 +20,10 @@ export function sessionIdOf(req: Request): string | undefined {
 }
 
 /** Who is calling: a live session cookie, or an adopted hub's bearer credential. */
-export function identify(deps: { sessions: SessionStore; registration: RegistrationService }): RequestHandler {
+export function identify(deps: {
+  sessions: SessionStore;
+  registration: RegistrationService;
+}): RequestHandler {
   return (req, _res, next) => {
     const sid = sessionIdOf(req);
     const session = sid ? deps.sessions.touch(sid) : null;
@@ -38,7 +43,8 @@ export function identify(deps: { sessions: SessionStore; registration: Registrat
 /** Until the first admin exists, only setup works. */
 export function requireSetupDone(auth: AuthService): RequestHandler {
   return (_req, _res, next) => {
-    if (auth.setupRequired()) throw new AppError('SETUP_REQUIRED', 'create the first administrator at /setup');
+    if (auth.setupRequired())
+      throw new AppError('SETUP_REQUIRED', 'create the first administrator at /setup');
     next();
   };
 }
@@ -50,7 +56,8 @@ export const requireAuth: RequestHandler = (req, _res, next) => {
 
 export const requireUser: RequestHandler = (req, _res, next) => {
   if (!req.principal) throw new AppError('UNAUTHENTICATED', 'log in first');
-  if (req.principal.kind !== 'user') throw new AppError('FORBIDDEN', 'only an administrator session may do this');
+  if (req.principal.kind !== 'user')
+    throw new AppError('FORBIDDEN', 'only an administrator session may do this');
   next();
 };
 

@@ -31,7 +31,8 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     // body-parser errors carry a `type`
     const type = (err as { type?: string }).type;
     if (type === 'entity.too.large') return sendError(res, 'PAYLOAD_TOO_LARGE', 'request body too large');
-    if (type === 'entity.parse.failed') return sendError(res, 'VALIDATION_FAILED', 'request body is not valid JSON');
+    if (type === 'entity.parse.failed')
+      return sendError(res, 'VALIDATION_FAILED', 'request body is not valid JSON');
     if (type === 'charset.unsupported' || type === 'encoding.unsupported') {
       return sendError(res, 'UNSUPPORTED_MEDIA_TYPE', 'unsupported body encoding');
     }

@@ -11,7 +11,12 @@ export function uiRoutes(publicDir: string): Router {
   const index = join(publicDir, 'index.html');
   r.use(
     '/assets',
-    express.static(join(publicDir, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: false }),
+    express.static(join(publicDir, 'assets'), {
+      immutable: true,
+      maxAge: '365d',
+      index: false,
+      fallthrough: false,
+    }),
   );
   r.use(express.static(publicDir, { index: false, maxAge: 0 }));
   r.get('/{*path}', (_req, res) => {

@@ -11,7 +11,10 @@ export type { Logger };
 export function createLogger(opts: { file: string; level: string }): Logger {
   mkdirSync(dirname(opts.file), { recursive: true, mode: 0o700 });
   const streams = pino.multistream([
-    { level: opts.level as pino.Level, stream: pino.destination({ dest: opts.file, mkdir: true, sync: false }) },
+    {
+      level: opts.level as pino.Level,
+      stream: pino.destination({ dest: opts.file, mkdir: true, sync: false }),
+    },
     { level: 'warn', stream: pino.destination({ dest: 2, sync: false }) },
   ]);
   return pino(
@@ -20,7 +23,16 @@ export function createLogger(opts: { file: string; level: string }): Logger {
       base: { service: 'quantix-host' },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: {
-        paths: ['password', '*.password', 'token', '*.token', 'secret', '*.secret', 'req.headers.authorization', 'req.headers.cookie'],
+        paths: [
+          'password',
+          '*.password',
+          'token',
+          '*.token',
+          'secret',
+          '*.secret',
+          'req.headers.authorization',
+          'req.headers.cookie',
+        ],
         censor: '[redacted]',
       },
     },

@@ -61,14 +61,20 @@ export function createRegistrationService(deps: {
 
   const minted = (t: StoredToken): MintedToken => {
     const token = `${t.id}.${t.secret}`;
-    return { token, tokenId: t.id, expiresAt: t.expiresAt, join: encodeJoin({ url: identity.url(), token, spki: identity.spki }) };
+    return {
+      token,
+      tokenId: t.id,
+      expiresAt: t.expiresAt,
+      join: encodeJoin({ url: identity.url(), token, spki: identity.spki }),
+    };
   };
   const isLive = (t: StoredToken) => t.state === 'active' && Date.parse(t.expiresAt) > now();
 
   /** Resolves a token to its record; throws the precise 401 the caller deserves. */
   const check = (authorization: string | undefined): StoredToken => {
     const raw = bearer(authorization);
-    if (!raw) throw new AppError('TOKEN_MISSING', 'send the registration token as "Authorization: Bearer <token>"');
+    if (!raw)
+      throw new AppError('TOKEN_MISSING', 'send the registration token as "Authorization: Bearer <token>"');
     const parts = splitToken(raw);
     if (!parts) throw new AppError('TOKEN_INVALID', 'malformed registration token');
     const record = state.data.tokens.find((t) => t.id === parts.id);
@@ -76,7 +82,12 @@ export function createRegistrationService(deps: {
     const secretOk = safeEqual(parts.secret, record?.secret ?? 'x'.repeat(16));
     if (!record || !secretOk) throw new AppError('TOKEN_INVALID', 'unknown registration token');
     if (!isLive(record)) {
-      const why = record.state === 'used' ? 'already used' : record.state === 'superseded' ? 'replaced by a newer token' : 'expired';
+      const why =
+        record.state === 'used'
+          ? 'already used'
+          : record.state === 'superseded'
+            ? 'replaced by a newer token'
+            : 'expired';
       throw new AppError('TOKEN_EXPIRED', `registration token ${why}`);
     }
     return record;
@@ -124,7 +135,12 @@ export function createRegistrationService(deps: {
       if (!t) throw new AppError('TOKEN_INVALID', 'unknown registration token');
       if (!isLive(t)) throw new AppError('TOKEN_EXPIRED', 'registration token expired or used');
       const base = { nonce, tokenId, hostId: identity.hostId, spki: identity.spki };
-      return { hostId: identity.hostId, spki: identity.spki, expiresAt: t.expiresAt, proof: challengeProof({ ...base, secret: t.secret }) };
+      return {
+        hostId: identity.hostId,
+        spki: identity.spki,
+        expiresAt: t.expiresAt,
+        proof: challengeProof({ ...base, secret: t.secret }),
+      };
     },
     validate(authorization) {
       const t = check(authorization);
@@ -143,8 +159,10 @@ export function createRegistrationService(deps: {
         viaTokenId: t.id,
       };
       await state.update((d) => {
+        // Re-checked inside the update: of two simultaneous completions only one may use the token.
         const rec = d.tokens.find((x) => x.id === t.id);
-        if (rec) rec.state = 'used';
+        if (!rec || !isLive(rec)) throw new AppError('TOKEN_EXPIRED', 'registration token already used');
+        rec.state = 'used';
         d.hubs = d.hubs.filter((h) => h.hubId !== req.hubId);
         d.hubs.push(hub);
       });
@@ -155,7 +173,12 @@ export function createRegistrationService(deps: {
         source: from,
         details: { hubId: req.hubId, tokenId: t.id, hubSpki: req.hubSpki },
       });
-      return { hostId: identity.hostId, hostname: identity.hostname, spki: identity.spki, credential: cred.credential };
+      return {
+        hostId: identity.hostId,
+        hostname: identity.hostname,
+        spki: identity.spki,
+        credential: cred.credential,
+      };
     },
     authorizeDiscovery(authorization) {
       const raw = bearer(authorization);

@@ -22,7 +22,13 @@ export function safeEqual(a: string, b: string): boolean {
   return timingSafeEqual(ha, hb);
 }
 
-export function challengeProof(p: { secret: string; nonce: string; tokenId: string; hostId: string; spki: string }): string {
+export function challengeProof(p: {
+  secret: string;
+  nonce: string;
+  tokenId: string;
+  hostId: string;
+  spki: string;
+}): string {
   return createHmac('sha256', p.secret).update(challengeMessage(p)).digest('hex');
 }
 

@@ -7,7 +7,12 @@ import { ownOrigin } from '../http/security.ts';
 import type { Logger } from '../logging/logger.ts';
 
 export type HostIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type HostSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type HostSocket = Socket<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
 export interface SocketData {
   sessionId: string;
   username: string;

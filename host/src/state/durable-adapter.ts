@@ -39,7 +39,10 @@ export class DurableJsonAdapter<T> implements Adapter<T> {
     }
     const bak = await this.#load(`${file}.bak`);
     if (!bak.ok) {
-      throw new AppError('STATE_CORRUPT', `${file} is unreadable (${main.reason}) and so is its .bak (${bak.reason})`);
+      throw new AppError(
+        'STATE_CORRUPT',
+        `${file} is unreadable (${main.reason}) and so is its .bak (${bak.reason})`,
+      );
     }
     // Keep the broken file for inspection, then put the backup back in place.
     await rename(file, `${file}.corrupt-${Date.now()}`);
@@ -75,7 +78,8 @@ export class DurableJsonAdapter<T> implements Adapter<T> {
       return { ok: false, reason: `invalid JSON: ${(err as Error).message}` };
     }
     const parsed = this.#opts.schema.safeParse(json);
-    if (!parsed.success) return { ok: false, reason: `schema mismatch: ${parsed.error.issues[0]?.message ?? ''}` };
+    if (!parsed.success)
+      return { ok: false, reason: `schema mismatch: ${parsed.error.issues[0]?.message ?? ''}` };
     return { ok: true, value: parsed.data };
   }
 }

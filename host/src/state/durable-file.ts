@@ -16,12 +16,12 @@ export async function writeFileDurable(file: string, data: string, mode = 0o600)
   await keepBackup(file, tag);
   const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
   try {
-    await fh.writeFile(data, 'utf8');
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
+    try {
+      await fh.writeFile(data, 'utf8');
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
     await rename(tmp, file);
   } catch (err) {
     await unlink(tmp).catch(() => undefined);
@@ -38,7 +38,10 @@ async function keepBackup(file: string, tag: string): Promise<void> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw err;
   }
-  await rename(bakTmp, `${file}.bak`);
+  await rename(bakTmp, `${file}.bak`).catch(async (err: unknown) => {
+    await unlink(bakTmp).catch(() => undefined);
+    throw err;
+  });
 }
 
 export async function fsyncDir(dir: string): Promise<void> {

@@ -6,9 +6,10 @@ export interface JsonStore<T> {
   /** The current state. Treat as read-only; change it only through update(). */
   readonly data: Readonly<T>;
   /**
-   * Applies `fn` to the state and resolves once the change is durable on disk. If the write
-   * fails, the in-memory state is rolled back and the error is thrown: nothing is acknowledged
-   * that is not on disk.
+   * Applies `fn` to the state and resolves once the change is durable on disk. Updates run one
+   * at a time, so `fn` sees every earlier update and may check-and-change atomically (throwing
+   * from `fn` aborts without writing). If the write fails, the state is rolled back and the error
+   * is thrown: nothing is acknowledged that is not on disk, and nothing on disk is forgotten.
    */
   update<R>(fn: (draft: T) => R): Promise<R>;
 }
@@ -30,20 +31,25 @@ export async function openJsonStore<T>(opts: JsonStoreOptions<T>): Promise<JsonS
   const db = new Low<T>(adapter, initial);
   await db.read();
   if (db.data === initial) await db.write(); // first start: the file exists from now on
+  let queue: Promise<unknown> = Promise.resolve();
   return {
     get data() {
       return db.data;
     },
-    async update(fn) {
-      const before = structuredClone(db.data);
-      const result = fn(db.data);
-      try {
-        await db.write();
-      } catch (err) {
-        db.data = before;
-        throw err;
-      }
-      return result;
+    update(fn) {
+      const run = queue.then(async () => {
+        const before = structuredClone(db.data);
+        try {
+          const result = fn(db.data);
+          await db.write();
+          return result;
+        } catch (err) {
+          db.data = before;
+          throw err;
+        }
+      });
+      queue = run.catch(() => undefined);
+      return run;
     },
   };
 }

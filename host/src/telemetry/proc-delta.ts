@@ -82,7 +82,11 @@ export function netRates(prev: NetCounters[], cur: NetCounters[], seconds: numbe
   return { rxBps, txBps, interfaces };
 }
 
-export function diskRates(prev: DiskCounters[], cur: DiskCounters[], seconds: number): TelemetrySample['disk'] {
+export function diskRates(
+  prev: DiskCounters[],
+  cur: DiskCounters[],
+  seconds: number,
+): TelemetrySample['disk'] {
   const before = new Map(prev.map((d) => [d.name, d]));
   let read = 0;
   let written = 0;

@@ -16,7 +16,8 @@ import {
   type RawReading,
 } from './proc-parse.ts';
 
-const fixture = (name: string): string => fs.readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string): string =>
+  fs.readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 
 /** A reading from the recorded files `<file>-<n>.txt` (this machine, 1 s apart, 20 MB written between). */
 function recorded(n: 1 | 2, mono: number, filesystems: FsUsage[] = []): RawReading {
@@ -62,7 +63,9 @@ describe('parsers on recorded /proc text', () => {
   });
 
   it('falls back to free + buffers + cached without MemAvailable (Linux < 3.14)', () => {
-    const mem = parseMeminfo('MemTotal: 1000 kB\nMemFree: 100 kB\nBuffers: 10 kB\nCached: 200 kB\nSwapTotal: 50 kB\nSwapFree: 20 kB\n');
+    const mem = parseMeminfo(
+      'MemTotal: 1000 kB\nMemFree: 100 kB\nBuffers: 10 kB\nCached: 200 kB\nSwapTotal: 50 kB\nSwapFree: 20 kB\n',
+    );
     assert.deepEqual(mem, { total: 1024000, available: 310 * 1024, swapTotal: 51200, swapFree: 20480 });
   });
 
@@ -88,7 +91,9 @@ describe('parsers on recorded /proc text', () => {
   });
 
   it('keeps only the ext4 root from this machine’s mounts', () => {
-    assert.deepEqual(parseMounts(fixture('mounts.txt')), [{ device: '/dev/vda', mount: '/', fstype: 'ext4' }]);
+    assert.deepEqual(parseMounts(fixture('mounts.txt')), [
+      { device: '/dev/vda', mount: '/', fstype: 'ext4' },
+    ]);
   });
 });
 
@@ -97,7 +102,7 @@ describe('parser decisions on a hand-made KVM host', () => {
     const disks = parseDiskstats(fixture('diskstats-kvm-host.txt'));
     assert.deepEqual(
       disks.map((d) => d.name),
-      ['sda', 'sdb', 'sdaa', 'nvme0n1', 'sr0', 'mmcblk0'],
+      ['sda', 'sdb', 'sdaa', 'nvme0n1', 'sr0', 'mmcblk0', 'sdp', 'nvme0n12'],
     );
     assert.deepEqual(disks[0], { name: 'sda', read: 9600000 * 512, written: 6400000 * 512 });
   });
@@ -134,7 +139,9 @@ describe('parser decisions on a hand-made KVM host', () => {
 describe('deltas', () => {
   it('computes a valid sample from two recorded readings', () => {
     const root: FsUsage = { mount: '/', fstype: 'ext4', size: 100, used: 40, available: 55 };
-    const s = TelemetrySample.parse(computeSample(recorded(1, 0), recorded(2, 1000, [root]), 1_795_725_000_000));
+    const s = TelemetrySample.parse(
+      computeSample(recorded(1, 0), recorded(2, 1000, [root]), 1_795_725_000_000),
+    );
     assert.equal(s.interval, 1);
     assert.equal(s.cpu.cores.length, 2);
     assert.ok(s.cpu.total > 0 && s.cpu.total < 100);
@@ -162,7 +169,10 @@ describe('deltas', () => {
     const cur = { total: jiffies(150, 0, 150), cores: [jiffies(100, 0, 0), null, jiffies(50, 0, 50)] };
     assert.deepEqual(cpuPercent(prev, cur).cores, [100, 0, 50]);
     // and a core that comes back online reads 0 for its first interval
-    const back = { total: jiffies(200, 0, 200), cores: [jiffies(120, 0, 0), jiffies(5, 0, 5), jiffies(60, 0, 60)] };
+    const back = {
+      total: jiffies(200, 0, 200),
+      cores: [jiffies(120, 0, 0), jiffies(5, 0, 5), jiffies(60, 0, 60)],
+    };
     assert.deepEqual(cpuPercent(cur, back).cores, [100, 0, 50]);
   });
 

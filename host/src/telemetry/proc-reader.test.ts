@@ -7,7 +7,8 @@ import { createProcReader } from './proc-reader.ts';
 
 // A directory laid out like /proc, filled with the recorded fixtures.
 let root = '';
-const fixture = (name: string): string => fs.readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string): string =>
+  fs.readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 const put = (rel: string, text: string): void => {
   fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
   fs.writeFileSync(path.join(root, rel), text);
@@ -33,11 +34,14 @@ describe('proc reader on a fixture directory', () => {
     reader.close();
     assert.equal(r.mono, 5);
     assert.equal(r.cpu.cores.length, 2);
-    assert.equal(r.disks.length, 6);
+    assert.equal(r.disks.length, 8);
     assert.equal(r.net[0]?.name, 'eno1');
     const rootFs = r.filesystems.find((f) => f.mount === '/');
     assert.ok(rootFs && rootFs.size > 0 && rootFs.used <= rootFs.size, JSON.stringify(r.filesystems));
-    assert.equal(r.filesystems.find((f) => f.mount === '/var/lib/libvirt/images'), undefined);
+    assert.equal(
+      r.filesystems.find((f) => f.mount === '/var/lib/libvirt/images'),
+      undefined,
+    );
   });
 
   it('re-reads the same descriptors and grows a small buffer', () => {

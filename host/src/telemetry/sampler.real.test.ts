@@ -25,7 +25,10 @@ describe('telemetry sampler on this machine’s /proc', () => {
       const memTotalKb = Number(/^MemTotal:\s+(\d+) kB/m.exec(fs.readFileSync('/proc/meminfo', 'utf8'))?.[1]);
 
       for (const s of samples) {
-        assert.ok(s.interval > (INTERVAL / 1000) * 0.5 && s.interval < (INTERVAL / 1000) * 3, `interval ${s.interval}`);
+        assert.ok(
+          s.interval > (INTERVAL / 1000) * 0.5 && s.interval < (INTERVAL / 1000) * 3,
+          `interval ${s.interval}`,
+        );
         assert.ok(s.cpu.total >= 0 && s.cpu.total <= 100);
         assert.equal(s.cpu.cores.length, cpuLines);
         // cpuN lines are the online CPUs; affinity or a cpuset may leave this process fewer

@@ -108,7 +108,10 @@ export function createTelemetrySampler(deps: TelemetrySamplerDeps): TelemetrySam
   function pass(): void {
     timer = null;
     if (closed) return;
-    if (!wanted()) return stop();
+    if (!wanted()) {
+      stop();
+      return;
+    }
     const cur = read();
     if (cur) {
       if (prev) emit(computeSample(prev, cur, now()));

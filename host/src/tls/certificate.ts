@@ -2,7 +2,6 @@ import { createPublicKey, X509Certificate } from 'node:crypto';
 import { chmod, mkdir } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
-import { generate } from 'selfsigned';
 import { readFileIfExists, writeFileDurable } from '../state/durable-file.ts';
 import { spkiFingerprint } from './spki.ts';
 
@@ -30,8 +29,13 @@ export interface CertificateOptions {
 /** SAN set the certificate must cover: hostname, localhost, loopback and every host IP. */
 export function wantedNames(hostname: string, addresses: string[]): string[] {
   const names = new Set<string>(['localhost', hostname.toLowerCase()]);
-  const ips = new Set<string>(['127.0.0.1', '::1', ...addresses.filter((a) => isIP(a) !== 0)]);
-  return [...[...names].map((n) => `DNS:${n}`), ...[...ips].map((ip) => `IP:${normalizeIp(ip)}`)];
+  const ips = new Set<string>(
+    ['127.0.0.1', '::1', ...addresses]
+      .map((a) => a.split('%')[0] ?? a)
+      .filter((a) => isIP(a) !== 0)
+      .map(normalizeIp),
+  );
+  return [...[...names].map((n) => `DNS:${n}`), ...[...ips].map((ip) => `IP:${ip}`)];
 }
 
 /** One spelling per address, so `::1` and `0:0:0:0:0:0:0:1` compare equal. */
@@ -69,27 +73,35 @@ async function issue(hostname: string, names: string[], now: Date, existingKey: 
   const altNames = names.map((n) =>
     n.startsWith('IP:') ? { type: 7 as const, ip: n.slice(3) } : { type: 2 as const, value: n.slice(4) },
   );
-  return generate([{ name: 'commonName', value: hostname }, { name: 'organizationName', value: 'Quantix host' }], {
-    keyType: 'ec',
-    curve: 'P-256',
-    algorithm: 'sha256',
-    notBeforeDate: new Date(now.getTime() - 5 * 60_000),
-    notAfterDate: new Date(now.getTime() + VALID_DAYS * DAY_MS),
-    extensions: [
-      { name: 'basicConstraints', cA: false, critical: true },
-      { name: 'keyUsage', digitalSignature: true, critical: true },
-      { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames },
+  // Loaded only when a certificate is made: it costs ~70 ms and ~15 MB at start otherwise.
+  const { generate } = await import('selfsigned');
+  return generate(
+    [
+      { name: 'commonName', value: hostname },
+      { name: 'organizationName', value: 'Quantix host' },
     ],
-    ...(existingKey
-      ? {
-          keyPair: {
-            privateKey: existingKey,
-            publicKey: createPublicKey(existingKey).export({ type: 'spki', format: 'pem' }).toString(),
-          },
-        }
-      : {}),
-  });
+    {
+      keyType: 'ec',
+      curve: 'P-256',
+      algorithm: 'sha256',
+      notBeforeDate: new Date(now.getTime() - 5 * 60_000),
+      notAfterDate: new Date(now.getTime() + VALID_DAYS * DAY_MS),
+      extensions: [
+        { name: 'basicConstraints', cA: false, critical: true },
+        { name: 'keyUsage', digitalSignature: true, critical: true },
+        { name: 'extKeyUsage', serverAuth: true },
+        { name: 'subjectAltName', altNames },
+      ],
+      ...(existingKey
+        ? {
+            keyPair: {
+              privateKey: existingKey,
+              publicKey: createPublicKey(existingKey).export({ type: 'spki', format: 'pem' }).toString(),
+            },
+          }
+        : {}),
+    },
+  );
 }
 
 function describe(key: string, cert: string): HostCertificate {

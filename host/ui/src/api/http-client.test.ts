@@ -35,7 +35,8 @@ test('writes are JSON; 204 gives undefined', async () => {
   const http = createHttpClient({ fetch: f.fn, base: '' });
   assert.equal(await http.post('/x', { a: 1 }), undefined);
   assert.equal(f.calls[0]?.init.body, '{"a":1}');
-  assert.equal((f.calls[0]?.init.headers as Record<string, string>)['Content-Type'], 'application/json');
+  const headers = f.calls[0]?.init.headers as Record<string, string> | undefined;
+  assert.equal(headers?.['Content-Type'], 'application/json');
   await http.del('/y');
   assert.equal(f.calls[1]?.init.method, 'DELETE');
   assert.equal(f.calls[1]?.init.body, undefined);

@@ -28,7 +28,9 @@ export function createHttpClient(deps: HttpClientDeps): HttpClient {
       return await send<T>(method, path, body);
     } catch (err) {
       const apiErr =
-        err instanceof ApiError ? err : new ApiError('NETWORK_ERROR', 'Cannot reach the host.', { cause: err });
+        err instanceof ApiError
+          ? err
+          : new ApiError('NETWORK_ERROR', 'Cannot reach the host.', { cause: err });
       if (!opts.quiet) deps.onError?.(apiErr);
       throw apiErr;
     }
@@ -58,10 +60,14 @@ export function createHttpClient(deps: HttpClientDeps): HttpClient {
     }
     if (res.ok) return parsed as T;
     const error = errorFromBody(parsed);
-    throw new ApiError(error?.code ?? 'BAD_RESPONSE', error?.message ?? `Request failed (HTTP ${res.status}).`, {
-      status: res.status,
-      retryAfter: parseRetryAfter(res.headers.get('Retry-After'), now()),
-    });
+    throw new ApiError(
+      error?.code ?? 'BAD_RESPONSE',
+      error?.message ?? `Request failed (HTTP ${res.status}).`,
+      {
+        status: res.status,
+        retryAfter: parseRetryAfter(res.headers.get('Retry-After'), now()),
+      },
+    );
   }
 
   return {

@@ -52,7 +52,11 @@ export function toXY(p: Point, vp: Viewport): [number, number] {
  * A line through the points, broken where samples are missing for more than `gapMs` (the
  * socket was down), plus the area under it for a fill. Points must be ordered by time.
  */
-export function buildPaths(points: readonly Point[], vp: Viewport, gapMs: number): { line: string; area: string } {
+export function buildPaths(
+  points: readonly Point[],
+  vp: Viewport,
+  gapMs: number,
+): { line: string; area: string } {
   const segments: Array<Array<[number, number]>> = [];
   let current: Array<[number, number]> = [];
   let lastT = Number.NEGATIVE_INFINITY;

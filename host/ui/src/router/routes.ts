@@ -67,7 +67,7 @@ export function matchRoute(path: string, routes: readonly RouteDef[] = ROUTES): 
  * falls back to the dashboard, so `?next=` cannot be used as an open redirect.
  */
 export function safeNext(next: string | null | undefined): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
+  if (!next?.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
   if (next === '/login' || next.startsWith('/login?') || next.startsWith('/setup')) return '/';
   return next;
 }

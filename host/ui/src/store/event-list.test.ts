@@ -4,8 +4,20 @@ import type { HostEvent } from '@quantix/shared';
 import type { EventFilter } from './app-state.ts';
 import { matchesFilter, mergeEvents } from './event-list.ts';
 
-function ev(seq: number, level: HostEvent['level'] = 'info', category: HostEvent['category'] = 'system'): HostEvent {
-  return { id: `e${seq}`, seq, timestamp: '2025-01-01T00:00:00Z', level, category, message: 'm', source: 's' };
+function ev(
+  seq: number,
+  level: HostEvent['level'] = 'info',
+  category: HostEvent['category'] = 'system',
+): HostEvent {
+  return {
+    id: `e${seq}`,
+    seq,
+    timestamp: '2025-01-01T00:00:00Z',
+    level,
+    category,
+    message: 'm',
+    source: 's',
+  };
 }
 const all: EventFilter = { level: '', category: '', limit: 100 };
 

@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { randomBytes, scryptSync } from 'node:crypto';
+import { before, describe, it } from 'node:test';
+import { createPasswordHasher } from './password-hash.ts';
+
+const PASSWORD = 'correct horse battery staple';
+const FORMAT = /^scrypt\$131072\$8\$1\$([A-Za-z0-9+/]{22}==)\$([A-Za-z0-9+/]{43}=)$/;
+
+/** scrypt with small parameters, computed here, in the module's format. */
+function cheapHash(password: string): string {
+  const salt = randomBytes(16);
+  const key = scryptSync(password, salt, 32, { N: 1024, r: 8, p: 1 });
+  return `scrypt$1024$8$1$${salt.toString('base64')}$${key.toString('base64')}`;
+}
+
+describe('password hasher', () => {
+  const hasher = createPasswordHasher();
+  let stored: string;
+  before(async () => {
+    stored = await hasher.hash(PASSWORD);
+  });
+
+  it('produces scrypt$131072$8$1$<salt>$<key> that plain scrypt reproduces', () => {
+    const m = FORMAT.exec(stored);
+    assert.ok(m, stored);
+    const salt = Buffer.from(m[1] ?? '', 'base64');
+    const key = scryptSync(PASSWORD, salt, 32, { N: 131072, r: 8, p: 1, maxmem: 256 * 1024 * 1024 });
+    assert.equal(key.toString('base64'), m[2]);
+  });
+
+  it('salts every hash', async () => {
+    assert.notEqual(await hasher.hash(PASSWORD), stored);
+  });
+
+  it('verifies the right password and rejects a wrong one', async () => {
+    assert.equal(await hasher.verify(PASSWORD, stored), true);
+    assert.equal(await hasher.verify(`${PASSWORD}!`, stored), false);
+  });
+
+  it('verifies hashes made with other scrypt parameters', async () => {
+    const h = cheapHash('another password');
+    assert.equal(await hasher.verify('another password', h), true);
+    assert.equal(await hasher.verify('another passwore', h), false);
+  });
+
+  it('normalises the password to NFC before hashing', async () => {
+    const h = cheapHash('caf\u00e9 au lait');
+    assert.equal(await hasher.verify('cafe\u0301 au lait', h), true);
+  });
+
+  it('treats a malformed stored hash as a mismatch', async () => {
+    const [, , , , salt = '', key = ''] = cheapHash('pw').split('$');
+    for (const bad of [
+      '',
+      'plaintext',
+      `bcrypt$1024$8$1$${salt}$${key}`,
+      `scrypt$1024$8$1$${salt}`,
+      `scrypt$1024$8$1$${salt}$${key}$extra`,
+      `scrypt$abc$8$1$${salt}$${key}`,
+      `scrypt$0$8$1$${salt}$${key}`,
+      `scrypt$1024$0$1$${salt}$${key}`,
+      `scrypt$1024$8$$${salt}$${key}`,
+      `scrypt$1024$8$1$${salt}$`,
+      `scrypt$1024$8$1$${salt}$${key.slice(4)}`,
+    ]) {
+      assert.equal(await hasher.verify('pw', bad), false, bad);
+    }
+  });
+
+  it('treats a stored hash with impossible scrypt parameters as a mismatch', {}, async () => {
+    const [, , , , salt = '', key = ''] = cheapHash('pw').split('$');
+    assert.equal(await hasher.verify('pw', `scrypt$1000$8$1$${salt}$${key}`), false);
+    assert.equal(await hasher.verify('pw', `scrypt$1073741824$8$1$${salt}$${key}`), false);
+  });
+
+  it('burns a full hash in dummyVerify', async () => {
+    await hasher.dummyVerify(PASSWORD);
+  });
+
+  it('runs at most `concurrency` hashes at a time, in arrival order', async () => {
+    const serial = createPasswordHasher({ concurrency: 1 });
+    const start = performance.now();
+    const done: Array<{ i: number; at: number }> = [];
+    await Promise.all(
+      [0, 1, 2, 3].map((i) =>
+        serial.hash(`password ${i}`).then(() => done.push({ i, at: performance.now() - start })),
+      ),
+    );
+    assert.deepEqual(
+      done.map((d) => d.i),
+      [0, 1, 2, 3],
+    );
+    // One at a time: completions are spread evenly, about one hash-duration apart. Run side by
+    // side on the thread pool they would all finish close together (gaps of a few ms).
+    const perHash = (done.at(-1)?.at ?? 0) / done.length;
+    for (let k = 1; k < done.length; k++) {
+      const gap = (done[k]?.at ?? 0) - (done[k - 1]?.at ?? 0);
+      assert.ok(
+        gap > perHash * 0.3,
+        `hash ${k} finished ${gap.toFixed(0)} ms after the previous one (~${perHash.toFixed(0)} ms per hash)`,
+      );
+    }
+  });
+});

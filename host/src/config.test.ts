@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
+import { describe, it } from 'node:test';
+import { ConfigError, type CliConfig, loadConfig, type ServeConfig } from './config.ts';
+
+function serve(argv: string[], env: NodeJS.ProcessEnv = {}): ServeConfig {
+  const c: CliConfig = loadConfig(['serve', ...argv], env);
+  assert.equal(c.command, 'serve');
+  return c as ServeConfig;
+}
+
+/** The ConfigError message for a bad configuration. */
+function configError(argv: string[], env: NodeJS.ProcessEnv = {}): string {
+  try {
+    loadConfig(argv, env);
+  } catch (err) {
+    assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
+    return err.message;
+  }
+  assert.fail(`expected ${JSON.stringify(argv)} to be rejected`);
+}
+
+const FULL_ENV: NodeJS.ProcessEnv = {
+  QUANTIX_LISTEN: '0.0.0.0:9443',
+  QUANTIX_DATA: '/srv/quantix',
+  QUANTIX_LIBVIRT_URI: 'test:///default',
+  QUANTIX_TOKEN_TTL_SECONDS: '600',
+  QUANTIX_SESSION_IDLE_SECONDS: '120',
+  QUANTIX_LOG_LEVEL: 'debug',
+};
+
+describe('loadConfig', () => {
+  it('has defaults for serve', () => {
+    assert.deepEqual(serve([]), {
+      command: 'serve',
+      listen: { host: '127.0.0.1', port: 8443 },
+      dataDir: '/var/lib/quantix-host',
+      libvirtUri: 'qemu:///system',
+      tokenTtlSeconds: 3600,
+      sessionIdleSeconds: 1800,
+      logLevel: 'info',
+    });
+  });
+
+  it('reads every QUANTIX_ variable', () => {
+    assert.deepEqual(serve([], FULL_ENV), {
+      command: 'serve',
+      listen: { host: '0.0.0.0', port: 9443 },
+      dataDir: '/srv/quantix',
+      libvirtUri: 'test:///default',
+      tokenTtlSeconds: 600,
+      sessionIdleSeconds: 120,
+      logLevel: 'debug',
+    });
+  });
+
+  it('lets options win over the environment', () => {
+    const c = serve(
+      ['--listen', '127.0.0.1:0', '--data', '/tmp/qx', '--libvirt', 'qemu:///session'],
+      FULL_ENV,
+    );
+    assert.deepEqual(c.listen, { host: '127.0.0.1', port: 0 });
+    assert.equal(c.dataDir, '/tmp/qx');
+    assert.equal(c.libvirtUri, 'qemu:///session');
+    assert.equal(c.tokenTtlSeconds, 600);
+  });
+
+  it('accepts IPv4, bracketed IPv6 and host names as listen addresses', () => {
+    assert.deepEqual(serve(['--listen', '127.0.0.1:0']).listen, { host: '127.0.0.1', port: 0 });
+    assert.deepEqual(serve(['--listen', '[::1]:8443']).listen, { host: '::1', port: 8443 });
+    assert.deepEqual(serve(['--listen', '[::]:443']).listen, { host: '::', port: 443 });
+    assert.deepEqual(serve(['--listen=localhost:65535']).listen, { host: 'localhost', port: 65535 });
+  });
+
+  it('resolves the data directory to an absolute path', () => {
+    assert.equal(serve(['--data', 'rel/dir']).dataDir, resolve('rel/dir'));
+  });
+
+  it('rejects bad listen addresses', () => {
+    for (const bad of [
+      '8443',
+      '127.0.0.1',
+      '::1:8443',
+      '127.0.0.1:99999',
+      '127.0.0.1:65536',
+      'host:port',
+      '[::1]',
+    ]) {
+      assert.match(configError(['serve', '--listen', bad]), /listen: /, bad);
+    }
+  });
+
+  it('lists every bad value at once', () => {
+    const msg = configError(['serve', '--listen', 'nowhere'], {
+      QUANTIX_TOKEN_TTL_SECONDS: 'soon',
+      QUANTIX_SESSION_IDLE_SECONDS: '5',
+      QUANTIX_LOG_LEVEL: 'loud',
+    });
+    assert.match(msg, /^invalid configuration:/);
+    for (const field of ['listen', 'tokenTtlSeconds', 'sessionIdleSeconds', 'logLevel']) {
+      assert.match(msg, new RegExp(`\\n  ${field}: `), field);
+    }
+  });
+
+  it('rejects token lifetimes outside 1 s to 1 day', () => {
+    for (const bad of ['0', '-5', '1.5', '86401', 'abc']) {
+      assert.match(configError(['serve'], { QUANTIX_TOKEN_TTL_SECONDS: bad }), /tokenTtlSeconds: /, bad);
+    }
+    assert.equal(serve([], { QUANTIX_TOKEN_TTL_SECONDS: '86400' }).tokenTtlSeconds, 86_400);
+  });
+
+  it('rejects unknown options', () => {
+    assert.match(configError(['serve', '--port', '1']), /--port/);
+    assert.throws(() => loadConfig(['serve', '-x'], {}), ConfigError);
+    assert.throws(() => loadConfig(['serve', '--listen'], {}), ConfigError);
+  });
+
+  it('rejects an unknown command', () => {
+    assert.match(configError(['frobnicate']), /command/);
+  });
+
+  it('requires --user for passwd and validates it', () => {
+    assert.match(configError(['passwd', '--data', '/tmp/qx']), /username: /);
+    assert.match(configError(['passwd', '--data', '/tmp/qx', '--user', 'Bad User']), /username: /);
+    assert.deepEqual(loadConfig(['passwd', '--data', '/tmp/qx', '--user', 'admin'], {}), {
+      command: 'passwd',
+      dataDir: '/tmp/qx',
+      username: 'admin',
+    });
+  });
+
+  it('parses the data-only commands', () => {
+    assert.deepEqual(loadConfig(['setup-code', '--data', '/tmp/qx'], {}), {
+      command: 'setup-code',
+      dataDir: '/tmp/qx',
+    });
+    assert.deepEqual(loadConfig(['token'], { QUANTIX_DATA: '/srv/q' }), {
+      command: 'token',
+      dataDir: '/srv/q',
+    });
+  });
+
+  it('shows help with no command, with --help and with -h', () => {
+    assert.deepEqual(loadConfig([], {}), { command: 'help' });
+    assert.deepEqual(loadConfig(['serve', '--help'], {}), { command: 'help' });
+    assert.deepEqual(loadConfig(['-h'], { QUANTIX_LISTEN: 'garbage' }), { command: 'help' });
+  });
+});

@@ -1,0 +1,66 @@
+import type { AppState } from '../store/app-state.ts';
+import type { Store } from '../store/create-store.ts';
+import { type EventsApi, createEventsApi } from './events-api.ts';
+import { type HostApi, createHostApi } from './host-api.ts';
+import { createHttpClient } from './http-client.ts';
+import { createLoader } from './load-into.ts';
+import { type Navigation, createNavigation } from './navigation.ts';
+import { type RegistrationApi, createRegistrationApi } from './registration-api.ts';
+import { type SessionApi, createSessionApi } from './session-api.ts';
+import { type QxSocket, createSocketClient } from './socket-client.ts';
+import { type TelemetryApi, createTelemetryApi } from './telemetry-api.ts';
+
+/** Everything components may call. The api layer is the only writer of the store. */
+export interface Api {
+  readonly nav: Navigation;
+  readonly session: SessionApi;
+  readonly host: HostApi;
+  readonly telemetry: TelemetryApi;
+  readonly registration: RegistrationApi;
+  readonly events: EventsApi;
+}
+
+/** API_PREFIX from shared, repeated so zod stays out of the bundle. */
+const API_BASE = '/api/v1';
+
+export function createApi(deps: { store: Store<AppState>; window: Window; socket: QxSocket }): Api {
+  const { store, window: w } = deps;
+  // the two clients report to the session api, which needs them: bind late
+  let session: SessionApi | undefined;
+
+  const http = createHttpClient({
+    fetch: w.fetch.bind(w),
+    base: API_BASE,
+    onError: (err) => session?.handleError(err),
+  });
+  const socket = createSocketClient({
+    socket: deps.socket,
+    onStatus: (connection) => store.update((s) => (s.connection === connection ? s : { ...s, connection })),
+    onSessionEnded: (info) => session?.sessionEnded(info),
+    onRefused: () => session?.connectionRefused(),
+  });
+  const nav = createNavigation({ store, window: w });
+  const loadInto = createLoader(store);
+  const host = createHostApi({ http, loadInto });
+  session = createSessionApi({
+    http,
+    socket,
+    store,
+    nav,
+    onSignedIn: () => void host.load(),
+    setTimeout: (fn, ms) => w.setTimeout(fn, ms),
+  });
+  // after a reconnect everything shown may be stale: the host summary is on every page
+  socket.whileConnected((reconnect) => {
+    if (reconnect) void host.load();
+  });
+
+  return {
+    nav,
+    session,
+    host,
+    telemetry: createTelemetryApi({ socket, store }),
+    registration: createRegistrationApi({ http, socket, store, loadInto }),
+    events: createEventsApi({ http, socket, store, loadInto }),
+  };
+}

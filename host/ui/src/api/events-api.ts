@@ -1,0 +1,72 @@
+import type { EventList } from '@quantix/shared';
+import type { AppState, EventFilter } from '../store/app-state.ts';
+import type { Store } from '../store/create-store.ts';
+import { mergeEvents } from '../store/event-list.ts';
+import { toErrorInfo } from './api-error.ts';
+import type { HttpClient } from './http-client.ts';
+import type { LoadInto } from './load-into.ts';
+import type { SocketClient } from './socket-client.ts';
+
+export interface EventsApi {
+  /** the filtered list plus live additions; returns the function that stops it */
+  watch(): () => void;
+  setFilter(filter: EventFilter): Promise<void>;
+}
+
+export function eventsQuery(filter: EventFilter): string {
+  const q = new URLSearchParams({ limit: String(filter.limit) });
+  if (filter.level) q.set('level', filter.level);
+  if (filter.category) q.set('category', filter.category);
+  return `?${q.toString()}`;
+}
+
+export function createEventsApi(deps: {
+  http: HttpClient;
+  socket: SocketClient;
+  store: Store<AppState>;
+  loadInto: LoadInto;
+}): EventsApi {
+  const { http, socket, store, loadInto } = deps;
+
+  const load = () =>
+    loadInto(
+      'events',
+      async () => (await http.get<EventList>(`/events${eventsQuery(store.get().events.filter)}`)).events,
+    );
+
+  function add(incoming: EventList['events']) {
+    store.update((s) => {
+      const current = s.events.data ?? [];
+      const data = mergeEvents(current, incoming, s.events.filter);
+      return data === current ? s : { ...s, events: { ...s.events, data } };
+    });
+  }
+
+  return {
+    watch() {
+      void load();
+      const offNew = socket.on('event:new', (event) => add([event]));
+      const offConnected = socket.whileConnected(async (reconnect) => {
+        try {
+          const { events } = await socket.request('events:subscribe', {
+            limit: store.get().events.filter.limit,
+          });
+          add(events);
+          // the REST list is filtered on the server and may hold older matches the ack does not
+          if (reconnect) void load();
+        } catch (err) {
+          store.update((s) => ({ ...s, events: { ...s.events, error: toErrorInfo(err) } }));
+        }
+      });
+      return () => {
+        offNew();
+        offConnected();
+        if (socket.isConnected()) socket.request('events:unsubscribe').catch(() => {});
+      };
+    },
+    async setFilter(filter) {
+      store.update((s) => ({ ...s, events: { ...s.events, filter } }));
+      await load();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import type { ComponentChildren } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
+import { BusyButton } from './busy-button.tsx';
+
+/** A modal `<dialog>` asking to confirm a destructive action; Escape or Cancel closes it. */
+export function ConfirmDialog(props: {
+  title: string;
+  confirmText: string;
+  busyText: string;
+  busy: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+  children: ComponentChildren;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog && !dialog.open) dialog.showModal();
+    return () => dialog?.close();
+  }, []);
+  return (
+    <dialog
+      ref={ref}
+      class="dialog"
+      aria-labelledby="confirm-title"
+      data-testid="confirm-dialog"
+      onCancel={(e) => {
+        e.preventDefault();
+        if (!props.busy) props.onCancel();
+      }}
+    >
+      <h2 id="confirm-title">{props.title}</h2>
+      <div class="dialog-body">{props.children}</div>
+      <div class="dialog-actions">
+        <button
+          type="button"
+          class="btn btn-secondary"
+          disabled={props.busy}
+          onClick={props.onCancel}
+          data-testid="confirm-cancel"
+        >
+          Cancel
+        </button>
+        <BusyButton
+          busy={props.busy}
+          busyText={props.busyText}
+          variant="danger"
+          onClick={props.onConfirm}
+          testId="confirm-accept"
+        >
+          {props.confirmText}
+        </BusyButton>
+      </div>
+    </dialog>
+  );
+}

@@ -1,0 +1,72 @@
+import { useState } from 'preact/hooks';
+import { toErrorInfo } from '../api/api-error.ts';
+import { matchRoute, ROUTES } from '../router/routes.ts';
+import type { ErrorInfo } from '../store/app-state.ts';
+import { useApi, useStore } from '../store/use-store.ts';
+import { BusyButton } from './busy-button.tsx';
+import { ErrorMessage } from './error-message.tsx';
+import { Link } from './link.tsx';
+
+export function TopBar() {
+  const api = useApi();
+  const path = useStore((s) => s.location.path);
+  const hostname = useStore((s) => s.host.data?.hostname);
+  const username = useStore((s) => s.session?.username);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const current = matchRoute(path).route.name;
+
+  async function logout() {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.session.logout();
+    } catch (err) {
+      setError(toErrorInfo(err));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <>
+      <header class="topbar" data-testid="top-bar">
+        <div class="brand">
+          <span class="brand-name">Quantix</span>
+          <span class="brand-host" data-testid="hostname">
+            {hostname ?? '…'}
+          </span>
+        </div>
+        <nav class="nav" aria-label="Main">
+          {ROUTES.filter((r) => r.nav).map((r) => (
+            <Link
+              key={r.name}
+              href={r.pattern}
+              class="nav-link"
+              current={r.name === current}
+              testId={`nav-${r.name}`}
+            >
+              {r.title}
+            </Link>
+          ))}
+        </nav>
+        <div class="user">
+          <span class="user-name">{username}</span>
+          <BusyButton
+            busy={busy}
+            busyText="Logging out…"
+            onClick={logout}
+            testId="logout-button"
+            variant="secondary"
+          >
+            Log out
+          </BusyButton>
+        </div>
+      </header>
+      {error && (
+        <div class="page-alert">
+          <ErrorMessage error={error} testId="logout-error" />
+        </div>
+      )}
+    </>
+  );
+}
