@@ -14,9 +14,10 @@ import { type BenchResult, ratioOf } from './bench-types.ts';
 
 const PERIOD_MS = 50; // 20 Hz
 const TICKS_PER_S = 1000 / PERIOD_MS;
-const CPU_ROUNDS = 4;
+const CPU_ROUNDS = 8;
+const CPU_TICKS = 25; // per round and mode: 200 ticks each of empty, bare and sampler
 const ELD_ROUNDS = 2;
-const TICKS = 50; // per round and mode: 200 ticks each for CPU, 100 for event-loop delay
+const ELD_TICKS = 50; // per round: 100 ticks of sampling, and idle windows as long
 const HOT_REPS = 2000;
 const SI_CALLS = 5;
 const USER_HZ = 100; // clock ticks of /proc/self/stat; 100 on every mainstream Linux arch
@@ -52,10 +53,10 @@ function installSpawnCounter(): { count(): number; restore(): void } {
 }
 
 /** cutime + cstime of this process (clock ticks): CPU of reaped children, so it grows only if we spawn. */
-function selfTimes(): { children: number } {
+function childTicks(): number {
   const text = fs.readFileSync('/proc/self/stat', 'utf8');
   const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return { children: Number(f[13]) + Number(f[14]) }; // fields 16 and 17
+  return Number(f[13]) + Number(f[14]); // fields 16 and 17
 }
 
 const lastPid = (): number => parseLoadavg(fs.readFileSync('/proc/loadavg', 'utf8')).lastPid;
@@ -64,10 +65,6 @@ function pidsSince(from: number): number {
   const pidMax = Number(fs.readFileSync('/proc/sys/kernel/pid_max', 'utf8'));
   return (lastPid() - from + pidMax) % pidMax;
 }
-const cpuUs = (since: NodeJS.CpuUsage): number => {
-  const d = process.cpuUsage(since);
-  return d.user + d.system;
-};
 
 /** pread of the files the sampler reads each tick, no parsing: the floor for any /proc sampler. */
 function createBareReader() {
@@ -112,30 +109,39 @@ function samplerWindow(sampler: TelemetrySampler, ticks: number): Promise<void> 
   });
 }
 
-async function measured(h: IntervalHistogram | null, fn: () => Promise<unknown>) {
+/** Totals over the windows of one mode; `perWindowUs` is CPU µs per tick of each window. */
+type Totals = Record<'cpuUs' | 'ms' | 'pids' | 'childTicks' | 'spawns', number> & { perWindowUs: number[] };
+const zero = (): Totals => ({ cpuUs: 0, ms: 0, pids: 0, childTicks: 0, spawns: 0, perWindowUs: [] });
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+};
+
+/** Runs one window and adds what it cost to `t`. */
+async function measured(
+  t: Totals,
+  spawns: { count(): number },
+  ticks: number,
+  h: IntervalHistogram | null,
+  fn: () => Promise<unknown>,
+): Promise<void> {
   const pid0 = lastPid();
-  const children0 = selfTimes().children;
+  const children0 = childTicks();
+  const spawns0 = spawns.count();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   h?.enable();
   await fn();
   h?.disable();
-  return {
-    cpuUs: cpuUs(cpu0),
-    ms: performance.now() - t0,
-    pids: pidsSince(pid0),
-    childTicks: selfTimes().children - children0,
-  };
-}
-
-type Totals = { cpuUs: number; ms: number; pids: number; childTicks: number; spawns: number };
-const zero = (): Totals => ({ cpuUs: 0, ms: 0, pids: 0, childTicks: 0, spawns: 0 });
-function add(t: Totals, m: Omit<Totals, 'spawns'>, spawns: number): void {
-  t.cpuUs += m.cpuUs;
-  t.ms += m.ms;
-  t.pids += m.pids;
-  t.childTicks += m.childTicks;
-  t.spawns += spawns;
+  const used = process.cpuUsage(cpu0);
+  const cpu = used.user + used.system;
+  t.cpuUs += cpu;
+  t.ms += performance.now() - t0;
+  t.perWindowUs.push(cpu / ticks);
+  t.spawns += spawns.count() - spawns0;
+  t.pids += pidsSince(pid0);
+  t.childTicks += childTicks() - children0;
 }
 
 async function measureSystemInformation(spawns: { count(): number }) {
@@ -146,8 +152,7 @@ async function measureSystemInformation(spawns: { count(): number }) {
   const t = zero();
   for (let i = 0; i < SI_CALLS; i++) {
     await sleep(1000); // at 1 Hz, as a dashboard would call it
-    const s0 = spawns.count();
-    add(t, await measured(null, once), spawns.count() - s0);
+    await measured(t, spawns, 1, null, once);
   }
   return t;
 }
@@ -182,12 +187,9 @@ export async function run(): Promise<BenchResult[]> {
     const cpuSampler = zero();
     const noop = (): void => {};
     for (let r = 0; r < CPU_ROUNDS; r++) {
-      let s0 = spawns.count();
-      add(cpuEmpty, await measured(null, () => tickWindow(noop, TICKS)), spawns.count() - s0);
-      s0 = spawns.count();
-      add(cpuBare, await measured(null, () => tickWindow(bare.read, TICKS)), spawns.count() - s0);
-      s0 = spawns.count();
-      add(cpuSampler, await measured(null, () => samplerWindow(sampler, TICKS)), spawns.count() - s0);
+      await measured(cpuEmpty, spawns, CPU_TICKS, null, () => tickWindow(noop, CPU_TICKS));
+      await measured(cpuBare, spawns, CPU_TICKS, null, () => tickWindow(bare.read, CPU_TICKS));
+      await measured(cpuSampler, spawns, CPU_TICKS, null, () => samplerWindow(sampler, CPU_TICKS));
     }
     if (sampler.running) throw new Error('sampler still running after its last watcher left');
 
@@ -197,23 +199,21 @@ export async function run(): Promise<BenchResult[]> {
     const hIdle = monitorEventLoopDelay({ resolution: 5 });
     const hSampling = monitorEventLoopDelay({ resolution: 5 });
     for (let r = 0; r < ELD_ROUNDS; r++) {
-      let s0 = spawns.count();
-      add(idle, await measured(hIdle, () => sleep(TICKS * PERIOD_MS)), spawns.count() - s0);
-      s0 = spawns.count();
-      add(sampling, await measured(hSampling, () => samplerWindow(sampler, TICKS)), spawns.count() - s0);
+      await measured(idle, spawns, ELD_TICKS, hIdle, () => sleep(ELD_TICKS * PERIOD_MS));
+      await measured(sampling, spawns, ELD_TICKS, hSampling, () => samplerWindow(sampler, ELD_TICKS));
     }
 
     // (d)
     const siT = await measureSystemInformation(spawns);
 
-    const ticks = CPU_ROUNDS * TICKS;
-    const emptyUs = cpuEmpty.cpuUs / ticks;
-    const bareUs = cpuBare.cpuUs / ticks;
-    const samplerUs = cpuSampler.cpuUs / ticks;
+    // medians of per-window figures: a burst from another tenant spoils one window, not the result
+    const emptyUs = median(cpuEmpty.perWindowUs);
+    const bareUs = median(cpuBare.perWindowUs);
+    const samplerUs = median(cpuSampler.perWindowUs);
     const pct = (us: number): number => (us / 1e6) * 100; // one tick per second
     const p99 = (h: IntervalHistogram): number => h.percentile(99) / 1e6;
     const samplerSpawns = cpuSampler.spawns + sampling.spawns;
-    const childTicks = cpuSampler.childTicks + sampling.childTicks;
+    const childCpu = cpuSampler.childTicks + sampling.childTicks;
     const siCpuUs = (siT.cpuUs + siT.childTicks * (1e6 / USER_HZ)) / SI_CALLS; // own + reaped children
     const eldAdded = p99(hSampling) - p99(hIdle);
     const perSec = (t: Totals): number => (t.pids / t.ms) * 1000;
@@ -227,7 +227,7 @@ export async function run(): Promise<BenchResult[]> {
       // informs only: no timer wake-up in it, so it isolates our parsing and delta work from that fixed cost
       ['telemetry.pass_hot', passHotUs, 'µs', bareHotUs, 'info: read+parse+delta, tight loop'],
       ['telemetry.spawns', samplerSpawns, 'count', idle.spawns, '0 child_process calls', samplerSpawns === 0],
-      ['telemetry.children_cpu', childTicks, 'ticks', idle.childTicks, '0 cutime+cstime', childTicks === 0],
+      ['telemetry.children_cpu', childCpu, 'ticks', idle.childTicks, '0 cutime+cstime', childCpu === 0],
       ['telemetry.system_pids', pidRate, 'pids/s', perSec(idle), 'info: system-wide, shared machine'],
       ['telemetry.eld_p99', p99(hSampling), 'ms', p99(hIdle), '≤ idle + 2 ms', eldAdded <= 2],
       ['si.cpu_per_call', siCpuUs, 'µs', samplerUs, 'info: currentLoad+networkStats+fsStats vs a tick'],

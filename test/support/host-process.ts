@@ -30,14 +30,15 @@ export function tempDataDir(prefix = 'qx-host-'): { dir: string; remove: () => v
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Starts the real `quantix-host serve` on 127.0.0.1 with a random port. */
+/** Starts the real `quantix-host serve` on 127.0.0.1, on a random port unless one is given. */
 export async function startHost(opts: {
   dataDir: string;
   env?: Record<string, string>;
+  port?: number;
 }): Promise<RunningHost> {
   const child = spawn(
     process.execPath,
-    [HOST_CLI, 'serve', '--listen', '127.0.0.1:0', '--data', opts.dataDir],
+    [HOST_CLI, 'serve', '--listen', `127.0.0.1:${opts.port ?? 0}`, '--data', opts.dataDir],
     {
       env: { ...process.env, QUANTIX_LIBVIRT_URI: 'test:///default', ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -63,14 +63,19 @@ export function cpuPercent(prev: CpuStat, cur: CpuStat): CpuPercent {
 
 const rate = (bytes: number, seconds: number): number => Math.round(bytes / seconds);
 
+/** The entry named `name`: usually at the same index (the kernel keeps its order), else searched. */
+function byName<T extends { name: string }>(list: T[], i: number, name: string): T | undefined {
+  const same = list[i];
+  return same?.name === name ? same : list.find((x) => x.name === name);
+}
+
 /** Per-interface rates in the current reading's order; an interface new in `cur` reads 0 once. */
 export function netRates(prev: NetCounters[], cur: NetCounters[], seconds: number): TelemetrySample['net'] {
-  const before = new Map(prev.map((n) => [n.name, n]));
   const interfaces: TelemetrySample['net']['interfaces'] = [];
   let rxBps = 0;
   let txBps = 0;
-  for (const n of cur) {
-    const p = before.get(n.name);
+  for (const [i, n] of cur.entries()) {
+    const p = byName(prev, i, n.name);
     const rx = p ? rate(counterDelta(p.rx, n.rx), seconds) : 0;
     const tx = p ? rate(counterDelta(p.tx, n.tx), seconds) : 0;
     interfaces.push({ name: n.name, rxBps: rx, txBps: tx });
@@ -87,11 +92,10 @@ export function diskRates(
   cur: DiskCounters[],
   seconds: number,
 ): TelemetrySample['disk'] {
-  const before = new Map(prev.map((d) => [d.name, d]));
   let read = 0;
   let written = 0;
-  for (const d of cur) {
-    const p = before.get(d.name);
+  for (const [i, d] of cur.entries()) {
+    const p = byName(prev, i, d.name);
     if (!p) continue;
     read += counterDelta(p.read, d.read);
     written += counterDelta(p.written, d.written);
