@@ -30,6 +30,7 @@ import { createProcReader } from './telemetry/proc-reader.ts';
 import { createTelemetrySampler } from './telemetry/sampler.ts';
 import { attachTelemetrySocket } from './telemetry/telemetry.socket.ts';
 import { ensureCertificate } from './tls/certificate.ts';
+import { scheduleCertificateRenewal } from './tls/certificate-renewal.ts';
 
 /** The composition root of `quantix-host serve`: config → adapters → services → transports → listen. */
 export async function serve(config: ServeConfig, out: (line: string) => void): Promise<void> {
@@ -64,7 +65,9 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     onRecovered,
   });
   const hostname = osHostname();
-  const cert = await ensureCertificate({ dir: join(dataDir, 'tls'), hostname, addresses: hostAddresses() });
+  const ensureCert = () =>
+    ensureCertificate({ dir: join(dataDir, 'tls'), hostname, addresses: hostAddresses() });
+  let cert = await ensureCert();
 
   const events = createEventStore({ store: eventsStore });
   const sessions = createSessionStore({ idleTimeoutMs: config.sessionIdleSeconds * 1000 });
@@ -84,7 +87,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   const summary = createHostSummary({
     hostId: state.data.hostId,
     hostname,
-    cert,
+    cert: () => cert,
     build: BUILD,
     startedAt,
     enrolled: registration.enrolled,
@@ -140,6 +143,26 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     });
   }
 
+  const stopRenewal = scheduleCertificateRenewal({
+    server,
+    current: cert,
+    ensure: ensureCert,
+    onRenewed: (c) => {
+      cert = c;
+      log.info({ notAfter: c.notAfter, spki: c.spki }, 'certificate renewed');
+      void events.record({
+        level: 'info',
+        category: 'security',
+        message: `TLS certificate renewed until ${c.notAfter.toISOString()} (same key)`,
+        source: 'system',
+      });
+    },
+    onError: (err) => log.error({ err }, 'certificate renewal failed'),
+  });
+  process.on('unhandledRejection', (err) => {
+    log.fatal({ err }, 'unhandled promise rejection');
+    log.flush(() => process.exit(1));
+  });
   setTimeout(settleHeap, 1000).unref();
 
   let stopping = false;
@@ -147,6 +170,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
+    void stopRenewal();
     sampler.close();
     reader.close();
     sessions.close();

@@ -5,7 +5,8 @@ import type { HostCertificate } from '../tls/certificate.ts';
 export function createHostSummary(deps: {
   hostId: string;
   hostname: string;
-  cert: HostCertificate;
+  /** read on every call: the certificate is renewed in place */
+  cert: () => HostCertificate;
   build: { version: string; commit: string; builtAt: string };
   startedAt: Date;
   enrolled: () => boolean;
@@ -14,18 +15,24 @@ export function createHostSummary(deps: {
   const fixed = {
     hostId: deps.hostId,
     hostname: deps.hostname,
-    spki: deps.cert.spki,
     version: deps.build.version,
     build: { commit: deps.build.commit, builtAt: deps.build.builtAt, node: process.version },
     startedAt: deps.startedAt.toISOString(),
     os: { platform: platform(), release: release(), arch: arch() },
     cpu: { model: cpuList[0]?.model.trim() ?? 'unknown', threads: cpuList.length },
     memoryTotal: totalmem(),
-    certificate: {
-      notBefore: deps.cert.notBefore.toISOString(),
-      notAfter: deps.cert.notAfter.toISOString(),
-      subjectAltNames: deps.cert.subjectAltNames,
-    },
   };
-  return () => ({ ...fixed, enrolled: deps.enrolled() });
+  return () => {
+    const cert = deps.cert();
+    return {
+      ...fixed,
+      spki: cert.spki,
+      enrolled: deps.enrolled(),
+      certificate: {
+        notBefore: cert.notBefore.toISOString(),
+        notAfter: cert.notAfter.toISOString(),
+        subjectAltNames: cert.subjectAltNames,
+      },
+    };
+  };
 }

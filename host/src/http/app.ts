@@ -14,6 +14,7 @@ import type { TelemetrySampler } from '../telemetry/sampler.ts';
 import { telemetryRoutes } from '../telemetry/telemetry.routes.ts';
 import type { HostSummary } from '@quantix/shared';
 import { identify, requireAuth, requireSetupDone } from './auth-middleware.ts';
+import { accessLog } from './access-log.ts';
 import { apiNotFound, errorHandler } from './errors.ts';
 import { createRateLimits } from './rate-limits.ts';
 import { securityHeaders, writeGuard } from './security.ts';
@@ -43,6 +44,7 @@ export function createApp(d: AppDeps): Express {
 
   const api = express.Router();
   const limits = createRateLimits();
+  api.use(accessLog(d.log));
   api.use((_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
     next();
