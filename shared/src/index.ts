@@ -10,3 +10,6 @@ export * from './socket.ts';
 export * from './telemetry.ts';
 export * from './control.ts';
 export * from './state.ts';
+export * from './virt.ts';
+export * from './files.ts';
+export * from './logs.ts';

@@ -1,0 +1,154 @@
+/**
+ * The one interface the rest of the host uses for libvirt. Nothing outside this folder knows
+ * whether it is D-Bus, a binding or virsh underneath. Objects are addressed by UUID (pools and
+ * networks too) and volumes by pool UUID + name. Errors are AppErrors with codes from shared/.
+ */
+export type DomainState =
+  | 'nostate'
+  | 'running'
+  | 'blocked'
+  | 'paused'
+  | 'shutdown'
+  | 'shutoff'
+  | 'crashed'
+  | 'pmsuspended'
+  | 'unknown';
+
+export type DomainAction = 'start' | 'shutdown' | 'reboot' | 'destroy' | 'reset' | 'suspend' | 'resume';
+
+export interface DomainInfo {
+  uuid: string;
+  name: string;
+  active: boolean;
+  persistent: boolean;
+  autostart: boolean;
+}
+
+/** One record of the bulk stats call, keyed by domain name (libvirt's own key). */
+export interface DomainStats {
+  name: string;
+  state: DomainState;
+  /** cumulative guest CPU time, ns */
+  cpuTimeNs: number | null;
+  vcpus: number | null;
+  balloonCurrentKiB: number | null;
+  balloonMaxKiB: number | null;
+  /** memory the guest reports as unused (needs a balloon driver in the guest) */
+  balloonUnusedKiB: number | null;
+}
+
+export type DomainEventKind =
+  | 'defined'
+  | 'undefined'
+  | 'started'
+  | 'suspended'
+  | 'resumed'
+  | 'stopped'
+  | 'shutdown'
+  | 'pmsuspended'
+  | 'crashed';
+
+export interface SnapshotInfo {
+  name: string;
+  xml: string;
+  current: boolean;
+}
+
+export type PoolState = 'inactive' | 'building' | 'running' | 'degraded' | 'inaccessible';
+
+export interface PoolInfo {
+  uuid: string;
+  name: string;
+  active: boolean;
+  autostart: boolean;
+  persistent: boolean;
+  state: PoolState;
+  capacity: number;
+  allocation: number;
+  available: number;
+  xml: string;
+}
+
+export interface VolumeInfo {
+  name: string;
+  key: string;
+  path: string;
+  capacity: number;
+  allocation: number;
+  xml: string;
+}
+
+export interface NetworkInfo {
+  uuid: string;
+  name: string;
+  active: boolean;
+  autostart: boolean;
+  persistent: boolean;
+  xml: string;
+}
+
+export type ObjectEventKind =
+  | 'defined'
+  | 'undefined'
+  | 'started'
+  | 'stopped'
+  | 'created'
+  | 'deleted'
+  | 'changed';
+
+export interface HypervisorStatus {
+  available: boolean;
+  uri: string;
+  hostname: string | null;
+  /** e.g. "9.0.0" */
+  libvirtVersion: string | null;
+  error: string | null;
+}
+
+export interface Hypervisor {
+  readonly uri: string;
+  status(): Promise<HypervisorStatus>;
+
+  listDomains(): Promise<DomainInfo[]>;
+  domain(uuid: string): Promise<DomainInfo>;
+  /** all running/defined domains' live numbers in one libvirt call */
+  domainStats(): Promise<DomainStats[]>;
+  domainXml(uuid: string, opts?: { inactive?: boolean }): Promise<string>;
+  defineDomain(xml: string): Promise<DomainInfo>;
+  domainAction(uuid: string, action: DomainAction): Promise<void>;
+  undefineDomain(uuid: string): Promise<void>;
+  setDomainAutostart(uuid: string, on: boolean): Promise<void>;
+
+  listSnapshots(uuid: string): Promise<SnapshotInfo[]>;
+  createSnapshot(uuid: string, xml: string): Promise<void>;
+  revertSnapshot(uuid: string, name: string): Promise<void>;
+  deleteSnapshot(uuid: string, name: string): Promise<void>;
+
+  listPools(): Promise<PoolInfo[]>;
+  pool(uuid: string): Promise<PoolInfo>;
+  definePool(xml: string): Promise<PoolInfo>;
+  buildPool(uuid: string): Promise<void>;
+  startPool(uuid: string): Promise<void>;
+  stopPool(uuid: string): Promise<void>;
+  undefinePool(uuid: string): Promise<void>;
+  refreshPool(uuid: string): Promise<void>;
+  setPoolAutostart(uuid: string, on: boolean): Promise<void>;
+
+  listVolumes(poolUuid: string): Promise<VolumeInfo[]>;
+  createVolume(poolUuid: string, xml: string): Promise<VolumeInfo>;
+  deleteVolume(poolUuid: string, name: string): Promise<void>;
+  resizeVolume(poolUuid: string, name: string, capacityBytes: number): Promise<void>;
+
+  listNetworks(): Promise<NetworkInfo[]>;
+  network(uuid: string): Promise<NetworkInfo>;
+  defineNetwork(xml: string): Promise<NetworkInfo>;
+  startNetwork(uuid: string): Promise<void>;
+  stopNetwork(uuid: string): Promise<void>;
+  undefineNetwork(uuid: string): Promise<void>;
+  setNetworkAutostart(uuid: string, on: boolean): Promise<void>;
+
+  onDomainEvent(fn: (uuid: string, kind: DomainEventKind, detail: number) => void): () => void;
+  onPoolEvent(fn: (uuid: string, kind: ObjectEventKind) => void): () => void;
+  onNetworkEvent(fn: (uuid: string, kind: ObjectEventKind) => void): () => void;
+  close(): void;
+}

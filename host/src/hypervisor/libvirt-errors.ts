@@ -1,0 +1,52 @@
+import { AppError, type ErrorCode } from '@quantix/shared';
+import { DbusCallError } from './dbus-client.ts';
+
+// libvirt-dbus returns libvirt's own message text under org.libvirt.Error; these patterns sort
+// them into our closed list of codes. The message itself is passed on: it is what an admin needs.
+const UNAVAILABLE = [
+  /failed to connect/i,
+  /no connection driver/i,
+  /cannot recv data/i,
+  /end of file while reading/i,
+  /client socket is closed/i,
+  /connection.*(closed|refused|reset)/i,
+  /is not running\b.*daemon/i,
+];
+const BUS_UNAVAILABLE = new Set([
+  'org.freedesktop.DBus.Error.ServiceUnknown',
+  'org.freedesktop.DBus.Error.NoReply',
+  'org.freedesktop.DBus.Error.Disconnected',
+  'org.freedesktop.DBus.Error.NoServer',
+  'org.freedesktop.DBus.Error.Spawn.ChildExited',
+]);
+
+export function toAppError(err: unknown, notFound: ErrorCode): AppError {
+  if (err instanceof AppError) return err;
+  const name = err instanceof DbusCallError ? err.errorName : '';
+  const text = err instanceof Error ? err.message : String(err);
+  if (BUS_UNAVAILABLE.has(name) || UNAVAILABLE.some((re) => re.test(text))) {
+    return new AppError('HYPERVISOR_UNAVAILABLE', `libvirt is unavailable: ${text}`, { cause: err });
+  }
+  if (
+    /no (domain|storage pool|storage vol|network|domain snapshot) with matching|not found|UnknownObject/i.test(
+      text + name,
+    )
+  ) {
+    return new AppError(notFound, text, { cause: err });
+  }
+  if (/already exists|already in use by|is already defined/i.test(text))
+    return new AppError('NAME_TAKEN', text, { cause: err });
+  if (
+    /not running|is already running|not active|is active|already active|requested operation is not valid/i.test(
+      text,
+    )
+  ) {
+    return new AppError('VM_STATE_INVALID', text, { cause: err });
+  }
+  if (/not supported by the connection driver|unsupported configuration/i.test(text)) {
+    return new AppError('NOT_SUPPORTED', text, { cause: err });
+  }
+  if (/not enough space|no space left|insufficient/i.test(text))
+    return new AppError('INSUFFICIENT_SPACE', text, { cause: err });
+  return new AppError('LIBVIRT_ERROR', text, { cause: err });
+}
