@@ -1,0 +1,2 @@
+// Schemas for virtual machines, storage and networks: being written (issue 3).
+export {};
