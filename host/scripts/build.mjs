@@ -20,7 +20,7 @@ const commit = (() => {
 // Everything is bundled into one file: start-up then reads one file instead of resolving hundreds of
 // modules in node_modules (~100 ms here). Only optional native add-ons stay out, and the two heavy
 // libraries that are loaded lazily (they are used only for inventory and for issuing a certificate).
-const external = ['bufferutil', 'utf-8-validate', 'systeminformation', 'selfsigned'];
+const external = ['bufferutil', 'utf-8-validate', 'x11', 'usocket', 'systeminformation', 'selfsigned'];
 
 await build({
   entryPoints: [join(hostDir, 'src/cli.ts')],

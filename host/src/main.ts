@@ -18,6 +18,9 @@ import { createInventorySource } from './discovery/inventory-source.ts';
 import { createEventStore, initialEventsState } from './events/event-store.ts';
 import { attachEventsSocket } from './events/events.socket.ts';
 import { createHostSummary } from './host/host-summary.ts';
+import { createHypervisorMonitor } from './hypervisor/hypervisor-monitor.ts';
+import { attachHypervisorSocket } from './hypervisor/hypervisor.routes.ts';
+import { openHypervisor } from './hypervisor/open-hypervisor.ts';
 import { hostAddresses, urlFor } from './host/network-addresses.ts';
 import { createApp } from './http/app.ts';
 import { createLogger } from './logging/logger.ts';
@@ -69,7 +72,10 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     ensureCertificate({ dir: join(dataDir, 'tls'), hostname, addresses: hostAddresses() });
   let cert = await ensureCert();
 
-  const events = createEventStore({ store: eventsStore });
+  const events = createEventStore({
+    store: eventsStore,
+    onWriteError: (err, e) => log.error({ err, event: e.message }, 'could not write the event log'),
+  });
   const sessions = createSessionStore({ idleTimeoutMs: config.sessionIdleSeconds * 1000 });
   const setupCodes = createSetupCodes();
   const auth = createAuthService({ state, hasher: createPasswordHasher(), sessions, setupCodes, events });
@@ -82,6 +88,11 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     tokenTtlMs: config.tokenTtlSeconds * 1000,
   });
   const inventory = createInventory({ source: createInventorySource({ libvirtUri: config.libvirtUri }) });
+  const hypervisorMonitor = createHypervisorMonitor({
+    uri: config.libvirtUri,
+    log,
+    open: () => openHypervisor({ uri: config.libvirtUri, runtimeDir: join(dataDir, 'run'), log }),
+  });
   const reader = createProcReader();
   const sampler = createTelemetrySampler({ reader });
   const summary = createHostSummary({
@@ -106,6 +117,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     summary,
     version: BUILD.version,
     publicDir,
+    hypervisor: hypervisorMonitor,
   });
   const server = createServer({ key: cert.key, cert: cert.cert, minVersion: 'TLSv1.2' }, app);
   server.headersTimeout = 20_000;
@@ -113,6 +125,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   const io = createIo({ server, sessions, log });
   attachTelemetrySocket({ io, sampler });
   attachEventsSocket({ io, events });
+  attachHypervisorSocket({ io, monitor: hypervisorMonitor });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -178,7 +191,9 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     void io.close();
     server.closeAllConnections();
     server.close(() => {
-      void lock.release().then(() => log.flush(() => process.exit(0)));
+      void Promise.allSettled([hypervisorMonitor.close(), lock.release()]).then(() =>
+        log.flush(() => process.exit(0)),
+      );
     });
     setTimeout(() => process.exit(0), 3000).unref();
   };

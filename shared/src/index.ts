@@ -13,3 +13,4 @@ export * from './state.ts';
 export * from './virt.ts';
 export * from './files.ts';
 export * from './logs.ts';
+export * from './hypervisor.ts';

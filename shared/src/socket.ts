@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Ack } from './errors.ts';
 import type { HostEvent } from './events.ts';
+import type { HypervisorStatus } from './hypervisor.ts';
 import type { TelemetrySample } from './telemetry.ts';
 
 /** Payloads a client may send; the server parses each with these schemas. */
@@ -21,6 +22,8 @@ export interface ServerToClientEvents {
   'telemetry:sample': (sample: TelemetrySample) => void;
   'event:new': (event: HostEvent) => void;
   'session:ended': (info: SessionEnded) => void;
+  /** sent on connect and whenever libvirt comes or goes */
+  'hypervisor:status': (status: HypervisorStatus) => void;
 }
 
 export interface ClientToServerEvents {

@@ -105,6 +105,9 @@ describe('HTTP surface: JSON errors, security headers, limits', () => {
     const query = await host.api('/api/v1/events?limit=abc', { jar: admin });
     assert.equal(query.status, 400);
     assert.equal(code(query.json), 'VALIDATION_FAILED');
+    const badEscape = await host.api('/api/v1/registration/hubs/%E0%A4%A', { method: 'DELETE', jar: admin });
+    assert.equal(badEscape.status, 400, "a malformed %-escape is the client's mistake");
+    assert.equal(code(badEscape.json), 'VALIDATION_FAILED');
     // and the server is still fine
     assert.equal((await host.api('/api/v1/registration/ping')).status, 200);
   });

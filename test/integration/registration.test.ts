@@ -203,6 +203,32 @@ describe('registration endpoints a hub calls', () => {
     assert.equal((await host.api('/api/v1/registration/token', { headers: bearer(token) })).status, 200);
   });
 
+  it('the control socket runs one command per connection, whatever follows it', async () => {
+    const { createConnection } = await import('node:net');
+    const before = (await host.api('/api/v1/events?category=registration&limit=200', { jar: admin }))
+      .json as {
+      events: unknown[];
+    };
+    const reply = await new Promise<string>((resolve, reject) => {
+      const c = createConnection(`${host.dataDir}/control.sock`);
+      let out = '';
+      c.on('connect', () => {
+        c.write('{"cmd":"token"}\n');
+        setTimeout(() => c.write(' \n{"cmd":"token"}\n'), 5);
+      });
+      c.on('data', (d: Buffer) => (out += d.toString()));
+      c.on('end', () => resolve(out));
+      c.on('error', reject);
+    });
+    assert.match(reply, /"ok":true/);
+    await new Promise((r) => setTimeout(r, 100));
+    const afterList = (await host.api('/api/v1/events?category=registration&limit=200', { jar: admin }))
+      .json as {
+      events: unknown[];
+    };
+    assert.equal(afterList.events.length - before.events.length, 1, 'exactly one token was minted');
+  });
+
   it('records registration events with the token id, never the secret', async () => {
     const res = await host.api('/api/v1/events?category=registration&limit=50', { jar: admin });
     const events = (res.json as { events: Array<{ message: string }> }).events;

@@ -81,6 +81,10 @@ export function createAuthService(deps: {
         });
         throw new AppError('INVALID_CREDENTIALS', 'wrong username or password');
       }
+      // The password may have been changed while scrypt ran: the old one must not win that race.
+      const now = state.data.users.find((u) => u.username === username);
+      if (now?.passwordHash !== user.passwordHash)
+        throw new AppError('INVALID_CREDENTIALS', 'wrong username or password');
       if (previousSessionId) sessions.end(previousSessionId, 'logout');
       const session = sessions.create(user.username);
       await events.record({

@@ -1,4 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { AppError } from '@quantix/shared';
 
 // scrypt N=2^17, r=8, p=1 needs 128·N·r = 128 MiB; maxmem must exceed it.
 const N = 2 ** 17;
@@ -19,12 +20,19 @@ export interface PasswordHasher {
  * Each hash takes ~1.5 s and 128 MiB, so at most `concurrency` run at once; the rest queue.
  * (A login storm is rate limited before it reaches here.)
  */
-export function createPasswordHasher(opts: { concurrency?: number } = {}): PasswordHasher {
+export function createPasswordHasher(opts: { concurrency?: number; maxQueue?: number } = {}): PasswordHasher {
   const limit = opts.concurrency ?? 2;
+  const maxQueue = opts.maxQueue ?? 8;
   let running = 0;
   const waiting: Array<() => void> = [];
   async function withSlot<T>(fn: () => Promise<T>): Promise<T> {
-    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    if (running >= limit) {
+      // A flood of logins (each distinct username has its own rate-limit bucket) must not queue
+      // unbounded work in front of the admin's own login.
+      if (waiting.length >= maxQueue)
+        throw new AppError('RATE_LIMITED', 'the host is busy checking passwords; retry shortly');
+      await new Promise<void>((resolve) => waiting.push(resolve));
+    }
     running++;
     try {
       return await fn();

@@ -27,6 +27,7 @@ export async function startControlServer(deps: {
       if (buf.length > MAX_REQUEST) return conn.destroy();
       const nl = buf.indexOf('\n');
       if (nl < 0) return;
+      conn.removeAllListeners('data'); // one request per connection: bytes after it are ignored
       void handle(buf.slice(0, nl)).then((res) => conn.end(`${JSON.stringify(res)}\n`));
     });
     conn.on('error', () => undefined);

@@ -20,28 +20,44 @@ export interface EventStore {
   onEvent(fn: (e: HostEvent) => void): () => void;
 }
 
-export function createEventStore(deps: { store: JsonStore<EventsState>; now?: () => Date }): EventStore {
+/**
+ * `record` never fails its caller: the event log is the audit trail of changes already committed
+ * elsewhere, so a failed event write is reported through `onWriteError` (the host logs it) and the
+ * event is still pushed live, rather than turning a committed change into an error.
+ */
+export function createEventStore(deps: {
+  store: JsonStore<EventsState>;
+  now?: () => Date;
+  onWriteError?: (err: unknown, event: NewEvent) => void;
+}): EventStore {
   const listeners = new Set<(e: HostEvent) => void>();
   const now = deps.now ?? (() => new Date());
   return {
     async record(e) {
-      const event = await deps.store.update((draft) => {
-        const ev: HostEvent = {
-          id: randomUUID(),
-          seq: draft.nextSeq,
-          timestamp: now().toISOString(),
-          level: e.level,
-          category: e.category,
-          message: e.message,
-          source: e.source,
-          ...(e.details ? { details: e.details } : {}),
-        };
-        draft.nextSeq += 1;
-        draft.events.push(ev);
-        if (draft.events.length > EVENT_RING_SIZE)
-          draft.events.splice(0, draft.events.length - EVENT_RING_SIZE);
-        return ev;
-      });
+      let fallback: HostEvent | null = null;
+      const event = await deps.store
+        .update((draft) => {
+          const ev: HostEvent = {
+            id: randomUUID(),
+            seq: draft.nextSeq,
+            timestamp: now().toISOString(),
+            level: e.level,
+            category: e.category,
+            message: e.message,
+            source: e.source,
+            ...(e.details ? { details: e.details } : {}),
+          };
+          fallback = ev;
+          draft.nextSeq += 1;
+          draft.events.push(ev);
+          if (draft.events.length > EVENT_RING_SIZE)
+            draft.events.splice(0, draft.events.length - EVENT_RING_SIZE);
+          return ev;
+        })
+        .catch((err: unknown) => {
+          deps.onWriteError?.(err, e);
+          return fallback ?? { ...e, id: randomUUID(), seq: 0, timestamp: now().toISOString() };
+        });
       for (const fn of listeners) fn(event);
       return event;
     },

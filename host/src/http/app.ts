@@ -7,6 +7,8 @@ import type { Inventory } from '../discovery/inventory.ts';
 import type { EventStore } from '../events/event-store.ts';
 import { eventsRoutes } from '../events/events.routes.ts';
 import { hostRoutes } from '../host/host.routes.ts';
+import type { HypervisorMonitor } from '../hypervisor/hypervisor-monitor.ts';
+import { hypervisorRoutes } from '../hypervisor/hypervisor.routes.ts';
 import type { Logger } from '../logging/logger.ts';
 import { registrationAdminRoutes, registrationPublicRoutes } from '../registration/registration.routes.ts';
 import type { HostIdentity, RegistrationService } from '../registration/registration.service.ts';
@@ -32,6 +34,7 @@ export interface AppDeps {
   summary: () => HostSummary;
   version: string;
   publicDir: string;
+  hypervisor: HypervisorMonitor;
 }
 
 const BODY_LIMIT = '64kb';
@@ -71,6 +74,7 @@ export function createApp(d: AppDeps): Express {
   api.use('/registration', ...guarded, registrationAdminRoutes({ registration: d.registration }));
   api.use('/host', ...guarded, hostRoutes({ summary: d.summary }), telemetryRoutes({ sampler: d.sampler }));
   api.use('/events', ...guarded, eventsRoutes({ events: d.events }));
+  api.use('/hypervisor', ...guarded, hypervisorRoutes({ monitor: d.hypervisor }));
   api.use(apiNotFound);
 
   app.use(API_PREFIX, api);

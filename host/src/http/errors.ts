@@ -38,6 +38,9 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     }
     const status = (err as { status?: number }).status;
     if (status === 404) return sendError(res, 'NOT_FOUND', `not found: ${req.path}`);
+    // e.g. a malformed %-escape in the URL: the client's mistake, not ours
+    if (status !== undefined && status >= 400 && status < 500)
+      return sendError(res, 'VALIDATION_FAILED', 'malformed request');
     log.error({ err, method: req.method, path: req.path }, 'unhandled error');
     sendError(res, 'INTERNAL', 'internal error; see the host log');
   };

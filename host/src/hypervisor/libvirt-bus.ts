@@ -56,18 +56,20 @@ export async function startLibvirtBus(deps: {
 
   const children: ChildProcess[] = [];
   let closing = false;
-  const bus = spawn('dbus-daemon', [`--config-file=${configFile}`, '--nofork', '--nosyslog'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const bus = spawnTied(
+    'dbus-daemon',
+    [`--config-file=${configFile}`, '--nofork', '--nosyslog'],
+    process.env,
+  );
   children.push(bus);
   watch(bus, 'dbus-daemon', deps.log, () => closing);
   await waitFor(() => existsSync(socket), 5000, 'the private D-Bus daemon did not start');
 
   // libvirt-dbus is restarted if it dies (it is what every hypervisor call goes through).
   const startLibvirtDbus = () => {
-    const child = spawn('libvirt-dbus', ['--system'], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, DBUS_SYSTEM_BUS_ADDRESS: address },
+    const child = spawnTied('libvirt-dbus', ['--system'], {
+      ...process.env,
+      DBUS_SYSTEM_BUS_ADDRESS: address,
     });
     children.push(child);
     watch(
@@ -91,6 +93,20 @@ export async function startLibvirtBus(deps: {
       await rm(socket, { force: true });
     },
   };
+}
+
+/**
+ * Spawns `cmd` so that it dies with us, even when we are killed with SIGKILL: a small sh wrapper
+ * holds a pipe from us and kills the command when that pipe closes, and exits when the command does.
+ */
+function spawnTied(cmd: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  // sh gives a background job /dev/null as stdin, so our pipe is kept on fd 3 for the watcher.
+  const script =
+    'exec 3<&0; "$@" </dev/null 3<&- & child=$!; (cat <&3 >/dev/null; kill $child 2>/dev/null) & exec 3<&-; wait $child';
+  const child = spawn('sh', ['-c', script, 'tied', cmd, ...args], { stdio: ['pipe', 'ignore', 'pipe'], env });
+  child.on('exit', () => child.stdin?.end());
+  child.stdin?.on('error', () => undefined);
+  return child;
 }
 
 function watch(
@@ -120,7 +136,7 @@ function stop(child: ChildProcess): Promise<void> {
       clearTimeout(timer);
       resolve();
     });
-    child.kill('SIGTERM');
+    child.stdin?.end(); // the wrapper kills the command and exits
   });
 }
 

@@ -98,7 +98,18 @@ export function createRegistrationService(deps: {
     if (!parts) return null;
     const hub = state.data.hubs.find((h) => h.credentialId === parts.id);
     const ok = safeEqual(sha256Hex(parts.secret), hub?.credentialHash ?? '');
-    return hub && ok ? hub : null;
+    if (!hub || !ok) return null;
+    // "last seen" for the hubs list, written at most once a minute per hub
+    if (!hub.lastSeenAt || now() - Date.parse(hub.lastSeenAt) > 60_000) {
+      const at = new Date(now()).toISOString();
+      void state
+        .update((d) => {
+          const h = d.hubs.find((x) => x.hubId === hub.hubId);
+          if (h) h.lastSeenAt = at;
+        })
+        .catch(() => undefined); // a missed "last seen" is not worth failing the hub's request
+    }
+    return hub;
   };
 
   return {

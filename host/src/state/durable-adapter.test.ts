@@ -76,6 +76,15 @@ describe('DurableJsonAdapter.read', () => {
     assert.deepEqual(await readJson(file), { n: 1, items: [] });
   });
 
+  it('throws STATE_CORRUPT when the main file is missing and its .bak is corrupt (never a fresh start)', async () => {
+    const { adapter, file } = await setup();
+    await adapter.write({ n: 1, items: [] });
+    await adapter.write({ n: 2, items: [] });
+    await unlink(file);
+    await writeFile(`${file}.bak`, '{"n":');
+    await assert.rejects(adapter.read(), { code: 'STATE_CORRUPT' });
+  });
+
   it('throws STATE_CORRUPT when the main file and its .bak are both corrupt', async () => {
     const { adapter, file, recovered } = await setup();
     await adapter.write({ n: 1, items: [] });

@@ -35,7 +35,8 @@ export class DurableJsonAdapter<T> implements Adapter<T> {
       // No main file: a crash can't cause this (rename is atomic), but a .bak means someone deleted it.
       const bak = await this.#load(`${file}.bak`);
       if (bak.ok) return this.#restore(bak.value, 'main file missing');
-      return null;
+      if (bak.reason === 'missing') return null; // a first start
+      throw new AppError('STATE_CORRUPT', `${file} is missing and its .bak is unreadable (${bak.reason})`);
     }
     const bak = await this.#load(`${file}.bak`);
     if (!bak.ok) {

@@ -22,8 +22,11 @@ before(() => {
   put('uptime', fixture('uptime-1.txt'));
   put('diskstats', fixture('diskstats-kvm-host.txt'));
   put('net/dev', fixture('net-dev-kvm-host.txt'));
-  // `/` exists everywhere; the libvirt images dir does not exist here and must be left out quietly
-  put('self/mounts', fixture('mounts-kvm-host.txt'));
+  // `/` exists everywhere; a mount point that does not exist here must be left out quietly
+  put(
+    'self/mounts',
+    fixture('mounts-kvm-host.txt').replace('/var/lib/libvirt/images', '/nonexistent/qx/images'),
+  );
 });
 after(() => fs.rmSync(root, { recursive: true, force: true }));
 
@@ -39,7 +42,7 @@ describe('proc reader on a fixture directory', () => {
     const rootFs = r.filesystems.find((f) => f.mount === '/');
     assert.ok(rootFs && rootFs.size > 0 && rootFs.used <= rootFs.size, JSON.stringify(r.filesystems));
     assert.equal(
-      r.filesystems.find((f) => f.mount === '/var/lib/libvirt/images'),
+      r.filesystems.find((f) => f.mount === '/nonexistent/qx/images'),
       undefined,
     );
   });

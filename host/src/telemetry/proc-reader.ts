@@ -95,7 +95,7 @@ export function createProcReader(opts: ProcReaderOptions = {}): ProcReader {
   let mountsReadAt = Number.NEGATIVE_INFINITY;
   // Network filesystems are queried with async statfs so a dead NFS server stalls one libuv
   // worker, not the event loop; the last answer is reported, and at most one query is in flight.
-  const remote = new Map<string, { pending: boolean; last: FsUsage | null }>();
+  const remote = new Map<string, { last: FsUsage | null }>();
 
   function refreshMounts(now: number): void {
     if (now - mountsReadAt < refreshMs) return;
@@ -105,17 +105,21 @@ export function createProcReader(opts: ProcReaderOptions = {}): ProcReader {
     for (const mount of remote.keys()) if (!live.has(mount)) remote.delete(mount);
   }
 
+  let remoteInFlight = false;
   function remoteUsage(entry: MountEntry): FsUsage | null {
     let state = remote.get(entry.mount);
     if (!state) {
-      state = { pending: false, last: null };
+      state = { last: null };
       remote.set(entry.mount, state);
     }
-    if (!state.pending) {
+    // One remote statfs in flight at a time across all mounts: a hung hard-mounted NFS server
+    // then holds one libuv worker at most, never the whole pool (which state writes, scrypt
+    // and randomBytes also need).
+    if (!remoteInFlight) {
       const s = state;
-      s.pending = true;
+      remoteInFlight = true;
       fs.statfs(entry.mount, (err, st) => {
-        s.pending = false;
+        remoteInFlight = false;
         s.last = err ? null : usage(entry, st);
       });
     }

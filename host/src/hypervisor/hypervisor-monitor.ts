@@ -1,0 +1,90 @@
+import { AppError } from '@quantix/shared';
+import type { Logger } from '../logging/logger.ts';
+import type { Hypervisor, HypervisorStatus } from './hypervisor.ts';
+
+export interface HypervisorMonitor {
+  /** The hypervisor, or HYPERVISOR_UNAVAILABLE while libvirt cannot be reached. */
+  get(): Hypervisor;
+  status(): HypervisorStatus;
+  onChange(fn: (s: HypervisorStatus) => void): () => void;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the hypervisor in the background (start-up never waits for libvirt) and watches it: every
+ * 5 s while it is down, every 15 s while it is up. Lifecycle changes come from libvirt events; this
+ * only notices the connection itself coming and going, so the UI can say "hypervisor unavailable"
+ * and recover on its own.
+ */
+export function createHypervisorMonitor(deps: {
+  uri: string;
+  open: () => Promise<{ hypervisor: Hypervisor; close: () => Promise<void> }>;
+  log: Logger;
+  downIntervalMs?: number;
+  upIntervalMs?: number;
+}): HypervisorMonitor {
+  let opened: { hypervisor: Hypervisor; close: () => Promise<void> } | null = null;
+  let current: HypervisorStatus = {
+    available: false,
+    uri: deps.uri,
+    hostname: null,
+    libvirtVersion: null,
+    error: 'connecting',
+  };
+  const listeners = new Set<(s: HypervisorStatus) => void>();
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+
+  const set = (s: HypervisorStatus) => {
+    const changed = s.available !== current.available || s.error !== current.error;
+    current = s;
+    if (!changed) return;
+    if (s.available) deps.log.info({ uri: s.uri, version: s.libvirtVersion }, 'hypervisor available');
+    else deps.log.warn({ uri: s.uri, error: s.error }, 'hypervisor unavailable');
+    for (const fn of listeners) fn(s);
+  };
+
+  const check = async () => {
+    try {
+      if (!opened) opened = await deps.open();
+      set(await opened.hypervisor.status());
+    } catch (err) {
+      set({
+        available: false,
+        uri: deps.uri,
+        hostname: null,
+        libvirtVersion: null,
+        error: (err as Error).message,
+      });
+    }
+    if (closed) return;
+    timer = setTimeout(
+      check,
+      current.available ? (deps.upIntervalMs ?? 15_000) : (deps.downIntervalMs ?? 5_000),
+    );
+    timer.unref();
+  };
+  void check();
+
+  return {
+    get() {
+      if (!opened || !current.available) {
+        throw new AppError(
+          'HYPERVISOR_UNAVAILABLE',
+          `libvirt (${deps.uri}) is unavailable: ${current.error ?? 'unknown'}`,
+        );
+      }
+      return opened.hypervisor;
+    },
+    status: () => current,
+    onChange(fn) {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+    async close() {
+      closed = true;
+      clearTimeout(timer);
+      await opened?.close();
+    },
+  };
+}
