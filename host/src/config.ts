@@ -25,6 +25,12 @@ const ServeConfig = z.object({
   tokenTtlSeconds: z.coerce.number().int().min(1).max(86_400),
   sessionIdleSeconds: z.coerce.number().int().min(10).max(86_400),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']),
+  /** largest ISO upload accepted */
+  uploadMaxBytes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 50),
 });
 export type ServeConfig = z.infer<typeof ServeConfig>;
 
@@ -50,7 +56,8 @@ export const USAGE = `Usage:
   quantix-host passwd --data DIR --user NAME      (password read from stdin)
 
 Environment: QUANTIX_LISTEN, QUANTIX_DATA, QUANTIX_LIBVIRT_URI, QUANTIX_TOKEN_TTL_SECONDS,
-QUANTIX_SESSION_IDLE_SECONDS, QUANTIX_LOG_LEVEL. Options win over the environment.`;
+QUANTIX_SESSION_IDLE_SECONDS, QUANTIX_LOG_LEVEL, QUANTIX_UPLOAD_MAX_BYTES. Options win over the
+environment.`;
 
 export class ConfigError extends Error {}
 
@@ -82,6 +89,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
     tokenTtlSeconds: env.QUANTIX_TOKEN_TTL_SECONDS ?? 3600,
     sessionIdleSeconds: env.QUANTIX_SESSION_IDLE_SECONDS ?? 1800,
     logLevel: env.QUANTIX_LOG_LEVEL ?? 'info',
+    uploadMaxBytes: env.QUANTIX_UPLOAD_MAX_BYTES ?? 16 * 1024 ** 3,
     username: values.user,
   };
   const r = CliConfig.safeParse(raw);

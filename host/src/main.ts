@@ -26,7 +26,14 @@ import { createApp } from './http/app.ts';
 import { createLogger } from './logging/logger.ts';
 import { createRegistrationService, type HostIdentity } from './registration/registration.service.ts';
 import { settleHeap } from './runtime/settle-heap.ts';
-import { createIo } from './socket/io.ts';
+import { createIo, type HostIo, sessionRoom } from './socket/io.ts';
+import { createNetworkService } from './networks/network.service.ts';
+import { createFileBrowser } from './storage/files/file-browser.service.ts';
+import { createStorageService } from './storage/pools/pool.service.ts';
+import { createVmInventory } from './vms/vm-inventory.ts';
+import { createVmStatsSampler } from './vms/vm-stats-sampler.ts';
+import { createVmService, type VmService } from './vms/vm.service.ts';
+import { attachVmSocket } from './vms/vm.socket.ts';
 import { acquireDataLock } from './state/data-lock.ts';
 import { openJsonStore } from './state/json-store.ts';
 import { createProcReader } from './telemetry/proc-reader.ts';
@@ -93,6 +100,35 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     log,
     open: () => openHypervisor({ uri: config.libvirtUri, runtimeDir: join(dataDir, 'run'), log }),
   });
+  const vmInventory = createVmInventory({ monitor: hypervisorMonitor, log });
+  const vmStats = createVmStatsSampler({ monitor: hypervisorMonitor, log });
+  // the storage service asks the VM service which disks are in use, and the VM service creates
+  // volumes through the storage service: tie the knot through a function
+  let vmService: VmService | null = null;
+  const storage = createStorageService({
+    monitor: hypervisorMonitor,
+    events,
+    diskUsers: () => vmService?.diskUsers() ?? Promise.resolve([]),
+  });
+  vmService = createVmService({
+    monitor: hypervisorMonitor,
+    inventory: vmInventory,
+    storage,
+    events,
+    live: (name) => vmStats.live(name),
+    liveState: (name) => vmStats.state(name),
+  });
+  const vms = vmService;
+  const networks = createNetworkService({
+    monitor: hypervisorMonitor,
+    events,
+    usersOf: (network) =>
+      vmInventory
+        .all()
+        .filter((r) => r.spec.nics.some((n) => n.type === 'network' && n.source === network))
+        .map((r) => r.info.name),
+  });
+  let io: HostIo | null = null;
   const reader = createProcReader();
   const sampler = createTelemetrySampler({ reader });
   const summary = createHostSummary({
@@ -118,14 +154,23 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     version: BUILD.version,
     publicDir,
     hypervisor: hypervisorMonitor,
+    vms,
+    storage,
+    networks,
+    files: createFileBrowser(),
+    maxUploadBytes: () => config.uploadMaxBytes,
+    tasks: (sessionId, p) => io?.to(sessionRoom(sessionId)).emit('task:progress', p),
   });
   const server = createServer({ key: cert.key, cert: cert.cert, minVersion: 'TLSv1.2' }, app);
   server.headersTimeout = 20_000;
-  server.requestTimeout = 60_000;
-  const io = createIo({ server, sessions, log });
+  // no whole-request deadline: an ISO upload may take an hour; the upload route has its own stall
+  // timeout and headers must still arrive within headersTimeout
+  server.requestTimeout = 0;
+  io = createIo({ server, sessions, log });
   attachTelemetrySocket({ io, sampler });
   attachEventsSocket({ io, events });
   attachHypervisorSocket({ io, monitor: hypervisorMonitor });
+  attachVmSocket({ io, vms, inventory: vmInventory, sampler: vmStats });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -185,10 +230,11 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     log.info({ signal }, 'shutting down');
     void stopRenewal();
     sampler.close();
+    vmStats.close();
     reader.close();
     sessions.close();
     control.close();
-    void io.close();
+    void io?.close();
     server.closeAllConnections();
     server.close(() => {
       void Promise.allSettled([hypervisorMonitor.close(), lock.release()]).then(() =>

@@ -3,6 +3,26 @@ import type { Ack } from './errors.ts';
 import type { HostEvent } from './events.ts';
 import type { HypervisorStatus } from './hypervisor.ts';
 import type { TelemetrySample } from './telemetry.ts';
+import type { VmState, VmSummary } from './virt-vm.ts';
+
+export interface TaskProgress {
+  taskId: string;
+  step: number;
+  total: number;
+  message: string;
+}
+
+export interface VmChanged {
+  uuid: string;
+  /** why, when libvirt said: defined, started, suspended, resumed, stopped, shutdown, crashed, undefined */
+  event: string | null;
+  vm: VmSummary | null;
+}
+
+export interface VmStatsTick {
+  t: number;
+  vms: Array<{ uuid: string; state: VmState; cpuPercent: number | null; memoryUsedMiB: number | null }>;
+}
 
 /** Payloads a client may send; the server parses each with these schemas. */
 export const TelemetrySubscribe = z.strictObject({
@@ -22,6 +42,12 @@ export interface ServerToClientEvents {
   'telemetry:sample': (sample: TelemetrySample) => void;
   'event:new': (event: HostEvent) => void;
   'session:ended': (info: SessionEnded) => void;
+  /** progress of the caller's own long request (see X-Quantix-Task in PROTOCOL.md) */
+  'task:progress': (p: TaskProgress) => void;
+  /** a VM was defined, changed state or was removed (vm: null); pushed to every socket */
+  'vm:changed': (c: VmChanged) => void;
+  /** live CPU/memory of every VM, each tick while subscribed with vms:subscribe */
+  'vms:stats': (s: VmStatsTick) => void;
   /** sent on connect and whenever libvirt comes or goes */
   'hypervisor:status': (status: HypervisorStatus) => void;
 }
@@ -31,6 +57,8 @@ export interface ClientToServerEvents {
   'telemetry:unsubscribe': (ack: (res: Ack<null>) => void) => void;
   'events:subscribe': (req: unknown, ack: (res: Ack<{ events: HostEvent[] }>) => void) => void;
   'events:unsubscribe': (ack: (res: Ack<null>) => void) => void;
+  'vms:subscribe': (ack: (res: Ack<{ vms: VmSummary[] }>) => void) => void;
+  'vms:unsubscribe': (ack: (res: Ack<null>) => void) => void;
 }
 
 /** socket.io path; the same HTTPS server serves it. */

@@ -1,4 +1,4 @@
-import { API_PREFIX } from '@quantix/shared';
+import { API_PREFIX, AppError } from '@quantix/shared';
 import express, { type Express } from 'express';
 import type { AuthService } from '../auth/auth.service.ts';
 import { authRoutes } from '../auth/auth.routes.ts';
@@ -9,6 +9,15 @@ import { eventsRoutes } from '../events/events.routes.ts';
 import { hostRoutes } from '../host/host.routes.ts';
 import type { HypervisorMonitor } from '../hypervisor/hypervisor-monitor.ts';
 import { hypervisorRoutes } from '../hypervisor/hypervisor.routes.ts';
+import { networkRoutes } from '../networks/network.routes.ts';
+import type { NetworkService } from '../networks/network.service.ts';
+import type { FileBrowser } from '../storage/files/file-browser.service.ts';
+import { fileRoutes, isRawUploadRequest } from '../storage/files/files.routes.ts';
+import { poolRoutes } from '../storage/pools/pool.routes.ts';
+import type { StorageService } from '../storage/pools/pool.service.ts';
+import type { TaskSink } from '../tasks/task-progress.ts';
+import { vmRoutes } from '../vms/vm.routes.ts';
+import type { VmService } from '../vms/vm.service.ts';
 import type { Logger } from '../logging/logger.ts';
 import { registrationAdminRoutes, registrationPublicRoutes } from '../registration/registration.routes.ts';
 import type { HostIdentity, RegistrationService } from '../registration/registration.service.ts';
@@ -17,9 +26,9 @@ import { telemetryRoutes } from '../telemetry/telemetry.routes.ts';
 import type { HostSummary } from '@quantix/shared';
 import { identify, requireAuth, requireSetupDone } from './auth-middleware.ts';
 import { accessLog } from './access-log.ts';
-import { apiNotFound, errorHandler } from './errors.ts';
+import { apiNotFound, errorHandler, sendError } from './errors.ts';
 import { createRateLimits } from './rate-limits.ts';
-import { securityHeaders, writeGuard } from './security.ts';
+import { isCrossOrigin, securityHeaders, writeGuard } from './security.ts';
 import { uiRoutes } from './static.ts';
 
 export interface AppDeps {
@@ -35,6 +44,12 @@ export interface AppDeps {
   version: string;
   publicDir: string;
   hypervisor: HypervisorMonitor;
+  vms: VmService;
+  storage: StorageService;
+  networks: NetworkService;
+  files: FileBrowser;
+  maxUploadBytes: () => number;
+  tasks: TaskSink;
 }
 
 const BODY_LIMIT = '64kb';
@@ -52,7 +67,12 @@ export function createApp(d: AppDeps): Express {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
-  api.use(writeGuard);
+  // ISO uploads are raw octet-stream bodies: exempt from the JSON rule, never from the origin check
+  api.use((req, res, next) => {
+    if (!isRawUploadRequest(req)) return writeGuard(req, res, next);
+    if (isCrossOrigin(req)) return sendError(res, 'ORIGIN_FORBIDDEN', 'cross-origin request refused');
+    next();
+  });
   api.use(express.json({ limit: BODY_LIMIT, strict: true }));
   api.use(identify({ sessions: d.sessions, registration: d.registration }));
 
@@ -75,6 +95,23 @@ export function createApp(d: AppDeps): Express {
   api.use('/host', ...guarded, hostRoutes({ summary: d.summary }), telemetryRoutes({ sampler: d.sampler }));
   api.use('/events', ...guarded, eventsRoutes({ events: d.events }));
   api.use('/hypervisor', ...guarded, hypervisorRoutes({ monitor: d.hypervisor }));
+  api.use('/vms', ...guarded, vmRoutes({ vms: d.vms, tasks: d.tasks }));
+  api.use(
+    '/storage',
+    ...guarded,
+    poolRoutes({ storage: d.storage, tasks: d.tasks }),
+    fileRoutes({
+      poolPath: async (name) => {
+        const p = await d.storage.pool(name);
+        if (!p.path)
+          throw new AppError('POOL_NOT_FOUND', `storage pool "${name}" has no directory to browse`);
+        return p.path;
+      },
+      browser: d.files,
+      maxUploadBytes: d.maxUploadBytes,
+    }),
+  );
+  api.use('/networks', ...guarded, networkRoutes({ networks: d.networks }));
   api.use(apiNotFound);
 
   app.use(API_PREFIX, api);

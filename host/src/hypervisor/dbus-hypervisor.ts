@@ -6,7 +6,6 @@ import type {
   DomainEventKind,
   DomainInfo,
   DomainState,
-  DomainStats,
   Hypervisor,
   NetworkInfo,
   ObjectEventKind,
@@ -190,6 +189,11 @@ export function createDbusHypervisor(deps: { client: DbusClient; uri: string }):
         return Promise.all(((paths ?? []) as string[]).map(domainInfo));
       }),
     domain: (uuid) => guard('VM_NOT_FOUND', () => domainInfo(path('domain', uuid))),
+    domainState: (uuid) =>
+      guard('VM_NOT_FOUND', async () => {
+        const [pair] = await call(path('domain', uuid), I.domain, 'GetState', 'u', [0]);
+        return DOMAIN_STATES[num((pair as unknown[] | undefined)?.[0])] ?? 'unknown';
+      }),
     domainStats: () =>
       guard('VM_NOT_FOUND', async () => {
         const [records] = await call(base, I.connect, 'GetAllDomainStats', 'uu', [STATS, 0]);

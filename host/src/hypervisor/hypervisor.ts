@@ -111,6 +111,7 @@ export interface Hypervisor {
 
   listDomains(): Promise<DomainInfo[]>;
   domain(uuid: string): Promise<DomainInfo>;
+  domainState(uuid: string): Promise<DomainState>;
   /** all running/defined domains' live numbers in one libvirt call */
   domainStats(): Promise<DomainStats[]>;
   domainXml(uuid: string, opts?: { inactive?: boolean }): Promise<string>;

@@ -1,0 +1,122 @@
+import { PassThrough, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import {
+  AppError,
+  FileDownloadQuery,
+  FileListQuery,
+  FilePoolParams,
+  FileUploadParams,
+} from '@quantix/shared';
+import { type Request, Router } from 'express';
+import { parseOr400 } from '../../http/errors.ts';
+import type { FileBrowser } from './file-browser.service.ts';
+
+export interface FileRoutesDeps {
+  /** the pool's target directory (absolute); throws an AppError when there is no such pool */
+  poolPath: (poolName: string) => Promise<string>;
+  browser: FileBrowser;
+  maxUploadBytes: () => number;
+  uploadIdleTimeoutMs?: number;
+}
+
+/** The one write this router takes that is not JSON: for the server's writeGuard exemption. */
+export const RAW_UPLOAD_PATH = /^\/storage\/pools\/[^/]+\/files\/[^/]+$/;
+export function isRawUploadRequest(req: { method: string; path: string }): boolean {
+  return req.method === 'PUT' && RAW_UPLOAD_PATH.test(req.path);
+}
+
+/**
+ * Mounted at `/api/v1/storage`:
+ *   GET /pools/:pool/files?path=&offset=&limit=  → FileListing
+ *   GET /pools/:pool/files/download?path=        → the file, as an attachment
+ *   PUT /pools/:pool/files/:name                 → UploadResult (201); raw application/octet-stream body
+ */
+export function fileRoutes(deps: FileRoutesDeps): Router {
+  const r = Router();
+
+  r.get('/pools/:pool/files', async (req, res) => {
+    const { pool } = parseOr400(FilePoolParams, req.params);
+    const query = parseOr400(FileListQuery, req.query);
+    res.json(await deps.browser.list(pool, await deps.poolPath(pool), query));
+  });
+
+  r.get('/pools/:pool/files/download', async (req, res) => {
+    const { pool } = parseOr400(FilePoolParams, req.params);
+    const { path } = parseOr400(FileDownloadQuery, req.query);
+    const file = await deps.browser.openDownload(await deps.poolPath(pool), path);
+    res.status(200);
+    res.setHeader('Content-Type', 'application/octet-stream');
+    res.setHeader('Content-Length', String(file.size));
+    res.setHeader('Content-Disposition', contentDisposition(file.name));
+    if (req.method === 'HEAD') {
+      file.stream.destroy();
+      res.end();
+      return;
+    }
+    try {
+      await pipeline(file.stream, res);
+    } catch {
+      // The client went away, or a read failed after the headers: all that is left is to cut it.
+      file.stream.destroy();
+      res.destroy();
+    }
+  });
+
+  r.put('/pools/:pool/files/:name', async (req, res) => {
+    try {
+      const { pool, name } = parseOr400(FileUploadParams, req.params);
+      if (!req.is('application/octet-stream')) {
+        throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send the file as application/octet-stream');
+      }
+      const expectedBytes = declaredLength(req);
+      const result = await deps.browser.upload(await deps.poolPath(pool), {
+        fileName: name,
+        stream: detachBody(req),
+        maxBytes: deps.maxUploadBytes(),
+        expectedBytes,
+        idleTimeoutMs: deps.uploadIdleTimeoutMs,
+      });
+      res.status(201).json(result);
+    } catch (err) {
+      // The rest of the body is not read: close the connection after the error instead of
+      // draining gigabytes for keep-alive.
+      if (!req.complete) res.setHeader('Connection', 'close');
+      throw err;
+    }
+  });
+
+  return r;
+}
+
+function declaredLength(req: Request): number | undefined {
+  const raw = req.headers['content-length'];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 0) throw new AppError('VALIDATION_FAILED', 'bad Content-Length');
+  return n;
+}
+
+/**
+ * The body through a PassThrough: when the upload fails mid-way (limit exceeded), pipeline destroys
+ * the PassThrough, not the request — destroying an unfinished request resets the socket and the
+ * client would never see the 413. A client that goes away still fails the upload.
+ */
+function detachBody(req: Request): Readable {
+  const body = new PassThrough({ highWaterMark: 1 << 20 });
+  req.on('error', (err) => body.destroy(err));
+  req.on('close', () => {
+    if (!req.complete) body.destroy(Object.assign(new Error('client aborted'), { code: 'ECONNRESET' }));
+  });
+  req.pipe(body);
+  return body;
+}
+
+/** `attachment` with an ASCII fallback and the exact name as RFC 5987 `filename*`. */
+export function contentDisposition(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]|["\\%]/g, '_');
+  const encoded = encodeURIComponent(name).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}

@@ -1,0 +1,195 @@
+import {
+  AppError,
+  type PoolCreateRequest,
+  type PoolSummary,
+  type VolumeCreateRequest,
+  type VolumeSummary,
+} from '@quantix/shared';
+import type { EventStore } from '../../events/event-store.ts';
+import type { HypervisorMonitor } from '../../hypervisor/hypervisor-monitor.ts';
+import type { PoolInfo } from '../../hypervisor/hypervisor.ts';
+import { buildPoolXml, parsePoolXml } from '../../libvirt-xml/pool-xml.ts';
+import { buildVolumeXml, parseVolumeXml } from '../../libvirt-xml/volume-xml.ts';
+
+const GiB = 1024 ** 3;
+
+/** Which VM uses which file or device: provided by the VM service. */
+export type DiskUsers = () => Promise<Array<{ vm: string; path: string }>>;
+
+export interface PoolRef extends PoolSummary {
+  /** libvirt's pool object, for other services (VM creation, the file browser) */
+  info: PoolInfo;
+}
+
+export interface StorageService {
+  listPools(): Promise<PoolSummary[]>;
+  pool(name: string): Promise<PoolRef>;
+  createPool(req: PoolCreateRequest, by: string, progress?: (step: string) => void): Promise<PoolSummary>;
+  startPool(name: string, by: string): Promise<void>;
+  stopPool(name: string, by: string): Promise<void>;
+  setPoolAutostart(name: string, on: boolean): Promise<void>;
+  deletePool(name: string, by: string): Promise<void>;
+  listVolumes(pool: string): Promise<VolumeSummary[]>;
+  createVolume(pool: string, req: VolumeCreateRequest, by: string): Promise<VolumeSummary>;
+  deleteVolume(pool: string, name: string, by: string): Promise<void>;
+  resizeVolume(pool: string, name: string, sizeGiB: number, by: string): Promise<void>;
+}
+
+export function createStorageService(deps: {
+  monitor: HypervisorMonitor;
+  events: EventStore;
+  diskUsers: DiskUsers;
+}): StorageService {
+  const hv = () => deps.monitor.get();
+  const record = (message: string, source: string, level: 'info' | 'warning' = 'info') =>
+    void deps.events.record({ level, category: 'storage', message, source });
+
+  const summarize = async (info: PoolInfo): Promise<PoolRef> => {
+    const parsed = parsePoolXml(info.xml);
+    const volumes = info.active ? (await hv().listVolumes(info.uuid)).length : 0;
+    return {
+      uuid: info.uuid,
+      name: info.name,
+      type: parsed.type,
+      state: info.state,
+      autostart: info.autostart,
+      capacity: info.capacity,
+      allocation: info.allocation,
+      available: info.available,
+      volumes,
+      path: parsed.path,
+      info,
+    };
+  };
+  const find = async (name: string): Promise<PoolInfo> => {
+    const info = (await hv().listPools()).find((p) => p.name === name);
+    if (!info) throw new AppError('POOL_NOT_FOUND', `no storage pool named "${name}"`);
+    return info;
+  };
+  const usersOf = async (paths: string[]): Promise<string[]> => {
+    const set = new Set(paths);
+    return [...new Set((await deps.diskUsers()).filter((u) => set.has(u.path)).map((u) => u.vm))].sort();
+  };
+  const strip = ({ info: _info, ...summary }: PoolRef): PoolSummary => summary;
+
+  return {
+    async listPools() {
+      const pools = await hv().listPools();
+      return (await Promise.all(pools.map(summarize)))
+        .map(strip)
+        .sort((a, b) => a.name.localeCompare(b.name));
+    },
+    async pool(name) {
+      return summarize(await find(name));
+    },
+    async createPool(req, by, progress) {
+      const h = hv();
+      if ((await h.listPools()).some((p) => p.name === req.name)) {
+        throw new AppError('NAME_TAKEN', `a storage pool named "${req.name}" already exists`);
+      }
+      progress?.('Defining the pool');
+      const defined = await h.definePool(buildPoolXml(req));
+      try {
+        // Building makes the directory / mount point. For LVM only when devices were given: that
+        // runs pvcreate and vgcreate on them; without devices the volume group must already exist.
+        if (req.type !== 'logical' || req.devices) {
+          progress?.(req.type === 'logical' ? 'Creating the volume group' : 'Creating the target directory');
+          await h.buildPool(defined.uuid);
+        }
+        progress?.(req.type === 'netfs' ? `Mounting ${req.host}:${req.exportPath}` : 'Starting the pool');
+        await h.startPool(defined.uuid);
+        await h.setPoolAutostart(defined.uuid, true);
+      } catch (err) {
+        // leave nothing half-made behind
+        await h.stopPool(defined.uuid).catch(() => undefined);
+        await h.undefinePool(defined.uuid).catch(() => undefined);
+        throw err;
+      }
+      record(`Storage pool "${req.name}" (${req.type}) created`, by);
+      return strip(await summarize(await h.pool(defined.uuid)));
+    },
+    async startPool(name, by) {
+      await hv().startPool((await find(name)).uuid);
+      record(`Storage pool "${name}" started`, by);
+    },
+    async stopPool(name, by) {
+      const info = await find(name);
+      const vols = info.active ? await hv().listVolumes(info.uuid) : [];
+      const users = await usersOf(vols.map((v) => v.path));
+      if (users.length) {
+        throw new AppError(
+          'POOL_IN_USE',
+          `storage pool "${name}" has volumes in use by: ${users.join(', ')}`,
+          {
+            details: { vms: users },
+          },
+        );
+      }
+      await hv().stopPool(info.uuid);
+      record(`Storage pool "${name}" stopped`, by);
+    },
+    async setPoolAutostart(name, on) {
+      await hv().setPoolAutostart((await find(name)).uuid, on);
+    },
+    async deletePool(name, by) {
+      const info = await find(name);
+      const vols = info.active ? await hv().listVolumes(info.uuid) : [];
+      const users = await usersOf(vols.map((v) => v.path));
+      if (users.length) {
+        throw new AppError(
+          'POOL_IN_USE',
+          `storage pool "${name}" has volumes in use by: ${users.join(', ')}`,
+          {
+            details: { vms: users },
+          },
+        );
+      }
+      if (info.active) await hv().stopPool(info.uuid);
+      await hv().undefinePool(info.uuid);
+      record(`Storage pool "${name}" removed (its files were left in place)`, by, 'warning');
+    },
+    async listVolumes(pool) {
+      const info = await find(pool);
+      if (!info.active) return [];
+      return (await hv().listVolumes(info.uuid))
+        .map((v) => parseVolumeXml(v.xml))
+        .sort((a, b) => a.name.localeCompare(b.name));
+    },
+    async createVolume(pool, req, by) {
+      const info = await find(pool);
+      const bytes = Math.round(req.sizeGiB * GiB);
+      // qcow2 and sparse raw files take no space up front, but a disk larger than what is free can
+      // never be filled: refuse it, like ESXi does for thick disks
+      if (bytes > info.available) {
+        throw new AppError(
+          'INSUFFICIENT_SPACE',
+          `${req.sizeGiB} GiB does not fit in pool "${pool}" (${(info.available / GiB).toFixed(1)} GiB free)`,
+        );
+      }
+      const v = await hv().createVolume(
+        info.uuid,
+        buildVolumeXml({ name: req.name, format: req.format, capacityBytes: bytes }),
+      );
+      record(`Volume "${req.name}" (${req.sizeGiB} GiB ${req.format}) created in pool "${pool}"`, by);
+      return parseVolumeXml(v.xml);
+    },
+    async deleteVolume(pool, name, by) {
+      const info = await find(pool);
+      const vol = (await hv().listVolumes(info.uuid)).find((v) => v.name === name);
+      if (!vol) throw new AppError('VOLUME_NOT_FOUND', `no volume "${name}" in pool "${pool}"`);
+      const users = await usersOf([vol.path]);
+      if (users.length) {
+        throw new AppError('POOL_IN_USE', `volume "${name}" is in use by: ${users.join(', ')}`, {
+          details: { vms: users },
+        });
+      }
+      await hv().deleteVolume(info.uuid, name);
+      record(`Volume "${name}" deleted from pool "${pool}"`, by, 'warning');
+    },
+    async resizeVolume(pool, name, sizeGiB, by) {
+      const info = await find(pool);
+      await hv().resizeVolume(info.uuid, name, Math.round(sizeGiB * GiB));
+      record(`Volume "${name}" in pool "${pool}" resized to ${sizeGiB} GiB`, by);
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import type { Logger } from '../logging/logger.ts';
+import type { HypervisorMonitor } from '../hypervisor/hypervisor-monitor.ts';
+import type { DomainEventKind, DomainInfo, DomainState } from '../hypervisor/hypervisor.ts';
+import { type ParsedDomain, parseDomainXml } from '../libvirt-xml/domain-xml.ts';
+
+export interface VmRecord {
+  info: DomainInfo;
+  spec: ParsedDomain;
+  /** as of the last event or read */
+  state: DomainState;
+}
+
+export interface VmInventory {
+  all(): VmRecord[];
+  get(uuid: string): VmRecord | undefined;
+  /** re-reads one VM from libvirt (after an action), emitting a change */
+  refresh(uuid: string): Promise<VmRecord | undefined>;
+  ready(): Promise<void>;
+  onChange(
+    fn: (uuid: string, record: VmRecord | undefined, event: DomainEventKind | null) => void,
+  ): () => void;
+}
+
+/**
+ * What the VM list shows, kept in memory and changed by libvirt's lifecycle events — not by
+ * polling: one full load when the hypervisor becomes available, then one VM re-read per event.
+ * A list request is answered from here plus one bulk stats call, whatever the number of VMs.
+ */
+export function createVmInventory(deps: { monitor: HypervisorMonitor; log: Logger }): VmInventory {
+  const records = new Map<string, VmRecord>();
+  const listeners = new Set<(uuid: string, r: VmRecord | undefined, e: DomainEventKind | null) => void>();
+  let loading: Promise<void> = Promise.resolve();
+  let unsubscribe: (() => void) | null = null;
+
+  const emit = (uuid: string, r: VmRecord | undefined, e: DomainEventKind | null) => {
+    for (const fn of listeners) fn(uuid, r, e);
+  };
+  const read = async (uuid: string): Promise<VmRecord | undefined> => {
+    const h = deps.monitor.get();
+    try {
+      const [info, xml, state] = await Promise.all([h.domain(uuid), h.domainXml(uuid), h.domainState(uuid)]);
+      return { info, spec: parseDomainXml(xml), state };
+    } catch (err) {
+      if ((err as { code?: string }).code === 'VM_NOT_FOUND') return undefined;
+      throw err;
+    }
+  };
+  const refresh = async (uuid: string, event: DomainEventKind | null = null) => {
+    const r = await read(uuid);
+    if (r) records.set(uuid, r);
+    else records.delete(uuid);
+    emit(uuid, r, event);
+    return r;
+  };
+  const loadAll = async () => {
+    const h = deps.monitor.get();
+    unsubscribe?.();
+    unsubscribe = h.onDomainEvent((uuid, kind) => {
+      void refresh(uuid, kind).catch((err: unknown) =>
+        deps.log.warn({ err, uuid }, 'could not re-read a VM after its event'),
+      );
+    });
+    const [infos, stats] = await Promise.all([h.listDomains(), h.domainStats()]);
+    const states = new Map(stats.map((s) => [s.name, s.state]));
+    const loaded = await Promise.all(
+      infos.map(async (info) => ({
+        info,
+        spec: parseDomainXml(await h.domainXml(info.uuid)),
+        state: states.get(info.name) ?? (info.active ? 'running' : 'shutoff'),
+      })),
+    );
+    records.clear();
+    for (const r of loaded) records.set(r.info.uuid, r);
+    deps.log.info({ vms: records.size }, 'VM inventory loaded');
+  };
+  const reload = () => {
+    loading = loadAll().catch((err: unknown) => deps.log.warn({ err }, 'could not load the VM inventory'));
+  };
+  deps.monitor.onChange((s) => {
+    if (s.available) reload();
+  });
+  if (deps.monitor.status().available) reload();
+
+  return {
+    all: () => [...records.values()],
+    get: (uuid) => records.get(uuid),
+    refresh: (uuid) => refresh(uuid),
+    ready: () => loading,
+    onChange(fn) {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+  };
+}

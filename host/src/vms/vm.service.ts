@@ -1,0 +1,292 @@
+import {
+  AppError,
+  type SnapshotCreateRequest,
+  type SnapshotSummary,
+  type VmAction,
+  type VmCreateRequest,
+  type VmDetail,
+  type VmState,
+  type VmSummary,
+} from '@quantix/shared';
+import type { EventStore } from '../events/event-store.ts';
+import type { HypervisorMonitor } from '../hypervisor/hypervisor-monitor.ts';
+import type { DomainState } from '../hypervisor/hypervisor.ts';
+import { buildDomainXml } from '../libvirt-xml/domain-xml.ts';
+import { buildSnapshotXml, parseSnapshotXml } from '../libvirt-xml/snapshot-xml.ts';
+import type { StorageService } from '../storage/pools/pool.service.ts';
+import type { VmInventory, VmRecord } from './vm-inventory.ts';
+import type { VmLive } from './vm-stats.ts';
+
+const GiB = 1024 ** 3;
+
+export type Progress = (step: number, total: number, message: string) => void;
+
+export interface VmService {
+  list(): VmSummary[];
+  detail(uuid: string): Promise<VmDetail>;
+  xml(uuid: string): Promise<string>;
+  action(uuid: string, action: VmAction, by: string): Promise<VmSummary>;
+  setAutostart(uuid: string, on: boolean, by: string): Promise<VmSummary>;
+  create(req: VmCreateRequest, by: string, progress?: Progress): Promise<VmDetail>;
+  remove(uuid: string, opts: { deleteVolumes: boolean }, by: string, progress?: Progress): Promise<void>;
+  snapshots(uuid: string): Promise<SnapshotSummary[]>;
+  createSnapshot(uuid: string, req: SnapshotCreateRequest, by: string): Promise<void>;
+  revertSnapshot(uuid: string, name: string, by: string): Promise<void>;
+  deleteSnapshot(uuid: string, name: string, by: string): Promise<void>;
+  /** every file or device a defined VM uses, for "in use" checks */
+  diskUsers(): Promise<Array<{ vm: string; path: string }>>;
+}
+
+const STATE: Record<DomainState, VmState> = {
+  nostate: 'unknown',
+  running: 'running',
+  blocked: 'blocked',
+  paused: 'paused',
+  shutdown: 'shutdown',
+  shutoff: 'shutoff',
+  crashed: 'crashed',
+  pmsuspended: 'pmsuspended',
+  unknown: 'unknown',
+};
+
+// Which actions make sense in which state; libvirt would refuse the rest, but a clear 409 first.
+const ALLOWED: Record<VmAction, VmState[]> = {
+  start: ['shutoff', 'crashed'],
+  shutdown: ['running', 'blocked'],
+  reboot: ['running', 'blocked'],
+  destroy: ['running', 'blocked', 'paused', 'shutdown', 'crashed', 'pmsuspended'],
+  reset: ['running', 'blocked', 'paused'],
+  suspend: ['running', 'blocked'],
+  resume: ['paused'],
+};
+
+export function createVmService(deps: {
+  monitor: HypervisorMonitor;
+  inventory: VmInventory;
+  storage: StorageService;
+  events: EventStore;
+  live: (name: string) => VmLive | undefined;
+  /** the state from the last bulk stats sample, fresher than the cached record */
+  liveState: (name: string) => DomainState | undefined;
+}): VmService {
+  const hv = () => deps.monitor.get();
+  const record = (message: string, source: string, level: 'info' | 'warning' | 'error' = 'info') =>
+    void deps.events.record({ level, category: 'vm', message, source });
+
+  const stateOf = (r: VmRecord): VmState => STATE[deps.liveState(r.info.name) ?? r.state];
+  const summary = (r: VmRecord): VmSummary => {
+    const live = deps.live(r.info.name);
+    const state = stateOf(r);
+    const on = state !== 'shutoff' && state !== 'crashed';
+    return {
+      uuid: r.info.uuid,
+      name: r.info.name,
+      state,
+      vcpus: r.spec.vcpus,
+      memoryMiB: r.spec.memoryMiB,
+      disks: r.spec.disks.filter((d) => d.device === 'disk').length,
+      autostart: r.info.autostart,
+      persistent: r.info.persistent,
+      cpuPercent: on ? (live?.cpuPercent ?? null) : null,
+      memoryUsedMiB: on ? (live?.memoryUsedMiB ?? null) : null,
+    };
+  };
+  const get = async (uuid: string): Promise<VmRecord> => {
+    await deps.inventory.ready();
+    const r = deps.inventory.get(uuid) ?? (await deps.inventory.refresh(uuid));
+    if (!r) throw new AppError('VM_NOT_FOUND', `no virtual machine ${uuid}`);
+    return r;
+  };
+  const fresh = async (uuid: string): Promise<VmRecord> => {
+    const r = await deps.inventory.refresh(uuid);
+    if (!r) throw new AppError('VM_NOT_FOUND', `no virtual machine ${uuid}`);
+    return r;
+  };
+
+  const detail = async (uuid: string): Promise<VmDetail> => {
+    const r = await get(uuid);
+    const { disks, nics, graphics, bootOrder, os, description } = r.spec;
+    return { ...summary(r), disks, nics, graphics, bootOrder, os, description };
+  };
+
+  return {
+    list: () =>
+      deps.inventory
+        .all()
+        .map(summary)
+        .sort((a, b) => a.name.localeCompare(b.name)),
+    detail,
+    async xml(uuid) {
+      await get(uuid);
+      return hv().domainXml(uuid);
+    },
+    async action(uuid, action, by) {
+      const r = await fresh(uuid);
+      const state = STATE[r.state];
+      if (!ALLOWED[action].includes(state)) {
+        throw new AppError('VM_STATE_INVALID', `cannot ${action} "${r.info.name}" while it is ${state}`);
+      }
+      await hv().domainAction(uuid, action);
+      record(`VM "${r.info.name}": ${action}`, by);
+      return summary(await fresh(uuid));
+    },
+    async setAutostart(uuid, on, by) {
+      const r = await get(uuid);
+      await hv().setDomainAutostart(uuid, on);
+      record(`VM "${r.info.name}": autostart ${on ? 'on' : 'off'}`, by);
+      return summary(await fresh(uuid));
+    },
+    async create(req, by, progress) {
+      const h = hv();
+      const total = req.disks.length + 3;
+      let step = 0;
+      const say = (m: string) => progress?.(++step, total, m);
+      say('Checking the name and the storage');
+      await deps.inventory.ready();
+      if (deps.inventory.all().some((r) => r.info.name === req.name)) {
+        throw new AppError('NAME_TAKEN', `a virtual machine named "${req.name}" already exists`);
+      }
+      // Check every pool's free space against everything asked of it before creating anything.
+      const need = new Map<string, number>();
+      for (const d of req.disks) need.set(d.pool, (need.get(d.pool) ?? 0) + d.sizeGiB * GiB);
+      const pools = new Map<string, Awaited<ReturnType<StorageService['pool']>>>();
+      for (const [name, bytes] of need) {
+        const p = await deps.storage.pool(name);
+        if (p.state !== 'running')
+          throw new AppError('VM_STATE_INVALID', `storage pool "${name}" is not running`);
+        if (bytes > p.available) {
+          throw new AppError(
+            'INSUFFICIENT_SPACE',
+            `the disks need ${(bytes / GiB).toFixed(1)} GiB in pool "${name}", which has ${(p.available / GiB).toFixed(1)} GiB free`,
+          );
+        }
+        pools.set(name, p);
+      }
+      let cdromPath: string | undefined;
+      if (req.cdrom) {
+        const vols = await deps.storage.listVolumes(req.cdrom.pool);
+        const iso = vols.find((v) => v.name === req.cdrom?.volume);
+        if (!iso)
+          throw new AppError('VOLUME_NOT_FOUND', `no ISO "${req.cdrom.volume}" in pool "${req.cdrom.pool}"`);
+        cdromPath = iso.path;
+      }
+
+      // From here on, everything made is undone if a later step fails.
+      const made: Array<{ pool: string; name: string }> = [];
+      let definedUuid: string | null = null;
+      try {
+        const disks = [];
+        for (const [i, d] of req.disks.entries()) {
+          const ext = d.format === 'qcow2' ? 'qcow2' : 'img';
+          const name = `${req.name}-disk${i}.${ext}`;
+          say(`Creating disk ${i + 1} of ${req.disks.length} (${d.sizeGiB} GiB ${d.format}) in "${d.pool}"`);
+          const vol = await deps.storage.createVolume(
+            d.pool,
+            { name, format: d.format, sizeGiB: d.sizeGiB },
+            by,
+          );
+          made.push({ pool: d.pool, name });
+          const logical = pools.get(d.pool)?.type === 'logical';
+          disks.push({
+            path: vol.path,
+            format: logical ? ('raw' as const) : d.format,
+            type: logical ? ('block' as const) : ('file' as const),
+          });
+        }
+        say('Defining the virtual machine');
+        const xml = buildDomainXml({
+          name: req.name,
+          vcpus: req.vcpus,
+          memoryMiB: req.memoryMiB,
+          disks,
+          ...(cdromPath ? { cdrom: { path: cdromPath } } : {}),
+          network: req.network,
+          bootOrder: req.bootOrder,
+          ...(req.description ? { description: req.description } : {}),
+        });
+        const info = await h.defineDomain(xml);
+        definedUuid = info.uuid;
+        say('Setting autostart');
+        if (req.autostart) await h.setDomainAutostart(info.uuid, true);
+        record(
+          `VM "${req.name}" created (${req.vcpus} vCPU, ${req.memoryMiB} MiB, ${req.disks.length} disk)`,
+          by,
+        );
+        await fresh(info.uuid);
+        return detail(info.uuid);
+      } catch (err) {
+        if (definedUuid) await h.undefineDomain(definedUuid).catch(() => undefined);
+        for (const m of made.reverse()) {
+          await deps.storage.deleteVolume(m.pool, m.name, 'rollback').catch(() => undefined);
+        }
+        record(
+          `Creating VM "${req.name}" failed and was rolled back: ${(err as Error).message}`,
+          by,
+          'error',
+        );
+        throw err;
+      }
+    },
+    async remove(uuid, opts, by, progress) {
+      const r = await fresh(uuid);
+      if (r.info.active)
+        throw new AppError('VM_STATE_INVALID', `"${r.info.name}" is running; power it off first`);
+      const disks = r.spec.disks.filter((d) => d.device === 'disk' && d.source);
+      const total = 1 + (opts.deleteVolumes ? disks.length : 0);
+      progress?.(1, total, `Removing "${r.info.name}"`);
+      await hv().undefineDomain(uuid);
+      if (opts.deleteVolumes) {
+        const pools = await deps.storage.listPools();
+        for (const [i, d] of disks.entries()) {
+          progress?.(i + 2, total, `Deleting ${d.source}`);
+          for (const p of pools) {
+            const vol = (await deps.storage.listVolumes(p.name)).find((v) => v.path === d.source);
+            if (vol) await deps.storage.deleteVolume(p.name, vol.name, by);
+          }
+        }
+      }
+      record(`VM "${r.info.name}" deleted${opts.deleteVolumes ? ' with its disks' : ''}`, by, 'warning');
+      await deps.inventory.refresh(uuid);
+    },
+    async snapshots(uuid) {
+      await get(uuid);
+      const list = await hv().listSnapshots(uuid);
+      return list
+        .map((s) => {
+          const p = parseSnapshotXml(s.xml);
+          return {
+            name: p.name,
+            description: p.description,
+            createdAt: p.createdAt,
+            state: p.state,
+            current: s.current,
+          };
+        })
+        .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    },
+    async createSnapshot(uuid, req, by) {
+      const r = await get(uuid);
+      await hv().createSnapshot(uuid, buildSnapshotXml(req));
+      record(`VM "${r.info.name}": snapshot "${req.name}" created`, by);
+    },
+    async revertSnapshot(uuid, name, by) {
+      const r = await get(uuid);
+      await hv().revertSnapshot(uuid, name);
+      record(`VM "${r.info.name}": reverted to snapshot "${name}"`, by, 'warning');
+      await fresh(uuid);
+    },
+    async deleteSnapshot(uuid, name, by) {
+      const r = await get(uuid);
+      await hv().deleteSnapshot(uuid, name);
+      record(`VM "${r.info.name}": snapshot "${name}" deleted`, by);
+    },
+    async diskUsers() {
+      await deps.inventory.ready();
+      return deps.inventory
+        .all()
+        .flatMap((r) =>
+          r.spec.disks.filter((d) => d.source).map((d) => ({ vm: r.info.name, path: d.source ?? '' })),
+        );
+    },
+  };
+}

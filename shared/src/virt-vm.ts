@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import { IsoTime } from './common.ts';
+import { Description, VirtName, VirtUuid, VolumeFormat, VolumeName } from './virt-common.ts';
+
+export const BootDevice = z.enum(['hd', 'cdrom', 'network']);
+export type BootDevice = z.infer<typeof BootDevice>;
+
+export const BootOrder = z
+  .array(BootDevice)
+  .min(1)
+  .max(3)
+  .refine((a) => new Set(a).size === a.length, 'boot devices must be unique');
+
+/** A host bridge the VM joins directly: a Linux interface name (at most 15 characters). */
+export const HostBridgeName = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/,
+    'an interface name: letters, digits, "_", "." and "-", at most 15',
+  )
+  .refine((s) => !s.includes('..'), 'must not contain ".."');
+
+export const VmNetworkRef = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('network'), name: VirtName }),
+  z.object({ type: z.literal('bridge'), name: HostBridgeName }),
+]);
+export type VmNetworkRef = z.infer<typeof VmNetworkRef>;
+
+export const VmCreateRequest = z
+  .object({
+    name: VirtName,
+    vcpus: z.number().int().min(1).max(64),
+    memoryMiB: z.number().int().min(64).max(1_048_576),
+    disks: z
+      .array(z.object({ pool: VirtName, sizeGiB: z.number().positive().max(65_536), format: VolumeFormat }))
+      .min(1)
+      .max(8),
+    cdrom: z.object({ pool: VirtName, volume: VolumeName }).optional(),
+    network: VmNetworkRef,
+    bootOrder: BootOrder,
+    autostart: z.boolean(),
+    description: Description.optional(),
+  })
+  .refine((r) => r.cdrom !== undefined || !r.bootOrder.includes('cdrom'), {
+    message: 'booting from cdrom needs an ISO',
+    path: ['bootOrder'],
+  });
+export type VmCreateRequest = z.infer<typeof VmCreateRequest>;
+
+export const VmState = z.enum([
+  'running',
+  'paused',
+  'shutoff',
+  'crashed',
+  'pmsuspended',
+  'shutdown',
+  'blocked',
+  'unknown',
+]);
+export type VmState = z.infer<typeof VmState>;
+
+export const VmSummary = z.object({
+  uuid: VirtUuid,
+  name: z.string(),
+  state: VmState,
+  vcpus: z.number().int().nonnegative(),
+  memoryMiB: z.number().nonnegative(),
+  disks: z.number().int().nonnegative(),
+  autostart: z.boolean(),
+  persistent: z.boolean(),
+  /** Share of all the VM's vCPUs, 0–100; null until two samples exist or while stopped. */
+  cpuPercent: z.number().nonnegative().nullable(),
+  memoryUsedMiB: z.number().nonnegative().nullable(),
+});
+export type VmSummary = z.infer<typeof VmSummary>;
+
+export const VmDisk = z.object({
+  target: z.string(),
+  device: z.enum(['disk', 'cdrom', 'floppy', 'lun']),
+  bus: z.string().nullable(),
+  /** File or block device; null for an empty cdrom or a network disk. */
+  source: z.string().nullable(),
+  /** Known when the XML names a pool volume, or when the service resolved the path. */
+  pool: z.string().nullable(),
+  volume: z.string().nullable(),
+  format: z.string().nullable(),
+  capacity: z.number().nonnegative().nullable(),
+});
+export type VmDisk = z.infer<typeof VmDisk>;
+
+export const VmNic = z.object({
+  mac: z.string().nullable(),
+  type: z.enum(['network', 'bridge', 'user', 'direct', 'other']),
+  /** Network name, bridge name or host device; null for user networking. */
+  source: z.string().nullable(),
+  model: z.string().nullable(),
+});
+export type VmNic = z.infer<typeof VmNic>;
+
+export const VmGraphics = z.object({
+  type: z.enum(['vnc', 'spice']),
+  /** null while the VM is off (autoport) or when libvirt reports -1. */
+  port: z.number().int().positive().nullable(),
+  listen: z.string().nullable(),
+});
+export type VmGraphics = z.infer<typeof VmGraphics>;
+
+export const VmDetail = VmSummary.extend({
+  disks: z.array(VmDisk),
+  nics: z.array(VmNic),
+  graphics: z.array(VmGraphics),
+  bootOrder: z.array(BootDevice),
+  os: z.object({ arch: z.string().nullable(), machine: z.string().nullable(), type: z.string() }),
+  description: z.string(),
+});
+export type VmDetail = z.infer<typeof VmDetail>;
+
+export const VmAction = z.enum(['start', 'shutdown', 'reboot', 'destroy', 'reset', 'suspend', 'resume']);
+export type VmAction = z.infer<typeof VmAction>;
+
+export const SnapshotCreateRequest = z.object({ name: VirtName, description: Description.optional() });
+export type SnapshotCreateRequest = z.infer<typeof SnapshotCreateRequest>;
+
+export const SnapshotState = z.enum([...VmState.options, 'disk-snapshot']);
+export type SnapshotState = z.infer<typeof SnapshotState>;
+
+export const SnapshotSummary = z.object({
+  name: z.string(),
+  description: z.string(),
+  createdAt: IsoTime,
+  state: SnapshotState,
+  current: z.boolean(),
+});
+export type SnapshotSummary = z.infer<typeof SnapshotSummary>;
