@@ -6,8 +6,8 @@ HOST_LISTEN ?= 127.0.0.1:8443
 HOST_DATA ?= ./data/host
 
 # Debian packages: what running needs, and what the tests need on top (a real browser).
-RUN_PACKAGES := ca-certificates libvirt-clients
-TEST_PACKAGES := $(RUN_PACKAGES) chromium fonts-dejavu-core
+RUN_PACKAGES := ca-certificates dbus libvirt-clients libvirt-dbus libvirt-daemon libvirt-daemon-driver-qemu libvirt-daemon-system qemu-system-x86 qemu-utils dnsmasq-base
+TEST_PACKAGES := $(RUN_PACKAGES) chromium fonts-dejavu-core libxml2-utils
 
 .PHONY: help run test check build bench clean system-run system-test
 

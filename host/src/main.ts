@@ -34,6 +34,7 @@ import { createVmInventory } from './vms/vm-inventory.ts';
 import { createVmStatsSampler } from './vms/vm-stats-sampler.ts';
 import { createVmService, type VmService } from './vms/vm.service.ts';
 import { attachVmSocket } from './vms/vm.socket.ts';
+import { attachConsoleProxy } from './vms/console-proxy.ts';
 import { acquireDataLock } from './state/data-lock.ts';
 import { openJsonStore } from './state/json-store.ts';
 import { createProcReader } from './telemetry/proc-reader.ts';
@@ -171,6 +172,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   attachEventsSocket({ io, events });
   attachHypervisorSocket({ io, monitor: hypervisorMonitor });
   attachVmSocket({ io, vms, inventory: vmInventory, sampler: vmStats });
+  attachConsoleProxy({ server, sessions, vms, log });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -14,3 +14,4 @@ export * from './virt.ts';
 export * from './files.ts';
 export * from './logs.ts';
 export * from './hypervisor.ts';
+export * from './hardware.ts';

@@ -63,3 +63,16 @@ export interface ClientToServerEvents {
 
 /** socket.io path; the same HTTPS server serves it. */
 export const SOCKET_PATH = '/socket.io';
+
+// ---- logs (host/src/logs/logs.socket.ts) — merged into the two maps above ----
+export interface ServerToClientEvents {
+  /** an entry of this socket's live tail (see `logs:tail`) */
+  'logs:entry': (entry: import('./logs.ts').LogEntry) => void;
+  /** entries of the tail not sent in the last second: they came faster than the cap */
+  'logs:dropped': (info: import('./logs.ts').LogTailDropped) => void;
+}
+export interface ClientToServerEvents {
+  /** LogTailRequest; starts or replaces this socket's tail → ack `{ backend }` */
+  'logs:tail': (req: unknown, ack: (res: Ack<{ backend: import('./logs.ts').LogBackend }>) => void) => void;
+  'logs:untail': (ack: (res: Ack<null>) => void) => void;
+}

@@ -23,6 +23,10 @@ export const HostBridgeName = z
 export const VmNetworkRef = z.discriminatedUnion('type', [
   z.object({ type: z.literal('network'), name: VirtName }),
   z.object({ type: z.literal('bridge'), name: HostBridgeName }),
+  /** QEMU user-mode networking: outbound NAT inside QEMU, nothing to set up on the host */
+  z.object({ type: z.literal('user') }),
+  /** no network card */
+  z.object({ type: z.literal('none') }),
 ]);
 export type VmNetworkRef = z.infer<typeof VmNetworkRef>;
 

@@ -90,10 +90,16 @@ export function buildDomainXml(input: DomainSpec): string {
       readonly: '',
     });
   }
-  const nic: XmlObject =
-    spec.network.type === 'network'
-      ? { '@_type': 'network', source: { '@_network': spec.network.name }, model: { '@_type': 'virtio' } }
-      : { '@_type': 'bridge', source: { '@_bridge': spec.network.name }, model: { '@_type': 'virtio' } };
+  const net = spec.network;
+  // user: QEMU's own user-mode NAT, which needs nothing on the host (no bridge, no dnsmasq)
+  const nic: XmlObject | undefined =
+    net.type === 'network'
+      ? { '@_type': 'network', source: { '@_network': net.name }, model: { '@_type': 'virtio' } }
+      : net.type === 'bridge'
+        ? { '@_type': 'bridge', source: { '@_bridge': net.name }, model: { '@_type': 'virtio' } }
+        : net.type === 'user'
+          ? { '@_type': 'user', model: { '@_type': 'virtio' } }
+          : undefined;
 
   return buildXml({
     domain: {

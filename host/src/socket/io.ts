@@ -30,6 +30,8 @@ export function createIo(deps: { server: HttpsServer; sessions: SessionStore; lo
   const io: HostIo = new Server(deps.server, {
     path: '/socket.io',
     serveClient: false,
+    // other upgrades on this server (the VM console) are not socket.io's to destroy
+    destroyUpgrade: false,
     transports: ['websocket'],
     maxHttpBufferSize: 64 * 1024,
     pingInterval: 20_000,

@@ -151,6 +151,8 @@ export function createStorageService(deps: {
     async listVolumes(pool) {
       const info = await find(pool);
       if (!info.active) return [];
+      // files added behind libvirt's back (an ISO upload, a copy) appear only after a refresh
+      await hv().refreshPool(info.uuid);
       return (await hv().listVolumes(info.uuid))
         .map((v) => parseVolumeXml(v.xml))
         .sort((a, b) => a.name.localeCompare(b.name));
