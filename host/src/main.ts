@@ -35,6 +35,8 @@ import { createVmStatsSampler } from './vms/vm-stats-sampler.ts';
 import { createVmService, type VmService } from './vms/vm.service.ts';
 import { attachVmSocket } from './vms/vm.socket.ts';
 import { attachConsoleProxy } from './vms/console-proxy.ts';
+import { createHostLogs } from './logs/logs-setup.ts';
+import { attachLogsSocket } from './logs/logs.socket.ts';
 import { acquireDataLock } from './state/data-lock.ts';
 import { openJsonStore } from './state/json-store.ts';
 import { createProcReader } from './telemetry/proc-reader.ts';
@@ -129,6 +131,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
         .filter((r) => r.spec.nics.some((n) => n.type === 'network' && n.source === network))
         .map((r) => r.info.name),
   });
+  const logs = await createHostLogs({ appLogFile: join(dataDir, 'logs', 'quantix-host.log') });
   let io: HostIo | null = null;
   const reader = createProcReader();
   const sampler = createTelemetrySampler({ reader });
@@ -159,6 +162,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     storage,
     networks,
     files: createFileBrowser(),
+    logs,
     maxUploadBytes: () => config.uploadMaxBytes,
     tasks: (sessionId, p) => io?.to(sessionRoom(sessionId)).emit('task:progress', p),
   });
@@ -173,6 +177,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   attachHypervisorSocket({ io, monitor: hypervisorMonitor });
   attachVmSocket({ io, vms, inventory: vmInventory, sampler: vmStats });
   attachConsoleProxy({ server, sessions, vms, log });
+  const stopLogsSocket = attachLogsSocket({ io, logs });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -231,6 +236,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     stopping = true;
     log.info({ signal }, 'shutting down');
     void stopRenewal();
+    stopLogsSocket();
     sampler.close();
     vmStats.close();
     reader.close();

@@ -21,7 +21,13 @@ export interface RunningHost {
   kill9(): Promise<void>;
   api(
     path: string,
-    opts?: { method?: string; body?: unknown; headers?: Record<string, string>; jar?: CookieJar },
+    opts?: {
+      method?: string;
+      body?: unknown;
+      headers?: Record<string, string>;
+      jar?: CookieJar;
+      timeoutMs?: number;
+    },
   ): Promise<HttpResponse>;
 }
 
@@ -110,6 +116,7 @@ function hostHandle(
         headers,
         body: o.body,
         ca: h.ca,
+        ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
       });
       o.jar?.store(res);
       return res;

@@ -17,6 +17,8 @@ import { poolRoutes } from '../storage/pools/pool.routes.ts';
 import type { StorageService } from '../storage/pools/pool.service.ts';
 import type { TaskSink } from '../tasks/task-progress.ts';
 import { vmRoutes } from '../vms/vm.routes.ts';
+import { logsRoutes, vmLogRoutes } from '../logs/logs.routes.ts';
+import type { LogsService } from '../logs/logs.service.ts';
 import type { VmService } from '../vms/vm.service.ts';
 import type { Logger } from '../logging/logger.ts';
 import { registrationAdminRoutes, registrationPublicRoutes } from '../registration/registration.routes.ts';
@@ -50,6 +52,7 @@ export interface AppDeps {
   files: FileBrowser;
   maxUploadBytes: () => number;
   tasks: TaskSink;
+  logs: LogsService;
 }
 
 const BODY_LIMIT = '64kb';
@@ -95,7 +98,8 @@ export function createApp(d: AppDeps): Express {
   api.use('/host', ...guarded, hostRoutes({ summary: d.summary }), telemetryRoutes({ sampler: d.sampler }));
   api.use('/events', ...guarded, eventsRoutes({ events: d.events }));
   api.use('/hypervisor', ...guarded, hypervisorRoutes({ monitor: d.hypervisor }));
-  api.use('/vms', ...guarded, vmRoutes({ vms: d.vms, tasks: d.tasks }));
+  api.use('/vms', ...guarded, vmRoutes({ vms: d.vms, tasks: d.tasks }), vmLogRoutes({ logs: d.logs }));
+  api.use('/logs', ...guarded, logsRoutes({ logs: d.logs }));
   api.use(
     '/storage',
     ...guarded,

@@ -1,0 +1,218 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  type ClientToServerEvents,
+  FileListing,
+  HypervisorStatus,
+  PoolSummary,
+  type ServerToClientEvents,
+  UploadResult,
+  type VmChanged,
+  VmDetail,
+  VolumeSummary,
+} from '@quantix/shared';
+import { io, type Socket } from 'socket.io-client';
+import { WebSocket } from 'ws';
+import { ensureLibvirtd } from '../support/libvirtd.ts';
+import { type RunningHost, setupAdmin, startHost, tempDataDir } from '../support/host-process.ts';
+import type { CookieJar } from '../support/https-client.ts';
+
+/** A file QEMU accepts as a CD and our upload accepts as an ISO: ISO 9660's "CD001" at 0x8001. */
+function tinyIso(): Buffer {
+  const b = Buffer.alloc(64 * 1024);
+  b.write('\x01CD001\x01', 0x8000, 'latin1');
+  return b;
+}
+
+// A real libvirtd with QEMU (software emulation: there is no /dev/kvm here).
+describe('end to end on a real libvirt daemon with QEMU', () => {
+  const data = tempDataDir();
+  const poolDir = mkdtempSync(join(tmpdir(), 'qxpool'));
+  // QEMU runs as libvirt-qemu and must reach the disk files: mkdtemp makes the directory 0700
+  chmodSync(poolDir, 0o755);
+  const poolName = `e2e${Date.now().toString(36)}`;
+  let daemon: ReturnType<typeof ensureLibvirtd>;
+  let host: RunningHost;
+  let admin: CookieJar;
+  let socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  const changes: VmChanged[] = [];
+  let uuid = '';
+
+  before(async () => {
+    daemon = ensureLibvirtd();
+    assert.equal(daemon.uri, 'qemu:///system', 'a real libvirt daemon must run for this suite (run as root)');
+    // On a fresh machine the daemon probes QEMU's capabilities (a minute or more under TCG) the
+    // first time a guest is defined: pay that here, outside the timed steps.
+    execFileSync('virsh', ['-c', 'qemu:///system', 'domcapabilities', '--virttype', 'qemu'], {
+      stdio: 'ignore',
+      timeout: 300_000,
+    });
+    host = await startHost({ dataDir: data.dir, env: { QUANTIX_LIBVIRT_URI: 'qemu:///system' } });
+    admin = await setupAdmin(host);
+    for (let i = 0; i < 100; i++) {
+      if (HypervisorStatus.parse((await api('GET', '/hypervisor')).json).available) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    socket = io(host.url, {
+      transports: ['websocket'],
+      reconnection: false,
+      ca: host.ca,
+      extraHeaders: { cookie: admin.header(), origin: host.origin },
+    });
+    socket.on('vm:changed', (c) => changes.push(c));
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', reject);
+    });
+  });
+  after(async () => {
+    socket?.close();
+    // leave nothing behind on the daemon, whatever failed
+    const left = (
+      (await api('GET', '/vms').catch(() => null))?.json as
+        | { vms?: Array<{ uuid: string; name: string }> }
+        | undefined
+    )?.vms?.find((v) => v.name === `qx-${poolName}`);
+    if (left) uuid = left.uuid;
+    if (uuid) {
+      await api('POST', `/vms/${uuid}/actions/destroy`).catch(() => undefined);
+      await api('DELETE', `/vms/${uuid}?deleteVolumes=true`).catch(() => undefined);
+    }
+    await api('POST', `/storage/pools/${poolName}/stop`).catch(() => undefined);
+    await api('DELETE', `/storage/pools/${poolName}`).catch(() => undefined);
+    await host?.stop();
+    daemon?.stop();
+    data.remove();
+    rmSync(poolDir, { recursive: true, force: true });
+  });
+  const api = (method: string, path: string, body?: unknown) =>
+    host.api(`/api/v1${path}`, { method, jar: admin, body, timeoutMs: 120_000 });
+  const waitFor = async (pred: (c: VmChanged) => boolean, what: string) => {
+    for (let i = 0; i < 300; i++) {
+      if (changes.some(pred)) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.fail(`no vm:changed for ${what}: ${JSON.stringify(changes.map((c) => [c.event, c.vm?.state]))}`);
+  };
+
+  it('creates a dir pool on the daemon', async () => {
+    const res = await api('POST', '/storage/pools', { type: 'dir', name: poolName, path: poolDir });
+    assert.equal(res.status, 201, res.text);
+    const pool = PoolSummary.parse(res.json);
+    assert.equal(pool.state, 'running');
+    assert.ok(pool.capacity > 0, 'real capacity from the filesystem');
+  });
+
+  it('uploads an ISO into the pool and browses it', async () => {
+    const iso = tinyIso();
+    const res = await host.api(`/api/v1/storage/pools/${poolName}/files/installer.iso`, {
+      method: 'PUT',
+      jar: admin,
+      body: iso.toString('latin1'),
+      headers: { 'content-type': 'application/octet-stream' },
+    });
+    assert.equal(res.status, 201, res.text);
+    assert.equal(UploadResult.parse(res.json).size, iso.length);
+    const listing = FileListing.parse((await api('GET', `/storage/pools/${poolName}/files`)).json);
+    const entry = listing.entries.find((e) => e.name === 'installer.iso');
+    assert.ok(entry, 'listed');
+    assert.equal(entry.type, 'iso');
+    assert.equal(entry.size, iso.length);
+    const vols = (
+      (await api('GET', `/storage/pools/${poolName}/volumes`)).json as { volumes: unknown[] }
+    ).volumes.map((v) => VolumeSummary.parse(v));
+    assert.ok(
+      vols.some((v) => v.name === 'installer.iso'),
+      'libvirt sees the upload as a volume',
+    );
+    const escape = await api('GET', `/storage/pools/${poolName}/files?path=..%2F..%2Fetc`);
+    assert.equal(escape.status, 403);
+  });
+
+  it('creates a VM with a disk and the ISO, starts it and sees vm:changed', async () => {
+    const res = await api('POST', '/vms', {
+      name: `qx-${poolName}`,
+      vcpus: 1,
+      memoryMiB: 128,
+      disks: [{ pool: poolName, sizeGiB: 1, format: 'qcow2' }],
+      cdrom: { pool: poolName, volume: 'installer.iso' },
+      network: { type: 'user' },
+      bootOrder: ['cdrom', 'hd'],
+      autostart: false,
+    });
+    assert.equal(res.status, 201, res.text);
+    const vm = VmDetail.parse(res.json);
+    uuid = vm.uuid;
+    assert.equal(vm.state, 'shutoff');
+    const start = await api('POST', `/vms/${uuid}/actions/start`);
+    assert.equal(start.status, 200, start.text);
+    await waitFor((c) => c.uuid === uuid && c.event === 'started' && c.vm?.state === 'running', 'started');
+    const detail = VmDetail.parse((await api('GET', `/vms/${uuid}`)).json);
+    assert.ok(detail.graphics[0]?.port && detail.graphics[0].port >= 5900, 'VNC got a port');
+    assert.equal(detail.graphics[0]?.listen, '127.0.0.1');
+  });
+
+  it('opens the console: the proxy speaks VNC to an authenticated session only', async () => {
+    const url = `wss://127.0.0.1:${host.port}/api/v1/vms/${uuid}/console`;
+    const banner = await new Promise<string>((resolve, reject) => {
+      const ws = new WebSocket(url, ['binary'], {
+        ca: host.ca,
+        headers: { cookie: admin.header(), origin: host.origin },
+      });
+      ws.on('message', (d: Buffer) => {
+        resolve(d.toString('latin1'));
+        ws.close();
+      });
+      ws.on('error', reject);
+    });
+    assert.match(banner, /^RFB 003\.00[38]\n/);
+    const refused = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(url, ['binary'], { ca: host.ca, headers: { origin: host.origin } });
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on('open', () => resolve(101));
+      ws.on('error', () => undefined);
+    });
+    assert.equal(refused, 401);
+    const crossSite = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(url, ['binary'], {
+        ca: host.ca,
+        headers: { cookie: admin.header(), origin: 'https://evil.example' },
+      });
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on('open', () => resolve(101));
+      ws.on('error', () => undefined);
+    });
+    assert.equal(crossSite, 403);
+  });
+
+  it('forces it off, resizes its disk on real storage, and deletes it with its volumes', async () => {
+    const off = await api('POST', `/vms/${uuid}/actions/destroy`);
+    assert.equal(off.status, 200, off.text);
+    await waitFor((c) => c.uuid === uuid && c.event === 'stopped' && c.vm?.state === 'shutoff', 'stopped');
+    const diskName = `qx-${poolName}-disk0.qcow2`;
+    const resize = await api('POST', `/storage/pools/${poolName}/volumes/${diskName}/resize`, { sizeGiB: 2 });
+    assert.equal(resize.status, 204, resize.text);
+    const vol = (
+      (await api('GET', `/storage/pools/${poolName}/volumes`)).json as { volumes: unknown[] }
+    ).volumes
+      .map((v) => VolumeSummary.parse(v))
+      .find((v) => v.name === diskName);
+    assert.equal(vol?.capacity, 2 * 1024 ** 3);
+    const del = await api('DELETE', `/vms/${uuid}?deleteVolumes=true`);
+    assert.equal(del.status, 204, del.text);
+    await waitFor((c) => c.uuid === uuid && c.vm === null, 'undefined');
+    const vols = (
+      (await api('GET', `/storage/pools/${poolName}/volumes`)).json as { volumes: Array<{ name: string }> }
+    ).volumes;
+    assert.deepEqual(
+      vols.map((v) => v.name),
+      ['installer.iso'],
+      'the disk went with the VM, the ISO stayed',
+    );
+    uuid = '';
+  });
+});

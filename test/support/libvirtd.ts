@@ -1,0 +1,38 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO } from './host-process.ts';
+
+/**
+ * Makes sure a real libvirt daemon runs (starting virtlogd and libvirtd without systemd when none
+ * does) and returns a stop function that stops, by pid, only what this call started.
+ */
+export function ensureLibvirtd(): { uri: string; stop: () => void } {
+  const before = running();
+  const uri = execFileSync(join(REPO, 'scripts/ensure-libvirtd.sh'), { encoding: 'utf8' }).trim();
+  const after = running();
+  const started = [...after].filter(([name]) => !before.has(name));
+  return {
+    uri,
+    stop() {
+      for (const [, pid] of started) {
+        try {
+          process.kill(pid, 'SIGTERM');
+        } catch {
+          // already gone
+        }
+      }
+    },
+  };
+}
+
+function running(): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const name of ['libvirtd', 'virtlogd']) {
+    const pidFile = `/run/${name}.pid`;
+    const alive = spawnSync('pgrep', ['-x', name], { encoding: 'utf8' }).stdout.trim().split('\n')[0];
+    const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) : Number(alive);
+    if (alive && pid > 0) out.set(name, pid);
+  }
+  return out;
+}
