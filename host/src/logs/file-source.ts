@@ -9,6 +9,9 @@ import {
 import { createFeedHub } from './feed-hub.ts';
 import { decodeFileCursor, encodeFileCursor, type FileCursor } from './file-cursor.ts';
 import { followFile } from './file-follow.ts';
+
+/** Stops a tail; `ready` (when present) settles once the tail is really listening. */
+export type TailStop = (() => void) & { ready?: Promise<void> };
 import { createBackwardAssembler, type FileFormat, type RawFileEntry } from './file-parse.ts';
 import { type CompiledFilter, compileFilter, type LogFilter } from './log-filter.ts';
 
@@ -34,7 +37,7 @@ export interface FileSource {
   query(q: LogQuery): Promise<LogPage>;
   /** the same over an explicit list (one VM's QEMU log) */
   queryFiles(specs: FileSpec[], q: LogQuery): Promise<LogPage>;
-  tail(f: LogFilter, onEntry: (e: LogEntry) => void): () => void;
+  tail(f: LogFilter, onEntry: (e: LogEntry) => void): TailStop;
   tailFiles(specs: FileSpec[], f: LogFilter, onEntry: (e: LogEntry) => void): () => void;
 }
 
@@ -263,15 +266,19 @@ export function createFileSource(deps: FileSourceDeps): FileSource {
     tail(f, onEntry) {
       let stop: (() => void) | null = null;
       let stopped = false;
-      void Promise.resolve(deps.files())
+      // `ready` settles once every file is followed: lines written after that are seen
+      const ready = Promise.resolve(deps.files())
         .then((all) => {
           if (!stopped) stop = tailFiles(select(all, f.source), f, onEntry);
         })
         .catch(() => {});
-      return () => {
-        stopped = true;
-        stop?.();
-      };
+      return Object.assign(
+        () => {
+          stopped = true;
+          stop?.();
+        },
+        { ready },
+      );
     },
     tailFiles,
   };

@@ -1,3 +1,4 @@
+import type { TailStop } from './file-source.ts';
 import { Readable } from 'node:stream';
 import {
   AppError,
@@ -30,7 +31,7 @@ export interface LogsService {
   sources(): Promise<LogSources>;
   query(q: LogQuery): Promise<LogPage>;
   /** entries as they are written, from now on; returns unsubscribe */
-  tail(f: LogFilter, onEntry: (e: LogEntry) => void): () => void;
+  tail(f: LogFilter, onEntry: (e: LogEntry) => void): TailStop;
   /** which backend serves these filters (QEMU sources are always files) */
   backendFor(f: LogFilter): LogBackend;
   /** newest first, text (`<time> <level> <source>: <message>`) or NDJSON, at most downloadMax entries */

@@ -60,10 +60,13 @@ export function attachLogsSocket(deps: { io: HostIo; logs: LogsService; maxPerSe
         };
         stop = own;
         live.add(own);
+        // answer once the tail listens, so nothing written after the ack is missed
+        void Promise.resolve(unsubscribe.ready).then(() =>
+          ack({ ok: true, data: { backend: logs.backendFor(req.data) } }),
+        );
       } catch (err) {
         return ack(errorAck(err));
       }
-      ack({ ok: true, data: { backend: logs.backendFor(req.data) } });
     });
     socket.on('logs:untail', (ack) => {
       untail();

@@ -215,7 +215,10 @@ describe('logs over socket.io', () => {
       (_, i) => `2026-11-27 00:00:0${i}.000+0000: 1: info : burst ${i}\n`,
     );
     appendFileSync(join(libvirtDir, 'libvirtd.log'), lines.join(''));
-    await until(() => dropped.length === 1, 'a drop notice');
+    await until(
+      () => dropped.length === 1,
+      `a drop notice (got ${got.length}, dropped ${JSON.stringify(dropped)})`,
+    );
     assert.equal(got.length, 3);
     assert.equal(dropped[0], 7);
     c.disconnect();
