@@ -29,7 +29,8 @@ build: node_modules/.installed ## build the host (server bundle and web UI) into
 
 run: system-run build ## install what is needed, build, and run the host appliance on https://127.0.0.1:8443
 	@mkdir -p $(HOST_DATA)
-	node host/dist/cli.js serve --listen $(HOST_LISTEN) --data $(HOST_DATA)
+	@uri=$$(scripts/ensure-libvirtd.sh) && echo "libvirt: $$uri" && \
+	  exec node host/dist/cli.js serve --listen $(HOST_LISTEN) --data $(HOST_DATA) --libvirt "$$uri"
 
 check: node_modules/.installed ## type-check and lint everything, tests included
 	npx tsc -p tsconfig.json --noEmit

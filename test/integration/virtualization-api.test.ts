@@ -3,6 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import {
   type ClientToServerEvents,
   ErrorBody,
+  HardwareReport,
+  LogPage,
   HypervisorStatus,
   NetworkSummary,
   PoolSummary,
@@ -274,6 +276,41 @@ describe('virtualization API on test:///default', () => {
     assert.equal((await api('DELETE', '/networks/lab')).status, 204);
     assert.equal((await api('DELETE', '/networks/isolated1')).status, 204);
     assert.equal(code((await api('DELETE', '/networks/lab')).json), 'NETWORK_NOT_FOUND');
+  });
+
+  it('serves the hardware inventory with PCI devices', async () => {
+    const res = await api('GET', '/host/hardware');
+    assert.equal(res.status, 200, res.text);
+    const hw = HardwareReport.parse(res.json);
+    assert.ok(hw.cpu.threads > 0);
+    assert.ok(Array.isArray(hw.pci));
+  });
+
+  it('pages through the appliance log and filters it', async () => {
+    const sources = (await api('GET', '/logs/sources')).json as {
+      backend: string;
+      sources: Array<{ id: string }>;
+    };
+    assert.equal(sources.backend, 'files', 'no journald on this machine');
+    assert.ok(sources.sources.some((s) => s.id === 'quantix-host'));
+    const page = LogPage.parse((await api('GET', '/logs?source=quantix-host&limit=5')).json);
+    assert.equal(page.entries.length, 5);
+    assert.ok(page.nextBefore, 'more pages');
+    const older = LogPage.parse(
+      (
+        await api(
+          'GET',
+          `/logs?source=quantix-host&limit=5&before=${encodeURIComponent(page.nextBefore ?? '')}`,
+        )
+      ).json,
+    );
+    assert.ok(older.entries.length > 0);
+    assert.ok(older.entries[0] && page.entries[4] && older.entries[0].timestamp <= page.entries[4].timestamp);
+    const text = LogPage.parse(
+      (await api('GET', '/logs?source=quantix-host&text=hypervisor%20available&limit=10')).json,
+    );
+    assert.ok(text.entries.every((e) => /hypervisor available/i.test(e.message)));
+    assert.equal((await api('GET', '/logs?level=loud')).status, 400);
   });
 
   it('streams per-VM stats to subscribers', async () => {

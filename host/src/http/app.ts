@@ -6,6 +6,7 @@ import type { SessionStore } from '../auth/sessions.ts';
 import type { Inventory } from '../discovery/inventory.ts';
 import type { EventStore } from '../events/event-store.ts';
 import { eventsRoutes } from '../events/events.routes.ts';
+import { hardwareRoutes } from '../hardware/hardware.routes.ts';
 import { hostRoutes } from '../host/host.routes.ts';
 import type { HypervisorMonitor } from '../hypervisor/hypervisor-monitor.ts';
 import { hypervisorRoutes } from '../hypervisor/hypervisor.routes.ts';
@@ -95,7 +96,13 @@ export function createApp(d: AppDeps): Express {
   // Everything below needs an admin to exist and a caller who is logged in.
   const guarded = [requireSetupDone(d.auth), requireAuth];
   api.use('/registration', ...guarded, registrationAdminRoutes({ registration: d.registration }));
-  api.use('/host', ...guarded, hostRoutes({ summary: d.summary }), telemetryRoutes({ sampler: d.sampler }));
+  api.use(
+    '/host',
+    ...guarded,
+    hostRoutes({ summary: d.summary }),
+    telemetryRoutes({ sampler: d.sampler }),
+    hardwareRoutes({ inventory: d.inventory }),
+  );
   api.use('/events', ...guarded, eventsRoutes({ events: d.events }));
   api.use('/hypervisor', ...guarded, hypervisorRoutes({ monitor: d.hypervisor }));
   api.use('/vms', ...guarded, vmRoutes({ vms: d.vms, tasks: d.tasks }), vmLogRoutes({ logs: d.logs }));

@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import pino from 'pino';
+import { createHypervisorMonitor } from './hypervisor-monitor.ts';
+import type { Hypervisor, HypervisorStatus } from './hypervisor.ts';
+
+it('reports libvirt unavailable with a stable code, then recovers on its own', async () => {
+  let up = false;
+  const status = async (): Promise<HypervisorStatus> =>
+    up
+      ? { available: true, uri: 'qemu:///system', hostname: 'h', libvirtVersion: '9.0.0', error: null }
+      : {
+          available: false,
+          uri: 'qemu:///system',
+          hostname: null,
+          libvirtVersion: null,
+          error: 'Failed to connect socket',
+        };
+  // only status() is used by the monitor; the rest of the hypervisor is not touched here
+  const hypervisor = { uri: 'qemu:///system', status } as unknown as Hypervisor;
+  const seen: boolean[] = [];
+  const monitor = createHypervisorMonitor({
+    uri: 'qemu:///system',
+    log: pino({ level: 'silent' }),
+    open: async () => ({ hypervisor, close: async () => undefined }),
+    downIntervalMs: 20,
+    upIntervalMs: 20,
+  });
+  monitor.onChange((s) => seen.push(s.available));
+  await new Promise((r) => setTimeout(r, 60));
+  assert.equal(monitor.status().available, false);
+  assert.throws(() => monitor.get(), { code: 'HYPERVISOR_UNAVAILABLE' });
+  up = true;
+  await new Promise((r) => setTimeout(r, 80));
+  assert.equal(monitor.status().available, true);
+  assert.equal(monitor.get(), hypervisor);
+  up = false;
+  await new Promise((r) => setTimeout(r, 80));
+  assert.equal(monitor.status().available, false);
+  assert.deepEqual(seen, [false, true, false]);
+  await monitor.close();
+});
