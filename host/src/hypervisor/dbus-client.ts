@@ -2,6 +2,7 @@ import dbus, { type Message, type MessageBus } from 'dbus-next';
 
 const { Message: DbusMessage, Variant } = dbus;
 export const LIBVIRT_BUS_NAME = 'org.libvirt';
+const MAX_IN_FLIGHT = 32;
 
 /** A D-Bus error reply, with libvirt's message text. */
 export class DbusCallError extends Error {
@@ -43,7 +44,21 @@ export async function connectDbus(address: string): Promise<DbusClient> {
     if (set) for (const fn of set) fn(msg.path, msg.body.map(unwrap));
   });
 
+  // A bus allows a connection only so many calls awaiting replies (the system bus: 128), so a burst
+  // (loading 500 VMs) goes through a window of 32 in flight.
+  let inFlight = 0;
+  const queue: Array<() => void> = [];
   const call: DbusClient['call'] = async (path, iface, member, signature = '', body = []) => {
+    if (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((resolve) => queue.push(resolve));
+    inFlight++;
+    try {
+      return await callNow(path, iface, member, signature, body);
+    } finally {
+      inFlight--;
+      queue.shift()?.();
+    }
+  };
+  const callNow: DbusClient['call'] = async (path, iface, member, signature = '', body = []) => {
     let reply: Message | null;
     try {
       reply = await bus.call(
