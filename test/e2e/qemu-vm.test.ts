@@ -129,8 +129,8 @@ describe('end to end on a real libvirt daemon with QEMU', () => {
       vols.some((v) => v.name === 'installer.iso'),
       'libvirt sees the upload as a volume',
     );
-    const escape = await api('GET', `/storage/pools/${poolName}/files?path=..%2F..%2Fetc`);
-    assert.equal(escape.status, 403);
+    const outside = await api('GET', `/storage/pools/${poolName}/files?path=..%2F..%2Fetc`);
+    assert.equal(outside.status, 403);
   });
 
   it('creates a VM with a disk and the ISO, starts it and sees vm:changed', async () => {
