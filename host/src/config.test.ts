@@ -27,6 +27,7 @@ const FULL_ENV: NodeJS.ProcessEnv = {
   QUANTIX_TOKEN_TTL_SECONDS: '600',
   QUANTIX_SESSION_IDLE_SECONDS: '120',
   QUANTIX_LOG_LEVEL: 'debug',
+  QUANTIX_UPLOAD_MAX_BYTES: '1048576',
 };
 
 describe('loadConfig', () => {
@@ -39,6 +40,7 @@ describe('loadConfig', () => {
       tokenTtlSeconds: 3600,
       sessionIdleSeconds: 1800,
       logLevel: 'info',
+      uploadMaxBytes: 16 * 1024 ** 3,
     });
   });
 
@@ -51,6 +53,7 @@ describe('loadConfig', () => {
       tokenTtlSeconds: 600,
       sessionIdleSeconds: 120,
       logLevel: 'debug',
+      uploadMaxBytes: 1048576,
     });
   });
 
