@@ -37,6 +37,8 @@ check: node_modules/.installed ## type-check and lint everything, tests included
 	npx biome check .
 
 test: system-test build check ## install what is needed and run every test
+	@# the end-to-end and browser suites need a real libvirt daemon: start one if none runs
+	@scripts/ensure-libvirtd.sh >/dev/null
 	npm test
 
 bench: system-test build ## run the benchmarks in test/bench (ratios against a baseline measured in the same run)
