@@ -5,21 +5,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
-  type ClientToServerEvents,
   FileListing,
   HypervisorStatus,
   PoolSummary,
-  type ServerToClientEvents,
   UploadResult,
   type VmChanged,
   VmDetail,
   VolumeSummary,
 } from '@quantix/shared';
-import { io, type Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
 import { ensureLibvirtd } from '../support/libvirtd.ts';
 import { type RunningHost, setupAdmin, startHost, tempDataDir } from '../support/host-process.ts';
 import type { CookieJar } from '../support/https-client.ts';
+import { connected, type HostSocket, openSocket } from '../support/socket-client.ts';
 
 /** A file QEMU accepts as a CD and our upload accepts as an ISO: ISO 9660's "CD001" at 0x8001. */
 function tinyIso(): Buffer {
@@ -38,7 +36,7 @@ describe('end to end on a real libvirt daemon with QEMU', () => {
   let daemon: ReturnType<typeof ensureLibvirtd>;
   let host: RunningHost;
   let admin: CookieJar;
-  let socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  let socket: HostSocket;
   const changes: VmChanged[] = [];
   let uuid = '';
 
@@ -57,17 +55,9 @@ describe('end to end on a real libvirt daemon with QEMU', () => {
       if (HypervisorStatus.parse((await api('GET', '/hypervisor')).json).available) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    socket = io(host.url, {
-      transports: ['websocket'],
-      reconnection: false,
-      ca: host.ca,
-      extraHeaders: { cookie: admin.header(), origin: host.origin },
-    });
+    socket = openSocket(host, admin);
     socket.on('vm:changed', (c) => changes.push(c));
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', reject);
-    });
+    await connected(socket);
   });
   after(async () => {
     socket?.close();

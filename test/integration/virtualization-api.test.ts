@@ -1,23 +1,21 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
-  type ClientToServerEvents,
   ErrorBody,
   HardwareReport,
   LogPage,
   HypervisorStatus,
   NetworkSummary,
   PoolSummary,
-  type ServerToClientEvents,
   SnapshotSummary,
   type VmChanged,
   VmDetail,
   VmSummary,
   VolumeSummary,
 } from '@quantix/shared';
-import { io, type Socket } from 'socket.io-client';
 import { type RunningHost, setupAdmin, startHost, tempDataDir } from '../support/host-process.ts';
 import type { CookieJar } from '../support/https-client.ts';
+import { connected, type HostSocket, openSocket } from '../support/socket-client.ts';
 
 const code = (json: unknown) => ErrorBody.parse(json).error.code;
 
@@ -26,7 +24,7 @@ describe('virtualization API on test:///default', () => {
   const data = tempDataDir();
   let host: RunningHost;
   let admin: CookieJar;
-  let socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  let socket: HostSocket;
   const changes: VmChanged[] = [];
   before(async () => {
     host = await startHost({ dataDir: data.dir });
@@ -36,17 +34,9 @@ describe('virtualization API on test:///default', () => {
       if (s.available) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    socket = io(host.url, {
-      transports: ['websocket'],
-      reconnection: false,
-      ca: host.ca,
-      extraHeaders: { cookie: admin.header(), origin: host.origin },
-    });
+    socket = openSocket(host, admin);
     socket.on('vm:changed', (c) => changes.push(c));
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', reject);
-    });
+    await connected(socket);
   });
   after(async () => {
     socket?.close();

@@ -71,6 +71,20 @@ export function createStorageService(deps: {
     return [...new Set((await deps.diskUsers()).filter((u) => set.has(u.path)).map((u) => u.vm))].sort();
   };
   const strip = ({ info: _info, ...summary }: PoolRef): PoolSummary => summary;
+  /** A pool holding disks of defined VMs cannot be stopped or removed: say which VMs. */
+  const assertUnused = async (info: PoolInfo) => {
+    const vols = info.active ? await hv().listVolumes(info.uuid) : [];
+    const users = await usersOf(vols.map((v) => v.path));
+    if (users.length) {
+      throw new AppError(
+        'POOL_IN_USE',
+        `storage pool "${info.name}" has volumes in use by: ${users.join(', ')}`,
+        {
+          details: { vms: users },
+        },
+      );
+    }
+  };
 
   return {
     async listPools() {
@@ -114,17 +128,7 @@ export function createStorageService(deps: {
     },
     async stopPool(name, by) {
       const info = await find(name);
-      const vols = info.active ? await hv().listVolumes(info.uuid) : [];
-      const users = await usersOf(vols.map((v) => v.path));
-      if (users.length) {
-        throw new AppError(
-          'POOL_IN_USE',
-          `storage pool "${name}" has volumes in use by: ${users.join(', ')}`,
-          {
-            details: { vms: users },
-          },
-        );
-      }
+      await assertUnused(info);
       await hv().stopPool(info.uuid);
       record(`Storage pool "${name}" stopped`, by);
     },
@@ -133,17 +137,7 @@ export function createStorageService(deps: {
     },
     async deletePool(name, by) {
       const info = await find(name);
-      const vols = info.active ? await hv().listVolumes(info.uuid) : [];
-      const users = await usersOf(vols.map((v) => v.path));
-      if (users.length) {
-        throw new AppError(
-          'POOL_IN_USE',
-          `storage pool "${name}" has volumes in use by: ${users.join(', ')}`,
-          {
-            details: { vms: users },
-          },
-        );
-      }
+      await assertUnused(info);
       if (info.active) await hv().stopPool(info.uuid);
       await hv().undefinePool(info.uuid);
       record(`Storage pool "${name}" removed (its files were left in place)`, by, 'warning');
