@@ -119,7 +119,6 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     storage,
     events,
     live: (name) => vmStats.live(name),
-    liveState: (name) => vmStats.state(name),
   });
   const vms = vmService;
   const networks = createNetworkService({

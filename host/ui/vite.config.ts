@@ -17,12 +17,25 @@ export default defineConfig(({ command }) => ({
     target: 'es2022',
     // index.html, favicon and assets/; the server hashes nothing itself
     assetsDir: 'assets',
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          groups: [
+            // Everything the first page needs in one file, not a dozen small ones (HTTP/1.1).
+            { name: 'shell', tags: ['$initial'], priority: 2 },
+            // What two or more lazy pages share, in one chunk; noVNC has one importer and stays apart.
+            { name: 'pages-common', test: /[\\/]ui[\\/]src[\\/]/, minShareCount: 2, priority: 1 },
+          ],
+        },
+      },
+    },
   },
   server: {
     // `npx vite --config host/ui/vite.config.ts` against a running host (self-signed, so secure: false).
     // The host checks Origin on writes and WebSockets, so present its own origin.
     proxy: {
-      '/api': { target: devTarget(), secure: false, changeOrigin: true, headers: { origin: devTarget() } },
+      // ws: the VM console is a WebSocket under /api/v1/vms/:uuid/console
+      '/api': { target: devTarget(), secure: false, changeOrigin: true, ws: true, headers: { origin: devTarget() } },
       '/socket.io': { target: devTarget(), secure: false, changeOrigin: true, ws: true, headers: { origin: devTarget() } },
     },
   },

@@ -128,6 +128,8 @@ describe('virtualization API on test:///default', () => {
       ['web1-disk0.qcow2', 'web1-disk1.img'],
     );
 
+    // with someone watching live stats, as the VM list page does: states must still be current
+    assert.ok((await socket.timeout(5000).emitWithAck('vms:subscribe')).ok);
     const steps: Array<[string, string]> = [
       ['start', 'running'],
       ['suspend', 'paused'],
@@ -144,6 +146,7 @@ describe('virtualization API on test:///default', () => {
       assert.equal(VmSummary.parse(r.json).state, state, action);
     }
     await waitForChange((c) => c.uuid === uuid && c.event === 'stopped' && c.vm?.state === 'shutoff');
+    await socket.timeout(5000).emitWithAck('vms:unsubscribe');
     assert.ok(changes.some((c) => c.uuid === uuid && c.event === 'suspended' && c.vm?.state === 'paused'));
     const wrong = await api('POST', `/vms/${uuid}/actions/resume`);
     assert.equal(wrong.status, 409);

@@ -1,13 +1,11 @@
 import type { Logger } from '../logging/logger.ts';
 import type { HypervisorMonitor } from '../hypervisor/hypervisor-monitor.ts';
-import type { DomainState } from '../hypervisor/hypervisor.ts';
 import { createVmStatsTracker, type VmLive } from './vm-stats.ts';
 
 export interface VmStatsSampler {
   /** a viewer arrives; returns its release. Sampling runs while anyone watches. */
   watch(): () => void;
   live(name: string): VmLive | undefined;
-  state(name: string): DomainState | undefined;
   onTick(fn: () => void): () => void;
   close(): void;
 }
@@ -22,7 +20,6 @@ export function createVmStatsSampler(deps: {
   intervalMs?: number;
 }): VmStatsSampler {
   const tracker = createVmStatsTracker();
-  const states = new Map<string, DomainState>();
   const listeners = new Set<() => void>();
   let watchers = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -33,8 +30,6 @@ export function createVmStatsSampler(deps: {
     try {
       const stats = await deps.monitor.get().domainStats();
       tracker.update(stats);
-      states.clear();
-      for (const s of stats) states.set(s.name, s.state);
       for (const fn of listeners) fn();
     } catch (err) {
       deps.log.debug({ err }, 'VM stats unavailable');
@@ -58,7 +53,6 @@ export function createVmStatsSampler(deps: {
       };
     },
     live: (name) => tracker.get(name),
-    state: (name) => (watchers > 0 ? states.get(name) : undefined),
     onTick(fn) {
       listeners.add(fn);
       return () => listeners.delete(fn);

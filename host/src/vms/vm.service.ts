@@ -66,14 +66,14 @@ export function createVmService(deps: {
   storage: StorageService;
   events: EventStore;
   live: (name: string) => VmLive | undefined;
-  /** the state from the last bulk stats sample, fresher than the cached record */
-  liveState: (name: string) => DomainState | undefined;
 }): VmService {
   const hv = () => deps.monitor.get();
   const record = (message: string, source: string, level: 'info' | 'warning' | 'error' = 'info') =>
     void deps.events.record({ level, category: 'vm', message, source });
 
-  const stateOf = (r: VmRecord): VmState => STATE[deps.liveState(r.info.name) ?? r.state];
+  // The record's state is set by libvirt's lifecycle events the moment they happen; the stats
+  // sampler's copy can be a tick old, so it never overrides it.
+  const stateOf = (r: VmRecord): VmState => STATE[r.state];
   const summary = (r: VmRecord): VmSummary => {
     const live = deps.live(r.info.name);
     const state = stateOf(r);

@@ -10,11 +10,21 @@ import { LoginPage } from './pages/login-page.tsx';
 import { NotFoundPage } from './pages/not-found-page.tsx';
 import { RegistrationPage } from './pages/registration-page.tsx';
 import { SetupPage } from './pages/setup-page.tsx';
+import { lazyPage } from './router/lazy-page.tsx';
 import { matchRoute, type RouteName } from './router/routes.ts';
 import { useApi, useStore } from './store/use-store.ts';
 
+// Each virtualization page is its own chunk, fetched on first visit: the first load stays small.
 const PAGES: Record<RouteName, FunctionComponent> = {
   dashboard: DashboardPage,
+  vms: lazyPage(() => import('./pages/vms/vms-page.tsx').then((m) => m.VmsPage)),
+  'vm-new': lazyPage(() => import('./pages/vms/vm-wizard-page.tsx').then((m) => m.VmWizardPage)),
+  'vm-detail': lazyPage(() => import('./pages/vms/vm-detail-page.tsx').then((m) => m.VmDetailPage)),
+  storage: lazyPage(() => import('./pages/storage/storage-page.tsx').then((m) => m.StoragePage)),
+  pool: lazyPage(() => import('./pages/storage/pool-page.tsx').then((m) => m.PoolPage)),
+  networks: lazyPage(() => import('./pages/networks/networks-page.tsx').then((m) => m.NetworksPage)),
+  hardware: lazyPage(() => import('./pages/hardware/hardware-page.tsx').then((m) => m.HardwarePage)),
+  logs: lazyPage(() => import('./pages/logs/logs-page.tsx').then((m) => m.LogsPage)),
   registration: RegistrationPage,
   events: EventsPage,
   about: AboutPage,

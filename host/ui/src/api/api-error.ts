@@ -1,7 +1,7 @@
 import type { ErrorCode } from '@quantix/shared';
 
 /** Codes the client makes up itself, for failures that never reached (or came back from) the host. */
-export type ClientErrorCode = 'NETWORK_ERROR' | 'BAD_RESPONSE' | 'TIMEOUT';
+export type ClientErrorCode = 'NETWORK_ERROR' | 'BAD_RESPONSE' | 'TIMEOUT' | 'ABORTED';
 
 export class ApiError extends Error {
   readonly code: ErrorCode | ClientErrorCode;

@@ -1,14 +1,23 @@
 import type { AppState } from '../store/app-state.ts';
 import type { Store } from '../store/create-store.ts';
+import type { ApiError } from './api-error.ts';
+import { type ConsoleApi, createConsoleApi } from './console-api.ts';
 import { type EventsApi, createEventsApi } from './events-api.ts';
+import { type FilesApi, createFilesApi } from './files-api.ts';
 import { type HostApi, createHostApi } from './host-api.ts';
 import { createHttpClient } from './http-client.ts';
+import { type HypervisorApi, createHypervisorApi } from './hypervisor-api.ts';
 import { createLoader } from './load-into.ts';
+import { type LogsApi, createLogsApi } from './logs-api.ts';
 import { type Navigation, createNavigation } from './navigation.ts';
+import { type NetworksApi, createNetworksApi } from './networks-api.ts';
 import { type RegistrationApi, createRegistrationApi } from './registration-api.ts';
 import { type SessionApi, createSessionApi } from './session-api.ts';
 import { type QxSocket, createSocketClient } from './socket-client.ts';
+import { type StorageApi, createStorageApi } from './storage-api.ts';
+import { createTasksApi } from './tasks-api.ts';
 import { type TelemetryApi, createTelemetryApi } from './telemetry-api.ts';
+import { type VmsApi, createVmsApi } from './vms-api.ts';
 
 /** Everything components may call. The api layer is the only writer of the store. */
 export interface Api {
@@ -18,6 +27,13 @@ export interface Api {
   readonly telemetry: TelemetryApi;
   readonly registration: RegistrationApi;
   readonly events: EventsApi;
+  readonly hypervisor: HypervisorApi;
+  readonly vms: VmsApi;
+  readonly storage: StorageApi;
+  readonly files: FilesApi;
+  readonly networks: NetworksApi;
+  readonly logs: LogsApi;
+  readonly console: ConsoleApi;
 }
 
 /** API_PREFIX from shared, repeated so zod stays out of the bundle. */
@@ -27,12 +43,14 @@ export function createApi(deps: { store: Store<AppState>; window: Window; socket
   const { store, window: w } = deps;
   // the two clients report to the session api, which needs them: bind late
   let session: SessionApi | undefined;
+  let hypervisor: HypervisorApi | undefined;
+  const onError = (err: ApiError) => {
+    session?.handleError(err);
+    // any request may learn that libvirt is gone: every virtualization page shows it
+    if (err.code === 'HYPERVISOR_UNAVAILABLE') hypervisor?.markUnavailable(err.message);
+  };
 
-  const http = createHttpClient({
-    fetch: w.fetch.bind(w),
-    base: API_BASE,
-    onError: (err) => session?.handleError(err),
-  });
+  const http = createHttpClient({ fetch: w.fetch.bind(w), base: API_BASE, onError });
   const socket = createSocketClient({
     socket: deps.socket,
     onStatus: (connection) => store.update((s) => (s.connection === connection ? s : { ...s, connection })),
@@ -42,6 +60,9 @@ export function createApi(deps: { store: Store<AppState>; window: Window; socket
   const nav = createNavigation({ store, window: w });
   const loadInto = createLoader(store);
   const host = createHostApi({ http, loadInto });
+  hypervisor = createHypervisorApi({ http, socket, store, setTimeout: (fn, ms) => w.setTimeout(fn, ms) });
+  const tasks = createTasksApi({ socket, store });
+  const markUnavailable = hypervisor.markUnavailable;
   session = createSessionApi({
     http,
     socket,
@@ -62,5 +83,12 @@ export function createApi(deps: { store: Store<AppState>; window: Window; socket
     telemetry: createTelemetryApi({ socket, store }),
     registration: createRegistrationApi({ http, socket, store, loadInto }),
     events: createEventsApi({ http, socket, store, loadInto }),
+    hypervisor,
+    vms: createVmsApi({ http, socket, store, loadInto, tasks, onHypervisorUnavailable: markUnavailable }),
+    storage: createStorageApi({ http, store, loadInto, tasks }),
+    files: createFilesApi({ http, loadInto, base: API_BASE, makeXhr: () => new XMLHttpRequest(), onError }),
+    networks: createNetworksApi({ http, loadInto }),
+    logs: createLogsApi({ http, socket, store, loadInto, base: API_BASE }),
+    console: createConsoleApi({ location: w.location, base: API_BASE }),
   };
 }

@@ -98,3 +98,15 @@ test('toErrorInfo flattens anything thrown', () => {
   assert.deepEqual(toErrorInfo(new Error('boom')), { code: 'INTERNAL', message: 'boom' });
   assert.deepEqual(toErrorInfo('x'), { code: 'INTERNAL', message: 'x' });
 });
+
+test('PUT is JSON; extra headers (X-Quantix-Task) go along', async () => {
+  const f = fakeFetch(() => new Response(null, { status: 204 }));
+  const http = createHttpClient({ fetch: f.fn, base: '' });
+  await http.put('/vms/x/autostart', { autostart: true });
+  assert.equal(f.calls[0]?.init.method, 'PUT');
+  assert.equal(f.calls[0]?.init.body, '{"autostart":true}');
+  await http.del('/vms/x?deleteVolumes=true', { headers: { 'X-Quantix-Task': 'abcdefghijklmnopqrstuv' } });
+  const headers = f.calls[1]?.init.headers as Record<string, string> | undefined;
+  assert.equal(headers?.['X-Quantix-Task'], 'abcdefghijklmnopqrstuv');
+  assert.equal(headers?.['Content-Type'], 'application/json');
+});

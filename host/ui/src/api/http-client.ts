@@ -3,11 +3,14 @@ import { ApiError, errorFromBody, parseRetryAfter } from './api-error.ts';
 export interface RequestOptions {
   /** don't report this failure to `onError` (the caller handles 401 itself, e.g. the boot check) */
   readonly quiet?: boolean;
+  /** extra request headers, e.g. `X-Quantix-Task` */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface HttpClient {
   get<T>(path: string, opts?: RequestOptions): Promise<T>;
   post<T>(path: string, body?: unknown, opts?: RequestOptions): Promise<T>;
+  put<T>(path: string, body?: unknown, opts?: RequestOptions): Promise<T>;
   del<T = undefined>(path: string, opts?: RequestOptions): Promise<T>;
 }
 
@@ -25,7 +28,7 @@ export function createHttpClient(deps: HttpClientDeps): HttpClient {
 
   async function request<T>(method: string, path: string, body: unknown, opts: RequestOptions): Promise<T> {
     try {
-      return await send<T>(method, path, body);
+      return await send<T>(method, path, body, opts.headers);
     } catch (err) {
       const apiErr =
         err instanceof ApiError
@@ -36,8 +39,13 @@ export function createHttpClient(deps: HttpClientDeps): HttpClient {
     }
   }
 
-  async function send<T>(method: string, path: string, body: unknown): Promise<T> {
-    const headers: Record<string, string> = { Accept: 'application/json' };
+  async function send<T>(
+    method: string,
+    path: string,
+    body: unknown,
+    extra: Readonly<Record<string, string>> = {},
+  ): Promise<T> {
+    const headers: Record<string, string> = { ...extra, Accept: 'application/json' };
     // every write is JSON (the server refuses other writes, a CSRF defence)
     if (method !== 'GET') headers['Content-Type'] = 'application/json';
     const res = await deps.fetch(deps.base + path, {
@@ -73,6 +81,7 @@ export function createHttpClient(deps: HttpClientDeps): HttpClient {
   return {
     get: (path, opts = {}) => request('GET', path, undefined, opts),
     post: (path, body, opts = {}) => request('POST', path, body, opts),
+    put: (path, body, opts = {}) => request('PUT', path, body, opts),
     del: (path, opts = {}) => request('DELETE', path, undefined, opts),
   };
 }

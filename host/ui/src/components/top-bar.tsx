@@ -14,7 +14,8 @@ export function TopBar() {
   const username = useStore((s) => s.session?.username);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorInfo | null>(null);
-  const current = matchRoute(path).route.name;
+  const route = matchRoute(path).route;
+  const current = route.section ?? route.name;
 
   async function logout() {
     setBusy(true);

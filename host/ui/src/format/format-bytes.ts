@@ -29,3 +29,9 @@ export function percentOf(part: number, whole: number): number {
   if (!(whole > 0)) return 0;
   return Math.min(100, Math.max(0, (part / whole) * 100));
 }
+
+/** Memory sizes the host gives in MiB. */
+export function formatMiB(mib: number | null | undefined): string {
+  if (mib === null || mib === undefined) return '—';
+  return formatBytes(mib * 1024 * 1024);
+}

@@ -18,6 +18,20 @@ test('matchRoute finds pages and falls back to not-found', () => {
   assert.equal(matchRoute('/nope').route.name, 'not-found');
 });
 
+test('virtualization pages: /vms/new is not a VM called "new"', () => {
+  assert.equal(matchRoute('/vms').route.name, 'vms');
+  assert.equal(matchRoute('/vms/new').route.name, 'vm-new');
+  const detail = matchRoute('/vms/8f1c0a2e-0000-4000-8000-000000000001');
+  assert.equal(detail.route.name, 'vm-detail');
+  assert.equal(detail.params.uuid, '8f1c0a2e-0000-4000-8000-000000000001');
+  assert.equal(detail.route.section, 'vms');
+  assert.deepEqual(matchRoute('/storage/default-pool').params, { pool: 'default-pool' });
+  assert.equal(matchRoute('/storage/default-pool').route.section, 'storage');
+  for (const name of ['networks', 'hardware', 'logs'] as const) {
+    assert.equal(matchRoute(`/${name}`).route.name, name);
+  }
+});
+
 test('safeNext only allows local paths', () => {
   assert.equal(safeNext('/events?level=error'), '/events?level=error');
   assert.equal(safeNext(null), '/');

@@ -1,6 +1,21 @@
 /** The page table and the pure rules around it: matching, guarding, and where to go after login. */
 
-export type RouteName = 'dashboard' | 'registration' | 'events' | 'about' | 'login' | 'setup' | 'not-found';
+export type RouteName =
+  | 'dashboard'
+  | 'vms'
+  | 'vm-new'
+  | 'vm-detail'
+  | 'storage'
+  | 'pool'
+  | 'networks'
+  | 'hardware'
+  | 'logs'
+  | 'registration'
+  | 'events'
+  | 'about'
+  | 'login'
+  | 'setup'
+  | 'not-found';
 
 export interface RouteDef {
   readonly name: RouteName;
@@ -10,10 +25,28 @@ export interface RouteDef {
   readonly auth: boolean;
   /** listed in the top bar */
   readonly nav: boolean;
+  /** the top-bar entry that is highlighted on this page (a detail page lights its list) */
+  readonly section?: RouteName;
 }
 
 export const ROUTES: readonly RouteDef[] = [
   { name: 'dashboard', pattern: '/', title: 'Dashboard', auth: true, nav: true },
+  { name: 'vms', pattern: '/vms', title: 'VMs', auth: true, nav: true },
+  // before /vms/:uuid, which would match it too
+  { name: 'vm-new', pattern: '/vms/new', title: 'Create VM', auth: true, nav: false, section: 'vms' },
+  { name: 'vm-detail', pattern: '/vms/:uuid', title: 'VM', auth: true, nav: false, section: 'vms' },
+  { name: 'storage', pattern: '/storage', title: 'Storage', auth: true, nav: true },
+  {
+    name: 'pool',
+    pattern: '/storage/:pool',
+    title: 'Storage pool',
+    auth: true,
+    nav: false,
+    section: 'storage',
+  },
+  { name: 'networks', pattern: '/networks', title: 'Networks', auth: true, nav: true },
+  { name: 'hardware', pattern: '/hardware', title: 'Hardware', auth: true, nav: true },
+  { name: 'logs', pattern: '/logs', title: 'Logs', auth: true, nav: true },
   { name: 'registration', pattern: '/registration', title: 'Registration', auth: true, nav: true },
   { name: 'events', pattern: '/events', title: 'Events', auth: true, nav: true },
   { name: 'about', pattern: '/about', title: 'About', auth: true, nav: true },

@@ -1,13 +1,25 @@
 import type {
   EventCategory,
   EventLevel,
+  FileListing,
+  HardwareReport,
   HostEvent,
   HostSummary,
   HubSummary,
+  HypervisorStatus,
+  LogSources,
   MintedToken,
+  NetworkSummary,
+  PoolSummary,
   SessionInfo,
+  SnapshotSummary,
+  TaskProgress,
   TelemetrySample,
+  VmDetail,
+  VmSummary,
+  VolumeSummary,
 } from '@quantix/shared';
+import { initialLogView, type LogView } from './log-view.ts';
 
 /** An error as the UI keeps it: plain data, so the state stays serialisable. */
 export interface ErrorInfo {
@@ -43,6 +55,26 @@ export interface AppState {
   readonly token: Loadable<MintedToken | null>;
   readonly hubs: Loadable<readonly HubSummary[]>;
   readonly events: Loadable<readonly HostEvent[]> & { readonly filter: EventFilter };
+  /** null until the first `GET /hypervisor` or `hypervisor:status` */
+  readonly hypervisor: HypervisorStatus | null;
+  readonly vms: Loadable<readonly VmSummary[]>;
+  /** the VM detail page's VM; check `data.uuid` against the page's */
+  readonly vm: Loadable<VmDetail>;
+  readonly vmXml: Loadable<{ readonly uuid: string; readonly xml: string }>;
+  readonly snapshots: Loadable<{ readonly uuid: string; readonly list: readonly SnapshotSummary[] }>;
+  readonly pools: Loadable<readonly PoolSummary[]>;
+  /** by pool name */
+  readonly volumes: Readonly<Record<string, Loadable<readonly VolumeSummary[]>>>;
+  readonly networks: Loadable<readonly NetworkSummary[]>;
+  readonly hardware: Loadable<HardwareReport>;
+  /** the Files tab's directory page */
+  readonly files: Loadable<FileListing>;
+  readonly logs: LogView;
+  readonly logSources: Loadable<LogSources>;
+  /** the VM detail page's Log tab (by VM name) */
+  readonly vmLog: LogView & { readonly vm: string | null };
+  /** progress of our own long requests, by X-Quantix-Task id, while they run */
+  readonly tasks: Readonly<Record<string, TaskProgress>>;
 }
 
 export const idle = <T>(): Loadable<T> => ({ data: null, loading: false, error: null });
@@ -60,6 +92,20 @@ export function initialState(location: { path: string; search: string }): AppSta
     token: idle(),
     hubs: idle(),
     events: { ...idle(), filter: { level: '', category: '', limit: 100 } },
+    hypervisor: null,
+    vms: idle(),
+    vm: idle(),
+    vmXml: idle(),
+    snapshots: idle(),
+    pools: idle(),
+    volumes: {},
+    networks: idle(),
+    hardware: idle(),
+    files: idle(),
+    logs: initialLogView(),
+    logSources: idle(),
+    vmLog: { ...initialLogView(), vm: null },
+    tasks: {},
   };
 }
 
@@ -67,13 +113,11 @@ export function initialState(location: { path: string; search: string }): AppSta
 export function withoutSessionData(s: AppState): AppState {
   const fresh = initialState(s.location);
   return {
-    ...s,
-    session: null,
-    connection: 'idle',
-    host: fresh.host,
-    telemetry: fresh.telemetry,
-    token: fresh.token,
-    hubs: fresh.hubs,
+    ...fresh,
+    boot: s.boot,
+    setupRequired: s.setupRequired,
+    notice: s.notice,
     events: { ...fresh.events, filter: s.events.filter },
+    logs: { ...fresh.logs, filter: s.logs.filter },
   };
 }

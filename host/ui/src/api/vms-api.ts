@@ -1,0 +1,184 @@
+import type { SnapshotSummary, VmAction, VmCreateRequest, VmDetail, VmSummary } from '@quantix/shared';
+import type { AppState } from '../store/app-state.ts';
+import type { Store } from '../store/create-store.ts';
+import {
+  applyStatsToDetail,
+  applyVmChanged,
+  applyVmStats,
+  mergeSummaryIntoDetail,
+} from '../store/vm-list.ts';
+import { ApiError, toErrorInfo } from './api-error.ts';
+import type { HttpClient } from './http-client.ts';
+import type { LoadInto } from './load-into.ts';
+import type { SocketClient } from './socket-client.ts';
+import type { TasksApi } from './tasks-api.ts';
+
+export interface VmsApi {
+  /** the list, kept current by `vm:changed`, with live stats; returns the function that stops it */
+  watchList(): () => void;
+  /** one VM's detail, kept current the same way */
+  watchDetail(uuid: string): () => void;
+  loadList(): Promise<void>;
+  loadDetail(uuid: string): Promise<void>;
+  action(uuid: string, action: VmAction): Promise<VmSummary>;
+  setAutostart(uuid: string, autostart: boolean): Promise<VmSummary>;
+  create(req: VmCreateRequest, taskId: string): Promise<VmDetail>;
+  remove(uuid: string, deleteVolumes: boolean, taskId: string): Promise<void>;
+  loadXml(uuid: string): Promise<void>;
+  loadSnapshots(uuid: string): Promise<void>;
+  createSnapshot(uuid: string, name: string, description: string): Promise<void>;
+  revertSnapshot(uuid: string, name: string): Promise<void>;
+  deleteSnapshot(uuid: string, name: string): Promise<void>;
+}
+
+const vmPath = (uuid: string) => `/vms/${encodeURIComponent(uuid)}`;
+
+export function createVmsApi(deps: {
+  http: HttpClient;
+  socket: SocketClient;
+  store: Store<AppState>;
+  loadInto: LoadInto;
+  tasks: TasksApi;
+  onHypervisorUnavailable: (message: string) => void;
+}): VmsApi {
+  const { http, socket, store, loadInto } = deps;
+  let statsWatchers = 0;
+  let stopStats: (() => void) | null = null;
+
+  const loadList = () => loadInto('vms', async () => (await http.get<{ vms: VmSummary[] }>('/vms')).vms);
+  const loadDetail = (uuid: string) => loadInto('vm', () => http.get<VmDetail>(vmPath(uuid)));
+  const loadSnapshots = (uuid: string) =>
+    loadInto('snapshots', async () => ({
+      uuid,
+      list: (await http.get<{ snapshots: SnapshotSummary[] }>(`${vmPath(uuid)}/snapshots`)).snapshots,
+    }));
+
+  /** A summary from an action's answer or an event: into the list and the open detail. */
+  function applySummary(uuid: string, vm: VmSummary | null) {
+    store.update((s) => {
+      const list = s.vms.data;
+      const nextList = list ? applyVmChanged(list, { uuid, event: null, vm }) : list;
+      const detail = s.vm.data;
+      let vmState = s.vm;
+      if (detail?.uuid === uuid) {
+        vmState = vm
+          ? { ...s.vm, data: mergeSummaryIntoDetail(detail, vm) }
+          : {
+              data: null,
+              loading: false,
+              error: { code: 'VM_NOT_FOUND', message: `"${detail.name}" was deleted.` },
+            };
+      }
+      if (nextList === list && vmState === s.vm) return s;
+      return { ...s, vms: { ...s.vms, data: nextList }, vm: vmState };
+    });
+  }
+
+  // Pushed to every socket: state changes come from libvirt's lifecycle events, never from polling.
+  socket.on('vm:changed', (change) => {
+    applySummary(change.uuid, change.vm);
+    // a start fills in the VNC port, a redefinition changes disks or NICs: re-read the open detail
+    if (change.vm && store.get().vm.data?.uuid === change.uuid) void loadDetail(change.uuid);
+  });
+  socket.on('vms:stats', (tick) =>
+    store.update((s) => {
+      const list = s.vms.data ? applyVmStats(s.vms.data, tick) : null;
+      const detail = s.vm.data ? applyStatsToDetail(s.vm.data, tick) : null;
+      if (list === s.vms.data && detail === s.vm.data) return s;
+      return { ...s, vms: { ...s.vms, data: list }, vm: { ...s.vm, data: detail } };
+    }),
+  );
+
+  function reportSocketError(err: unknown) {
+    if (err instanceof ApiError && err.code === 'HYPERVISOR_UNAVAILABLE') {
+      deps.onHypervisorUnavailable(err.message);
+    }
+    store.update((s) => ({ ...s, vms: { ...s.vms, error: toErrorInfo(err) } }));
+  }
+
+  /** `vms:subscribe` while any list or detail page is open (re-sent after a reconnect). */
+  function watchStats(): () => void {
+    statsWatchers++;
+    if (statsWatchers === 1) {
+      stopStats = socket.whileConnected(async () => {
+        try {
+          const { vms } = await socket.request('vms:subscribe');
+          // the ack is a full snapshot: whatever happened while we were away is in it
+          store.update((s) => ({ ...s, vms: { data: vms, loading: false, error: null } }));
+        } catch (err) {
+          reportSocketError(err);
+        }
+      });
+    }
+    let stopped = false;
+    return () => {
+      if (stopped) return;
+      stopped = true;
+      statsWatchers--;
+      if (statsWatchers > 0) return;
+      stopStats?.();
+      stopStats = null;
+      if (socket.isConnected()) socket.request('vms:unsubscribe').catch(() => {});
+    };
+  }
+
+  return {
+    watchList() {
+      void loadList();
+      return watchStats();
+    },
+    watchDetail(uuid) {
+      void loadDetail(uuid);
+      const offStats = watchStats();
+      const offReconnect = socket.whileConnected((reconnect) => {
+        if (reconnect) void loadDetail(uuid);
+      });
+      return () => {
+        offStats();
+        offReconnect();
+      };
+    },
+    loadList,
+    loadDetail,
+    async action(uuid, action) {
+      const vm = await http.post<VmSummary>(`${vmPath(uuid)}/actions/${action}`);
+      applySummary(uuid, vm);
+      return vm;
+    },
+    async setAutostart(uuid, autostart) {
+      const vm = await http.put<VmSummary>(`${vmPath(uuid)}/autostart`, { autostart });
+      applySummary(uuid, vm);
+      return vm;
+    },
+    async create(req, taskId) {
+      const vm = await deps.tasks.run(taskId, (headers) => http.post<VmDetail>('/vms', req, { headers }));
+      const { disks, nics: _n, graphics: _g, bootOrder: _b, os: _o, description: _d, ...rest } = vm;
+      applySummary(vm.uuid, { ...rest, disks: disks.filter((d) => d.device === 'disk').length });
+      return vm;
+    },
+    async remove(uuid, deleteVolumes, taskId) {
+      await deps.tasks.run(taskId, (headers) =>
+        http.del(`${vmPath(uuid)}?deleteVolumes=${deleteVolumes}`, { headers }),
+      );
+      applySummary(uuid, null);
+    },
+    loadXml: (uuid) =>
+      loadInto('vmXml', async () => ({
+        uuid,
+        xml: (await http.get<{ xml: string }>(`${vmPath(uuid)}/xml`)).xml,
+      })),
+    loadSnapshots,
+    async createSnapshot(uuid, name, description) {
+      await http.post(`${vmPath(uuid)}/snapshots`, description ? { name, description } : { name });
+      await loadSnapshots(uuid);
+    },
+    async revertSnapshot(uuid, name) {
+      await http.post(`${vmPath(uuid)}/snapshots/${encodeURIComponent(name)}/revert`);
+      await Promise.all([loadSnapshots(uuid), loadDetail(uuid)]);
+    },
+    async deleteSnapshot(uuid, name) {
+      await http.del(`${vmPath(uuid)}/snapshots/${encodeURIComponent(name)}`);
+      await loadSnapshots(uuid);
+    },
+  };
+}

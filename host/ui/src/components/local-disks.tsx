@@ -1,0 +1,66 @@
+import type { HardwareReport } from '@quantix/shared';
+import { formatBytes } from '../format/format-bytes.ts';
+import { diskUsage } from './disk-usage.ts';
+
+const USAGE: Record<ReturnType<typeof diskUsage>, { label: string; badge: string }> = {
+  mounted: { label: 'In use (mounted)', badge: 'badge-warning' },
+  formatted: { label: 'Has filesystems', badge: 'badge-info' },
+  unused: { label: 'Unused', badge: 'badge-ok' },
+};
+
+/** The host's block devices, for choosing where a pool goes. */
+export function LocalDisks(props: { disks: HardwareReport['disks'] }) {
+  if (props.disks.length === 0) return <p class="muted">No local disks reported.</p>;
+  return (
+    <table class="table" data-testid="local-disks">
+      <thead>
+        <tr>
+          <th>Device</th>
+          <th>Model</th>
+          <th>Serial</th>
+          <th>Type</th>
+          <th class="num">Size</th>
+          <th>Partitions</th>
+          <th>Use</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.disks.map((d) => {
+          const use = USAGE[diskUsage(d)];
+          return (
+            <tr key={d.name} data-testid="local-disk-row" data-name={d.name}>
+              <td class="mono">{d.name}</td>
+              <td>{d.model || '—'}</td>
+              <td class="mono">{d.serial || '—'}</td>
+              <td>{d.type}</td>
+              <td class="num">{formatBytes(d.size)}</td>
+              <td>
+                {d.partitions.length === 0 ? (
+                  <span class="muted">none</span>
+                ) : (
+                  <ul class="plain-list">
+                    {d.partitions.map((p) => (
+                      <li key={p.name}>
+                        <span class="mono">{p.name}</span> {formatBytes(p.size)}
+                        {p.fstype && ` · ${p.fstype}`}
+                        {p.mount && (
+                          <>
+                            {' · '}
+                            <span class="mono">{p.mount}</span>
+                          </>
+                        )}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </td>
+              <td>
+                <span class={`badge ${use.badge}`}>{use.label}</span>
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,109 @@
+import type { VmDetail } from '@quantix/shared';
+import { formatBytes, formatMiB } from '../../format/format-bytes.ts';
+
+const BOOT_LABEL: Record<string, string> = { hd: 'Disk', cdrom: 'CD-ROM', network: 'Network (PXE)' };
+
+export function VmHardwareTab(props: { vm: VmDetail }) {
+  const { vm } = props;
+  return (
+    <div data-testid="vm-hardware">
+      <dl class="kv">
+        <dt>vCPUs</dt>
+        <dd>{vm.vcpus}</dd>
+        <dt>Memory</dt>
+        <dd>{formatMiB(vm.memoryMiB)}</dd>
+        <dt>Machine</dt>
+        <dd>
+          {vm.os.type}
+          {vm.os.arch ? ` · ${vm.os.arch}` : ''}
+          {vm.os.machine ? ` · ${vm.os.machine}` : ''}
+        </dd>
+        <dt>Boot order</dt>
+        <dd data-testid="vm-boot-order">
+          {vm.bootOrder.length === 0 ? '—' : vm.bootOrder.map((b) => BOOT_LABEL[b] ?? b).join(' → ')}
+        </dd>
+        <dt>Graphics</dt>
+        <dd>
+          {vm.graphics.length === 0
+            ? 'none (no console)'
+            : vm.graphics
+                .map(
+                  (g) =>
+                    `${g.type.toUpperCase()}${g.port ? ` on ${g.listen ?? '127.0.0.1'}:${g.port}` : ' (port assigned at start)'}`,
+                )
+                .join(', ')}
+        </dd>
+        <dt>Persistent</dt>
+        <dd>{vm.persistent ? 'yes' : 'no (transient: gone when it stops)'}</dd>
+      </dl>
+    </div>
+  );
+}
+
+export function VmDisksTab(props: { vm: VmDetail }) {
+  const { disks } = props.vm;
+  if (disks.length === 0) return <p class="muted">No disks.</p>;
+  return (
+    <table class="table" data-testid="vm-disks">
+      <thead>
+        <tr>
+          <th>Target</th>
+          <th>Device</th>
+          <th>Bus</th>
+          <th>Source</th>
+          <th>Pool / volume</th>
+          <th>Format</th>
+          <th class="num">Capacity</th>
+        </tr>
+      </thead>
+      <tbody>
+        {disks.map((d) => (
+          <tr key={d.target} data-testid="vm-disk-row">
+            <td class="mono">{d.target}</td>
+            <td>{d.device}</td>
+            <td>{d.bus ?? '—'}</td>
+            <td class="mono break">{d.source ?? (d.device === 'cdrom' ? 'empty' : '—')}</td>
+            <td>{d.pool && d.volume ? `${d.pool} / ${d.volume}` : '—'}</td>
+            <td>{d.format ?? '—'}</td>
+            <td class="num">{d.capacity === null ? '—' : formatBytes(d.capacity)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+const NIC_TYPE: Record<string, string> = {
+  network: 'Virtual network',
+  bridge: 'Host bridge',
+  user: 'User mode',
+  direct: 'Direct (macvtap)',
+  other: 'Other',
+};
+
+export function VmNetworkTab(props: { vm: VmDetail }) {
+  const { nics } = props.vm;
+  if (nics.length === 0) return <p class="muted">No network interfaces.</p>;
+  return (
+    <table class="table" data-testid="vm-nics">
+      <thead>
+        <tr>
+          <th>MAC</th>
+          <th>Type</th>
+          <th>Source</th>
+          <th>Model</th>
+        </tr>
+      </thead>
+      <tbody>
+        {nics.map((n, i) => (
+          <tr key={n.mac ?? i} data-testid="vm-nic-row">
+            <td class="mono">{n.mac ?? '—'}</td>
+            <td>{NIC_TYPE[n.type] ?? n.type}</td>
+            <td class="mono">{n.source ?? '—'}</td>
+            <td>{n.model ?? '—'}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,128 @@
+import type { VmAction, VmDetail } from '@quantix/shared';
+import { useState } from 'preact/hooks';
+import { toErrorInfo } from '../../api/api-error.ts';
+import { BusyButton } from '../../components/busy-button.tsx';
+import { Card } from '../../components/card.tsx';
+import { ErrorMessage } from '../../components/error-message.tsx';
+import { UsageBar } from '../../components/usage-bar.tsx';
+import { formatMiB, formatPercent, percentOf } from '../../format/format-bytes.ts';
+import type { ErrorInfo } from '../../store/app-state.ts';
+import { useApi } from '../../store/use-store.ts';
+import { DeleteVmDialog } from './delete-vm-dialog.tsx';
+import { ACTION_BUSY, ACTION_LABEL, ACTION_ORDER, canDelete, isActionAllowed } from './vm-actions.ts';
+import { VmStateBadge } from './vm-state-badge.tsx';
+
+/** The VM's power actions, autostart, delete and live usage. */
+export function VmSummaryCard(props: { vm: VmDetail; onDeleted: () => void }) {
+  const api = useApi();
+  const { vm } = props;
+  const [busy, setBusy] = useState<VmAction | 'autostart' | null>(null);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const [deleting, setDeleting] = useState(false);
+
+  async function act(action: VmAction | 'autostart', run: () => Promise<unknown>) {
+    setBusy(action);
+    setError(null);
+    try {
+      await run();
+    } catch (err) {
+      setError(toErrorInfo(err));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  const diskCount = vm.disks.filter((d) => d.device === 'disk').length;
+  const memPct = vm.memoryUsedMiB === null ? null : percentOf(vm.memoryUsedMiB, vm.memoryMiB);
+  return (
+    <Card title={vm.name} testId="vm-summary" actions={<VmStateBadge state={vm.state} />}>
+      <div class="button-row">
+        {ACTION_ORDER.map((a) => (
+          <BusyButton
+            key={a}
+            busy={busy === a}
+            busyText={ACTION_BUSY[a]}
+            disabled={busy !== null || !isActionAllowed(a, vm.state)}
+            variant={a === 'destroy' || a === 'reset' ? 'danger' : a === 'start' ? 'primary' : 'secondary'}
+            testId={`vm-action-${a}`}
+            onClick={() => void act(a, () => api.vms.action(vm.uuid, a))}
+          >
+            {ACTION_LABEL[a]}
+          </BusyButton>
+        ))}
+        <span class="spacer" />
+        <button
+          type="button"
+          class="btn btn-danger"
+          disabled={busy !== null || !canDelete(vm.state)}
+          title={canDelete(vm.state) ? undefined : 'Power the VM off first'}
+          onClick={() => setDeleting(true)}
+          data-testid="vm-delete"
+        >
+          Delete…
+        </button>
+      </div>
+      <ErrorMessage error={error} testId="vm-action-error" />
+      <dl class="kv kv-cols">
+        <dt>vCPUs</dt>
+        <dd>{vm.vcpus}</dd>
+        <dt>Memory</dt>
+        <dd>{formatMiB(vm.memoryMiB)}</dd>
+        <dt>CPU usage</dt>
+        <dd data-testid="vm-cpu">
+          {vm.cpuPercent === null ? (
+            '—'
+          ) : (
+            <span class="inline-bar">
+              <UsageBar percent={vm.cpuPercent} /> {formatPercent(vm.cpuPercent)}
+            </span>
+          )}
+        </dd>
+        <dt>Memory used</dt>
+        <dd data-testid="vm-memory">
+          {vm.memoryUsedMiB === null || memPct === null ? (
+            '—'
+          ) : (
+            <span class="inline-bar">
+              <UsageBar percent={memPct} /> {formatMiB(vm.memoryUsedMiB)} of {formatMiB(vm.memoryMiB)}
+            </span>
+          )}
+        </dd>
+        <dt>Autostart</dt>
+        <dd>
+          <label class="check">
+            <input
+              type="checkbox"
+              checked={vm.autostart}
+              disabled={busy !== null || !vm.persistent}
+              onChange={(e) => {
+                const on = e.currentTarget.checked;
+                void act('autostart', () => api.vms.setAutostart(vm.uuid, on));
+              }}
+              data-testid="vm-autostart"
+            />
+            {busy === 'autostart' ? 'Saving…' : 'Start with the host'}
+          </label>
+        </dd>
+        <dt>UUID</dt>
+        <dd class="mono">{vm.uuid}</dd>
+        {vm.description && (
+          <>
+            <dt>Description</dt>
+            <dd>{vm.description}</dd>
+          </>
+        )}
+      </dl>
+      {deleting && (
+        <DeleteVmDialog
+          vm={{ uuid: vm.uuid, name: vm.name, disks: diskCount }}
+          onDone={() => {
+            setDeleting(false);
+            props.onDeleted();
+          }}
+          onCancel={() => setDeleting(false)}
+        />
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,71 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ErrorMessage } from '../../components/error-message.tsx';
+import { useApi, useStore } from '../../store/use-store.ts';
+
+/** libvirt's domain XML, read-only. */
+export function VmXmlTab(props: { uuid: string }) {
+  const api = useApi();
+  const state = useStore((s) => s.vmXml);
+  const pre = useRef<HTMLPreElement>(null);
+  const [copied, setCopied] = useState<'idle' | 'copied' | 'selected'>('idle');
+  useEffect(() => {
+    void api.vms.loadXml(props.uuid);
+  }, [api, props.uuid]);
+  const xml = state.data?.uuid === props.uuid ? state.data.xml : null;
+
+  async function copy() {
+    if (xml === null) return;
+    try {
+      if (!navigator.clipboard) throw new Error('no clipboard');
+      await navigator.clipboard.writeText(xml);
+      setCopied('copied');
+    } catch {
+      // no clipboard permission: select the text so Ctrl+C works
+      const sel = window.getSelection();
+      if (pre.current && sel) {
+        const range = document.createRange();
+        range.selectNodeContents(pre.current);
+        sel.removeAllRanges();
+        sel.addRange(range);
+      }
+      setCopied('selected');
+    }
+  }
+
+  return (
+    <div>
+      <div class="button-row">
+        <button
+          type="button"
+          class="btn btn-secondary btn-small"
+          disabled={xml === null}
+          onClick={() => void copy()}
+          data-testid="xml-copy"
+        >
+          Copy
+        </button>
+        <button
+          type="button"
+          class="btn btn-secondary btn-small"
+          disabled={state.loading}
+          onClick={() => void api.vms.loadXml(props.uuid)}
+        >
+          {state.loading ? 'Loading…' : 'Reload'}
+        </button>
+        <span class="hint" role="status">
+          {copied === 'copied'
+            ? 'Copied to the clipboard.'
+            : copied === 'selected'
+              ? 'Selected — press Ctrl+C.'
+              : ''}
+        </span>
+      </div>
+      <ErrorMessage error={state.error} testId="xml-error" />
+      {xml !== null && (
+        <pre class="code-block" ref={pre} data-testid="vm-xml">
+          {xml}
+        </pre>
+      )}
+    </div>
+  );
+}

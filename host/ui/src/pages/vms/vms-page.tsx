@@ -1,0 +1,132 @@
+import type { VmSummary } from '@quantix/shared';
+import { useEffect, useState } from 'preact/hooks';
+import { Card } from '../../components/card.tsx';
+import { ErrorMessage } from '../../components/error-message.tsx';
+import {
+  HypervisorStatus,
+  useHypervisorAvailable,
+  useReloadWhenHypervisorBack,
+} from '../../components/hypervisor-status.tsx';
+import { Link } from '../../components/link.tsx';
+import { UsageBar } from '../../components/usage-bar.tsx';
+import { formatMiB, formatPercent, percentOf } from '../../format/format-bytes.ts';
+import type { ErrorInfo } from '../../store/app-state.ts';
+import { useApi, useStore } from '../../store/use-store.ts';
+import { VmRowMenu } from './vm-row-menu.tsx';
+import { VmStateBadge } from './vm-state-badge.tsx';
+
+export function VmsPage() {
+  const api = useApi();
+  const vms = useStore((s) => s.vms);
+  const available = useHypervisorAvailable();
+  useEffect(() => api.vms.watchList(), [api]);
+  useReloadWhenHypervisorBack(() => void api.vms.loadList());
+
+  const list = vms.data ?? [];
+  // the banner says it already; a list from before libvirt went away would show stale states
+  const error = !available && vms.error?.code === 'HYPERVISOR_UNAVAILABLE' ? null : vms.error;
+  return (
+    <div class="page" data-testid="page-vms">
+      <HypervisorStatus />
+      <Card
+        title="Virtual machines"
+        actions={
+          <Link href="/vms/new" class="btn btn-primary" testId="create-vm-button">
+            Create VM
+          </Link>
+        }
+      >
+        <ErrorMessage error={error} testId="vms-error" />
+        {!available ? (
+          <p class="muted" data-testid="vms-unavailable">
+            The VM list cannot be read while the hypervisor is unavailable.
+          </p>
+        ) : vms.data === null ? (
+          <p class="muted">{vms.loading ? 'Loading…' : ''}</p>
+        ) : list.length === 0 ? (
+          <p class="muted" data-testid="vms-empty">
+            No virtual machines on this host yet. <Link href="/vms/new">Create one</Link>.
+          </p>
+        ) : (
+          <table class="table" data-testid="vm-list">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>State</th>
+                <th class="num">vCPUs</th>
+                <th class="num">Memory</th>
+                <th class="num">Disks</th>
+                <th class="bar-col">CPU</th>
+                <th class="bar-col">Memory used</th>
+                <th>Autostart</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {list.map((vm) => (
+                <VmRow key={vm.uuid} vm={vm} />
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Card>
+    </div>
+  );
+}
+
+function VmRow(props: { vm: VmSummary }) {
+  const { vm } = props;
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const memPct = vm.memoryUsedMiB === null ? null : percentOf(vm.memoryUsedMiB, vm.memoryMiB);
+  return (
+    <>
+      <tr data-testid="vm-row" data-vm-name={vm.name} data-state={vm.state} data-uuid={vm.uuid}>
+        <td>
+          <Link href={`/vms/${vm.uuid}`} testId="vm-link">
+            {vm.name}
+          </Link>
+        </td>
+        <td>
+          <VmStateBadge state={vm.state} />
+        </td>
+        <td class="num">{vm.vcpus}</td>
+        <td class="num">{formatMiB(vm.memoryMiB)}</td>
+        <td class="num">{vm.disks}</td>
+        <td class="bar-col" data-testid="vm-cpu">
+          {vm.cpuPercent === null ? (
+            <span class="muted">—</span>
+          ) : (
+            <>
+              <UsageBar percent={vm.cpuPercent} />
+              <span class="bar-value">{formatPercent(vm.cpuPercent, 0)}</span>
+            </>
+          )}
+        </td>
+        <td class="bar-col" data-testid="vm-memory">
+          {vm.memoryUsedMiB === null || memPct === null ? (
+            <span class="muted">—</span>
+          ) : (
+            <>
+              <UsageBar percent={memPct} />
+              <span class="bar-value bar-value-wide">{formatMiB(vm.memoryUsedMiB)}</span>
+            </>
+          )}
+        </td>
+        <td>{vm.autostart ? 'On' : 'Off'}</td>
+        <td class="actions">
+          <VmRowMenu vm={vm} onError={setError} />
+        </td>
+      </tr>
+      {error && (
+        <tr class="row-error">
+          <td colSpan={9}>
+            <ErrorMessage
+              error={{ ...error, message: `${vm.name}: ${error.message}` }}
+              testId="vm-row-error"
+            />
+          </td>
+        </tr>
+      )}
+    </>
+  );
+}

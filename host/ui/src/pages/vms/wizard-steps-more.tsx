@@ -1,0 +1,195 @@
+import type { HardwareReport, NetworkSummary } from '@quantix/shared';
+import { Field } from '../../components/field.tsx';
+import { Link } from '../../components/link.tsx';
+import { formatBytes, formatMiB } from '../../format/format-bytes.ts';
+import type { ErrorInfo } from '../../store/app-state.ts';
+import type { StepProps } from './wizard-steps-hw.tsx';
+import {
+  BOOT_CHOICES,
+  describeNetwork,
+  GiB,
+  type IsoOption,
+  networkRef,
+  parseGiB,
+  withCdrom,
+  type WizardForm,
+} from './wizard-form.ts';
+
+export function CdromStep(props: StepProps & { isos: readonly IsoOption[]; loading: boolean }) {
+  const { form, errors, set } = props;
+  return (
+    <div class="wizard-grid">
+      <Field
+        id="vm-cdrom"
+        label="ISO image (optional)"
+        error={errors.cdrom}
+        class="span-2"
+        hint={
+          props.isos.length === 0 && !props.loading ? (
+            <>
+              No ISO images in any running pool. Upload one in a pool's Files tab on the{' '}
+              <Link href="/storage">Storage</Link> page.
+            </>
+          ) : (
+            'The VM gets a CD-ROM drive with this image inserted.'
+          )
+        }
+      >
+        <select
+          id="vm-cdrom"
+          value={form.cdrom}
+          onChange={(e) => set(withCdrom(form, e.currentTarget.value))}
+          data-testid="cdrom-volume"
+        >
+          <option value="">{props.loading ? 'Loading…' : 'No CD-ROM'}</option>
+          {props.isos.map((o) => (
+            <option key={`${o.pool}/${o.volume}`} value={`${o.pool}/${o.volume}`}>
+              {o.volume} ({o.pool}, {formatBytes(o.size)})
+            </option>
+          ))}
+        </select>
+      </Field>
+    </div>
+  );
+}
+
+export function NetworkStep(
+  props: StepProps & {
+    networks: readonly NetworkSummary[] | null;
+    interfaces: HardwareReport['networkInterfaces'] | null;
+    interfacesError: ErrorInfo | null;
+  },
+) {
+  const { form, errors, set } = props;
+  const networks = props.networks ?? [];
+  return (
+    <div class="wizard-grid">
+      <Field id="vm-network" label="Connect to" error={errors.network}>
+        <select
+          id="vm-network"
+          value={form.network}
+          onChange={(e) => set({ network: e.currentTarget.value })}
+          data-testid="network-select"
+        >
+          {form.network === '' && <option value="">Choose…</option>}
+          {networks.length > 0 && (
+            <optgroup label="libvirt networks">
+              {networks.map((n) => (
+                <option key={n.name} value={`network:${n.name}`}>
+                  {n.name} ({n.mode}
+                  {n.ipv4 ? `, ${n.ipv4}` : ''}){n.active ? '' : ' — inactive'}
+                </option>
+              ))}
+            </optgroup>
+          )}
+          <optgroup label="Other">
+            <option value="bridge">A host bridge…</option>
+            <option value="user">User-mode networking (NAT inside QEMU)</option>
+            <option value="none">No network card</option>
+          </optgroup>
+        </select>
+      </Field>
+      {form.network === 'bridge' && (
+        <Field
+          id="vm-bridge"
+          label="Host bridge"
+          error={errors.bridge}
+          hint={
+            props.interfacesError
+              ? `Could not list the host's interfaces: ${props.interfacesError.message}`
+              : 'The VM joins the host network through this bridge (e.g. br0).'
+          }
+        >
+          <input
+            id="vm-bridge"
+            list="vm-bridge-list"
+            value={form.bridge}
+            autoComplete="off"
+            onInput={(e) => set({ bridge: e.currentTarget.value })}
+            data-testid="bridge-name"
+          />
+          <datalist id="vm-bridge-list">
+            {(props.interfaces ?? [])
+              .filter((i) => i.virtual)
+              .map((i) => (
+                <option key={i.name} value={i.name} />
+              ))}
+          </datalist>
+        </Field>
+      )}
+    </div>
+  );
+}
+
+export function BootStep(props: StepProps) {
+  const { form, errors, set } = props;
+  return (
+    <div class="wizard-grid">
+      <Field id="vm-boot" label="Boot order" error={errors.bootOrder}>
+        <select
+          id="vm-boot"
+          value={form.bootOrder}
+          onChange={(e) => set({ bootOrder: e.currentTarget.value })}
+          data-testid="boot-order"
+        >
+          {BOOT_CHOICES.map((c) => (
+            <option key={c.value} value={c.value} disabled={c.value.includes('cdrom') && form.cdrom === ''}>
+              {c.label}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <div class="field">
+        <span class="label">Autostart</span>
+        <label class="check">
+          <input
+            type="checkbox"
+            checked={form.autostart}
+            onChange={(e) => set({ autostart: e.currentTarget.checked })}
+            data-testid="autostart-checkbox"
+          />
+          Start this VM when the host boots
+        </label>
+      </div>
+    </div>
+  );
+}
+
+export function ReviewStep(props: { form: WizardForm }) {
+  const { form } = props;
+  const net = networkRef(form);
+  return (
+    <dl class="kv" data-testid="wizard-review">
+      <dt>Name</dt>
+      <dd>{form.name.trim()}</dd>
+      <dt>vCPUs</dt>
+      <dd>{form.vcpus}</dd>
+      <dt>Memory</dt>
+      <dd>{formatMiB(Number(form.memoryMiB))}</dd>
+      <dt>Disks</dt>
+      <dd>
+        <ul class="plain-list">
+          {form.disks.map((d, i) => (
+            <li key={i}>
+              {formatBytes((parseGiB(d.sizeGiB) ?? 0) * GiB)} {d.format} in pool {d.pool}
+            </li>
+          ))}
+        </ul>
+      </dd>
+      <dt>CD-ROM</dt>
+      <dd>{form.cdrom ? form.cdrom.replace('/', ' / ') : 'none'}</dd>
+      <dt>Network</dt>
+      <dd>{describeNetwork(net)}</dd>
+      <dt>Boot order</dt>
+      <dd>{BOOT_CHOICES.find((c) => c.value === form.bootOrder)?.label ?? form.bootOrder}</dd>
+      <dt>Autostart</dt>
+      <dd>{form.autostart ? 'yes' : 'no'}</dd>
+      {form.description.trim() && (
+        <>
+          <dt>Description</dt>
+          <dd>{form.description.trim()}</dd>
+        </>
+      )}
+    </dl>
+  );
+}
