@@ -1,0 +1,162 @@
+import assert from 'node:assert/strict';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { HypervisorStatus } from '@quantix/shared';
+import type { Page } from 'playwright-core';
+import { launchChromium, OUTPUT_DIR } from '../support/browser.ts';
+import { type RunningHost, setupAdmin, startHost, tempDataDir } from '../support/host-process.ts';
+import type { CookieJar } from '../support/https-client.ts';
+import { ensureLibvirtd } from '../support/libvirtd.ts';
+
+// In Debian's chromium against the real host on a real libvirtd with QEMU.
+describe('browser: pool upload, VM wizard, start, console, stop, delete', () => {
+  const data = tempDataDir();
+  const work = mkdtempSync(join(tmpdir(), 'qxbrowser'));
+  const poolDir = join(work, 'pool');
+  const pool = `bw${Date.now().toString(36)}`;
+  const vmName = `qx-${pool}`;
+  let daemon: ReturnType<typeof ensureLibvirtd>;
+  let host: RunningHost;
+  let admin: CookieJar;
+  let chrome: Awaited<ReturnType<typeof launchChromium>>;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    daemon = ensureLibvirtd();
+    assert.equal(daemon.uri, 'qemu:///system', 'a real libvirt daemon must run for this suite');
+    host = await startHost({ dataDir: data.dir, env: { QUANTIX_LIBVIRT_URI: 'qemu:///system' } });
+    admin = await setupAdmin(host);
+    for (let i = 0; i < 100; i++) {
+      const s = HypervisorStatus.parse((await host.api('/api/v1/hypervisor', { jar: admin })).json);
+      if (s.available) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    mkdirSync(poolDir);
+    chmodSync(work, 0o755);
+    chmodSync(poolDir, 0o755); // QEMU runs as libvirt-qemu
+    const created = await host.api('/api/v1/storage/pools', {
+      method: 'POST',
+      jar: admin,
+      body: { type: 'dir', name: pool, path: poolDir },
+      timeoutMs: 120_000,
+    });
+    assert.equal(created.status, 201, created.text);
+    chrome = await launchChromium();
+    const cookie = admin.get('__Host-qx_session') ?? '';
+    await chrome.context.addCookies([
+      {
+        name: '__Host-qx_session',
+        value: cookie,
+        url: host.url,
+        secure: true,
+        httpOnly: true,
+        sameSite: 'Strict',
+      },
+    ]);
+    page = await chrome.context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text()))
+        pageErrors.push(m.text());
+    });
+  });
+
+  after(async () => {
+    await chrome?.close();
+    // leave nothing on the daemon, whatever failed
+    const vms = (await host?.api('/api/v1/vms', { jar: admin }).catch(() => null))?.json as
+      | { vms: Array<{ uuid: string; name: string }> }
+      | undefined;
+    const left = vms?.vms.find((v) => v.name === vmName);
+    if (left) {
+      await host
+        .api(`/api/v1/vms/${left.uuid}/actions/destroy`, { method: 'POST', jar: admin })
+        .catch(() => undefined);
+      await host
+        .api(`/api/v1/vms/${left.uuid}?deleteVolumes=true`, { method: 'DELETE', jar: admin })
+        .catch(() => undefined);
+    }
+    await host?.api(`/api/v1/storage/pools/${pool}`, { method: 'DELETE', jar: admin }).catch(() => undefined);
+    await host?.stop();
+    daemon?.stop();
+    data.remove();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('uploads an ISO through the pool file browser, with progress, and lists it', async () => {
+    const iso = Buffer.alloc(2 * 1024 * 1024);
+    iso.write('\x01CD001\x01', 0x8000, 'latin1');
+    const isoPath = join(work, 'installer.iso');
+    writeFileSync(isoPath, iso);
+    await page.goto(`${host.url}/storage/${pool}?tab=files`);
+    // an empty pool shows no list yet, only the upload box
+    await page.getByTestId('file-upload-input').waitFor({ state: 'attached', timeout: 15_000 });
+    await page.getByTestId('file-upload-input').setInputFiles(isoPath);
+    const row = page.locator('[data-testid="file-row"][data-name="installer.iso"]');
+    await row.waitFor({ timeout: 30_000 });
+    assert.equal(await row.getAttribute('data-type'), 'iso');
+    await page.screenshot({ path: join(OUTPUT_DIR, 'pool-files.png'), fullPage: true });
+  });
+
+  it('creates a VM through the wizard with a disk in the pool and the ISO', async () => {
+    await page.getByTestId('nav-vms').click();
+    await page.getByTestId('create-vm-button').click();
+    await page.getByTestId('wizard-name').fill(vmName);
+    await page.getByTestId('wizard-vcpus').fill('1');
+    await page.getByTestId('wizard-memory').fill('128');
+    await page.getByTestId('wizard-next').click();
+    await page.getByTestId('disk-pool').first().selectOption(pool);
+    await page.getByTestId('disk-size').first().fill('1');
+    await page.getByTestId('wizard-next').click();
+    await page.getByTestId('cdrom-volume').selectOption(`${pool}/installer.iso`);
+    await page.getByTestId('wizard-next').click();
+    await page.getByTestId('network-select').selectOption('user');
+    await page.getByTestId('wizard-next').click();
+    await page.getByTestId('boot-order').selectOption('cdrom,hd');
+    await page.getByTestId('wizard-next').click();
+    await page.screenshot({ path: join(OUTPUT_DIR, 'vm-wizard-review.png'), fullPage: true });
+    await page.getByTestId('wizard-create').click();
+    const detail = page.getByTestId('vm-detail');
+    await detail.waitFor({ timeout: 120_000 });
+    assert.equal(await detail.getAttribute('data-vm-name'), vmName);
+    assert.equal(await detail.getAttribute('data-state'), 'shutoff');
+  });
+
+  it('starts it: the new state arrives pushed, and the console shows the VNC canvas', async () => {
+    await page.getByTestId('vm-action-start').click();
+    await page.locator('[data-testid="vm-detail"][data-state="running"]').waitFor({ timeout: 30_000 });
+    await page.getByTestId('vm-tab-console').click();
+    await page.locator('[data-testid="console-status"][data-state="connected"]').waitFor({ timeout: 30_000 });
+    const canvas = page.locator('[data-testid="vm-console"] canvas');
+    await canvas.waitFor({ timeout: 15_000 });
+    const box = await canvas.boundingBox();
+    assert.ok(box && box.width > 100 && box.height > 100, `a real canvas: ${JSON.stringify(box)}`);
+    await page.waitForTimeout(1500); // let the BIOS draw something
+    await page.screenshot({ path: join(OUTPUT_DIR, 'vm-console.png'), fullPage: true });
+  });
+
+  it('forces it off and deletes it with its disk', async () => {
+    await page.getByTestId('vm-action-destroy').click();
+    await page.locator('[data-testid="vm-detail"][data-state="shutoff"]').waitFor({ timeout: 30_000 });
+    await page.getByTestId('vm-delete').click();
+    await page.getByTestId('delete-volumes').check();
+    await page.getByTestId('confirm-accept').click();
+    await page.waitForURL('**/vms', { timeout: 30_000 });
+    await page.getByTestId('page-vms').waitFor(); // with no VMs left the list is an empty state
+    assert.equal(await page.locator(`[data-testid="vm-row"][data-vm-name="${vmName}"]`).count(), 0);
+    const vols = (await host.api(`/api/v1/storage/pools/${pool}/volumes`, { jar: admin })).json as {
+      volumes: Array<{ name: string }>;
+    };
+    assert.deepEqual(
+      vols.volumes.map((v) => v.name),
+      ['installer.iso'],
+    );
+  });
+
+  it('ran without page errors or CSP violations', () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});
