@@ -227,7 +227,12 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     log.fatal({ err }, 'unhandled promise rejection');
     log.flush(() => process.exit(1));
   });
-  setTimeout(settleHeap, 1000).unref();
+  // libvirt is reached only once we answer HTTPS: spawning libvirt-dbus must not delay start-up.
+  // When the first check and the VM inventory have settled, drop start-up garbage (see settleHeap).
+  const firstCheck = hypervisorMonitor.start().then(() => vmInventory.ready());
+  void Promise.race([firstCheck, new Promise((r) => setTimeout(r, 5000).unref())]).then(() => {
+    setTimeout(settleHeap, 200).unref();
+  });
 
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -27,6 +27,7 @@ it('reports libvirt unavailable with a stable code, then recovers on its own', a
     upIntervalMs: 20,
   });
   monitor.onChange((s) => seen.push(s.available));
+  await monitor.start();
   await new Promise((r) => setTimeout(r, 60));
   assert.equal(monitor.status().available, false);
   assert.throws(() => monitor.get(), { code: 'HYPERVISOR_UNAVAILABLE' });

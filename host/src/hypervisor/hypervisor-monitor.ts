@@ -3,6 +3,8 @@ import type { Logger } from '../logging/logger.ts';
 import type { Hypervisor, HypervisorStatus } from './hypervisor.ts';
 
 export interface HypervisorMonitor {
+  /** Starts watching; resolves after the first check (whatever its outcome). Call once listening. */
+  start(): Promise<void>;
   /** The hypervisor, or HYPERVISOR_UNAVAILABLE while libvirt cannot be reached. */
   get(): Hypervisor;
   status(): HypervisorStatus;
@@ -64,9 +66,13 @@ export function createHypervisorMonitor(deps: {
     );
     timer.unref();
   };
-  void check();
+  let started: Promise<void> | null = null;
 
   return {
+    start() {
+      started ??= check();
+      return started;
+    },
     get() {
       if (!opened || !current.available) {
         throw new AppError(
