@@ -154,6 +154,11 @@ export function createDbusHypervisor(deps: { client: DbusClient; uri: string }):
       xml: str(xml),
     };
   };
+  /** One List* call for the object paths, then each object read (at most 32 in flight: dbus-client). */
+  const listAll = async <T>(member: string, read: (p: string) => Promise<T>): Promise<T[]> => {
+    const [paths] = await call(base, I.connect, member, 'u', [0]);
+    return Promise.all(((paths ?? []) as string[]).map(read));
+  };
   const snapshotPath = async (uuid: string, name: string) => {
     const [p] = await call(path('domain', uuid), I.domain, 'SnapshotLookupByName', 'su', [name, 0]);
     return str(p);
@@ -183,11 +188,7 @@ export function createDbusHypervisor(deps: { client: DbusClient; uri: string }):
       }
     },
 
-    listDomains: () =>
-      guard('VM_NOT_FOUND', async () => {
-        const [paths] = await call(base, I.connect, 'ListDomains', 'u', [0]);
-        return Promise.all(((paths ?? []) as string[]).map(domainInfo));
-      }),
+    listDomains: () => guard('VM_NOT_FOUND', () => listAll('ListDomains', domainInfo)),
     domain: (uuid) => guard('VM_NOT_FOUND', () => domainInfo(path('domain', uuid))),
     domainState: (uuid) =>
       guard('VM_NOT_FOUND', async () => {
@@ -272,11 +273,7 @@ export function createDbusHypervisor(deps: { client: DbusClient; uri: string }):
         await call(await snapshotPath(uuid, name), I.snapshot, 'Delete', 'u', [0]);
       }),
 
-    listPools: () =>
-      guard('POOL_NOT_FOUND', async () => {
-        const [paths] = await call(base, I.connect, 'ListStoragePools', 'u', [0]);
-        return Promise.all(((paths ?? []) as string[]).map(poolInfo));
-      }),
+    listPools: () => guard('POOL_NOT_FOUND', () => listAll('ListStoragePools', poolInfo)),
     pool: (uuid) => guard('POOL_NOT_FOUND', () => poolInfo(path('storagepool', uuid))),
     definePool: (xml) =>
       guard('POOL_NOT_FOUND', async () => {
@@ -324,11 +321,7 @@ export function createDbusHypervisor(deps: { client: DbusClient; uri: string }):
         await call(await volumePath(poolUuid, name), I.vol, 'Resize', 'tu', [BigInt(capacity), 0]);
       }),
 
-    listNetworks: () =>
-      guard('NETWORK_NOT_FOUND', async () => {
-        const [paths] = await call(base, I.connect, 'ListNetworks', 'u', [0]);
-        return Promise.all(((paths ?? []) as string[]).map(networkInfo));
-      }),
+    listNetworks: () => guard('NETWORK_NOT_FOUND', () => listAll('ListNetworks', networkInfo)),
     network: (uuid) => guard('NETWORK_NOT_FOUND', () => networkInfo(path('network', uuid))),
     defineNetwork: (xml) =>
       guard('NETWORK_NOT_FOUND', async () => {
