@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
 import { BusyButton } from './busy-button.tsx';
+import { useModalDialog } from './modal-dialog.tsx';
 
 /** A modal `<dialog>` asking to confirm a destructive action; Escape or Cancel closes it. */
 export function ConfirmDialog(props: {
@@ -12,23 +12,9 @@ export function ConfirmDialog(props: {
   onCancel: () => void;
   children: ComponentChildren;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
-  }, []);
+  const modal = useModalDialog(props);
   return (
-    <dialog
-      ref={ref}
-      class="dialog"
-      aria-labelledby="confirm-title"
-      data-testid="confirm-dialog"
-      onCancel={(e) => {
-        e.preventDefault();
-        if (!props.busy) props.onCancel();
-      }}
-    >
+    <dialog {...modal} class="dialog" aria-labelledby="confirm-title" data-testid="confirm-dialog">
       <h2 id="confirm-title">{props.title}</h2>
       <div class="dialog-body">{props.children}</div>
       <div class="dialog-actions">

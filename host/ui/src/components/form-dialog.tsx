@@ -1,8 +1,8 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
 import type { ErrorInfo } from '../store/app-state.ts';
 import { BusyButton } from './busy-button.tsx';
 import { ErrorMessage } from './error-message.tsx';
+import { useModalDialog } from './modal-dialog.tsx';
 
 /** A modal `<dialog>` holding a form: Escape or Cancel closes it unless the submit is running. */
 export function FormDialog(props: {
@@ -18,22 +18,13 @@ export function FormDialog(props: {
   wide?: boolean;
   children: ComponentChildren;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
-  }, []);
+  const modal = useModalDialog(props);
   return (
     <dialog
-      ref={ref}
+      {...modal}
       class={`dialog ${props.wide ? 'dialog-wide' : ''}`}
       aria-labelledby="form-dialog-title"
       data-testid={props.testId}
-      onCancel={(e) => {
-        e.preventDefault();
-        if (!props.busy) props.onCancel();
-      }}
     >
       <form
         noValidate

@@ -1,12 +1,9 @@
 import type { PoolSummary } from '@quantix/shared';
-import { useState } from 'preact/hooks';
-import { toErrorInfo } from '../../api/api-error.ts';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
-import { ErrorMessage } from '../../components/error-message.tsx';
 import { Link } from '../../components/link.tsx';
+import { AutostartCell, RowError, StartStopDelete, useRowAction } from '../../components/row-actions.tsx';
 import { UsageBar } from '../../components/usage-bar.tsx';
 import { formatBytes, formatPercent, percentOf } from '../../format/format-bytes.ts';
-import type { ErrorInfo } from '../../store/app-state.ts';
 import { useApi } from '../../store/use-store.ts';
 
 const STATE_BADGE: Record<PoolSummary['state'], string> = {
@@ -58,25 +55,7 @@ export function PoolsTable(props: { pools: readonly PoolSummary[] }) {
 function PoolRow(props: { pool: PoolSummary }) {
   const api = useApi();
   const { pool } = props;
-  const [busy, setBusy] = useState<'start' | 'stop' | 'autostart' | 'delete' | null>(null);
-  const [error, setError] = useState<ErrorInfo | null>(null);
-  const [confirming, setConfirming] = useState(false);
-
-  async function act(kind: NonNullable<typeof busy>, run: () => Promise<void>) {
-    setBusy(kind);
-    setError(null);
-    try {
-      await run();
-      if (kind === 'delete') setConfirming(false);
-    } catch (err) {
-      setError(toErrorInfo(err));
-      setConfirming(false);
-    } finally {
-      setBusy(null);
-    }
-  }
-
-  const running = pool.state === 'running';
+  const row = useRowAction();
   return (
     <>
       <tr data-testid="pool-row" data-pool-name={pool.name} data-state={pool.state}>
@@ -98,62 +77,29 @@ function PoolRow(props: { pool: PoolSummary }) {
         <td class="mono ellipsis" title={pool.path ?? ''}>
           {pool.path ?? '—'}
         </td>
-        <td>
-          <input
-            type="checkbox"
-            aria-label={`Start ${pool.name} with the host`}
-            checked={pool.autostart}
-            disabled={busy !== null}
-            onChange={(e) => {
-              const on = e.currentTarget.checked;
-              void act('autostart', () => api.storage.setPoolAutostart(pool.name, on));
-            }}
-            data-testid="pool-autostart"
-          />
-        </td>
-        <td class="actions nowrap">
-          <button
-            type="button"
-            class="btn btn-secondary btn-small"
-            disabled={busy !== null}
-            onClick={() =>
-              void act(running ? 'stop' : 'start', () =>
-                api.storage.poolAction(pool.name, running ? 'stop' : 'start'),
-              )
-            }
-            data-testid={running ? 'pool-stop' : 'pool-start'}
-          >
-            {busy === 'start' ? 'Starting…' : busy === 'stop' ? 'Stopping…' : running ? 'Stop' : 'Start'}
-          </button>{' '}
-          <button
-            type="button"
-            class="btn btn-danger btn-small"
-            disabled={busy !== null}
-            onClick={() => setConfirming(true)}
-            data-testid="pool-delete"
-          >
-            Delete
-          </button>
-        </td>
+        <AutostartCell
+          row={row}
+          name={pool.name}
+          checked={pool.autostart}
+          testId="pool-autostart"
+          onSet={(on) => api.storage.setPoolAutostart(pool.name, on)}
+        />
+        <StartStopDelete
+          row={row}
+          kind="pool"
+          active={pool.state === 'running'}
+          onToggle={(verb) => api.storage.poolAction(pool.name, verb)}
+        />
       </tr>
-      {error && (
-        <tr class="row-error">
-          <td colSpan={8}>
-            <ErrorMessage
-              error={{ ...error, message: `${pool.name}: ${error.message}` }}
-              testId="pool-row-error"
-            />
-          </td>
-        </tr>
-      )}
-      {confirming && (
+      <RowError row={row} name={pool.name} colSpan={8} testId="pool-row-error" />
+      {row.confirming && (
         <ConfirmDialog
           title={`Delete pool "${pool.name}"?`}
           confirmText="Delete pool"
           busyText="Deleting…"
-          busy={busy === 'delete'}
-          onConfirm={() => void act('delete', () => api.storage.deletePool(pool.name))}
-          onCancel={() => setConfirming(false)}
+          busy={row.busy === 'delete'}
+          onConfirm={() => void row.act('delete', () => api.storage.deletePool(pool.name))}
+          onCancel={() => row.setConfirming(false)}
         >
           <p>
             The pool is removed from libvirt. Its {pool.volumes} volume{pool.volumes === 1 ? '' : 's'} and its
