@@ -21,7 +21,15 @@ const commit = (() => {
 // modules in node_modules (~100 ms here). Only optional native add-ons stay out, the two heavy
 // libraries that are loaded lazily (inventory, issuing a certificate), and iconv-lite: half a
 // megabyte of character tables that body-parser loads on the first request, not at start.
-const external = ['bufferutil', 'utf-8-validate', 'x11', 'usocket', 'systeminformation', 'selfsigned', 'iconv-lite'];
+const external = [
+  'bufferutil',
+  'utf-8-validate',
+  'x11',
+  'usocket',
+  'systeminformation',
+  'selfsigned',
+  'iconv-lite',
+];
 
 await build({
   entryPoints: [join(hostDir, 'src/cli.ts')],
