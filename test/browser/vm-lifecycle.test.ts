@@ -119,9 +119,9 @@ describe('browser: pool upload, VM wizard, start, console, stop, delete', () => 
     await page.getByTestId('wizard-next').click();
     await page.screenshot({ path: join(OUTPUT_DIR, 'vm-wizard-review.png'), fullPage: true });
     await page.getByTestId('wizard-create').click();
-    const detail = page.getByTestId('vm-detail');
+    // the detail page may render a moment before the new VM's data arrives: wait for the VM itself
+    const detail = page.locator(`[data-testid="vm-detail"][data-vm-name="${vmName}"]`);
     await detail.waitFor({ timeout: 120_000 });
-    assert.equal(await detail.getAttribute('data-vm-name'), vmName);
     assert.equal(await detail.getAttribute('data-state'), 'shutoff');
   });
 

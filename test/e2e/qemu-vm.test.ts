@@ -179,6 +179,14 @@ describe('end to end on a real libvirt daemon with QEMU', () => {
     assert.equal(crossSite, 403);
   });
 
+  it('refuses to resize the disk under the running guest', async () => {
+    const res = await api('POST', `/storage/pools/${poolName}/volumes/qx-${poolName}-disk0.qcow2/resize`, {
+      sizeGiB: 2,
+    });
+    assert.equal(res.status, 409);
+    assert.match(res.text, /POOL_IN_USE/);
+  });
+
   it('forces it off, resizes its disk on real storage, and deletes it with its volumes', async () => {
     const off = await api('POST', `/vms/${uuid}/actions/destroy`);
     assert.equal(off.status, 200, off.text);

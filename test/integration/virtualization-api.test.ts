@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import {
   ErrorBody,
@@ -217,6 +218,35 @@ describe('virtualization API on test:///default', () => {
     assert.match(ErrorBody.parse(vol.json).error.message, /web1/);
     const stop = await api('POST', '/storage/pools/default-pool/stop');
     assert.equal(code(stop.json), 'POOL_IN_USE');
+    const resize = await api('POST', '/storage/pools/default-pool/volumes/web1-disk0.qcow2/resize', {
+      sizeGiB: 5,
+    });
+    // web1 is off: growing its disk is allowed (the test driver itself cannot resize)
+    assert.equal(code(resize.json), 'NOT_SUPPORTED', 'no in-use refusal for a VM that is off');
+  });
+
+  it('lets an adopted hub read but not upload into a pool', async () => {
+    const minted = (await api('POST', '/registration/tokens')).json as { token: string };
+    const done = await host.api('/api/v1/registration/complete', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${minted.token}` },
+      body: {
+        hubId: randomUUID(),
+        hubName: 'hub',
+        hubUrl: 'https://hub.test',
+        hubSpki: `sha256:${'a'.repeat(64)}`,
+      },
+    });
+    const credential = (done.json as { credential: string }).credential;
+    const auth = { authorization: `Bearer ${credential}` };
+    assert.equal((await host.api('/api/v1/storage/pools', { headers: auth })).status, 200);
+    const upload = await host.api('/api/v1/storage/pools/default-pool/files/x.iso', {
+      method: 'PUT',
+      headers: { ...auth, 'content-type': 'application/octet-stream' },
+      body: 'not an iso',
+    });
+    assert.equal(upload.status, 403);
+    assert.equal(code(upload.json), 'FORBIDDEN');
   });
 
   it('deletes the VM with its volumes', async () => {

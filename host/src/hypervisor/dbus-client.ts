@@ -3,6 +3,9 @@ import dbus, { type Message, type MessageBus } from 'dbus-next';
 const { Message: DbusMessage, Variant } = dbus;
 export const LIBVIRT_BUS_NAME = 'org.libvirt';
 const MAX_IN_FLIGHT = 32;
+/** libvirt answers in milliseconds; a call still open after this is lost, not slow */
+const CALL_TIMEOUT_MS = 25_000;
+const DISCONNECTED = 'org.freedesktop.DBus.Error.Disconnected';
 
 /** A D-Bus error reply, with libvirt's message text. */
 export class DbusCallError extends Error {
@@ -22,6 +25,8 @@ export interface DbusClient {
   set(path: string, iface: string, property: string, signature: string, value: unknown): Promise<void>;
   /** Subscribes to a signal of org.libvirt; returns an unsubscribe function. */
   onSignal(iface: string, member: string, fn: (path: string, body: unknown[]) => void): () => void;
+  /** true once the bus connection is gone: every call then fails at once */
+  readonly dead: boolean;
   close(): void;
 }
 
@@ -36,7 +41,21 @@ export async function connectDbus(address: string): Promise<DbusClient> {
     bus.once('connect', () => resolve());
     bus.once('error', reject);
   });
-  bus.on('error', () => undefined); // a dropped bus surfaces as failed calls
+  // A dropped bus must fail calls, not leave them waiting forever: dbus-next itself never settles
+  // the calls that were in flight when the connection went.
+  let dead = false;
+  const pending = new Set<(err: Error) => void>();
+  const lost = () => new DbusCallError(DISCONNECTED, 'the D-Bus connection to libvirt-dbus was lost');
+  const die = () => {
+    if (dead) return;
+    dead = true;
+    for (const reject of pending) reject(lost());
+    pending.clear();
+  };
+  bus.on('error', die);
+  const stream = (bus as unknown as { _connection?: { stream?: NodeJS.EventEmitter } })._connection?.stream;
+  stream?.on('close', die);
+  stream?.on('end', die);
   const handlers = new Map<string, Set<(path: string, body: unknown[]) => void>>();
   bus.on('message', (msg: Message) => {
     if (msg.type !== dbus.MessageType.SIGNAL) return;
@@ -59,19 +78,35 @@ export async function connectDbus(address: string): Promise<DbusClient> {
     }
   };
   const callNow: DbusClient['call'] = async (path, iface, member, signature = '', body = []) => {
-    let reply: Message | null;
+    if (dead) throw lost();
+    let reject: (err: Error) => void = () => undefined;
+    const failed = new Promise<never>((_, r) => {
+      reject = r;
+    });
+    pending.add(reject);
+    const timer = setTimeout(
+      () => reject(new DbusCallError('org.freedesktop.DBus.Error.NoReply', `no answer to ${member} in 25 s`)),
+      CALL_TIMEOUT_MS,
+    );
     try {
-      reply = await bus.call(
-        new DbusMessage({ destination: LIBVIRT_BUS_NAME, path, interface: iface, member, signature, body }),
-      );
+      const reply = await Promise.race([
+        bus.call(
+          new DbusMessage({ destination: LIBVIRT_BUS_NAME, path, interface: iface, member, signature, body }),
+        ),
+        failed,
+      ]);
+      return (reply?.body ?? []).map(unwrap);
     } catch (err) {
+      if (err instanceof DbusCallError) throw err;
       const e = err as { type?: string; text?: string; message?: string };
       throw new DbusCallError(
         e.type ?? 'org.freedesktop.DBus.Error.Failed',
         e.text ?? e.message ?? String(err),
       );
+    } finally {
+      clearTimeout(timer);
+      pending.delete(reject);
     }
-    return (reply?.body ?? []).map(unwrap);
   };
 
   return {
@@ -121,7 +156,11 @@ export async function connectDbus(address: string): Promise<DbusClient> {
       set.add(fn);
       return () => set.delete(fn);
     },
+    get dead() {
+      return dead;
+    },
     close() {
+      die();
       bus.disconnect();
     },
   };

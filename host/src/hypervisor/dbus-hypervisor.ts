@@ -166,6 +166,9 @@ export function createDbusHypervisor(deps: { client: DbusClient; uri: string }):
 
   return {
     uri,
+    get lost() {
+      return client.dead;
+    },
     async status() {
       try {
         const props = await client.getAll(base, I.connect);
@@ -294,6 +297,11 @@ export function createDbusHypervisor(deps: { client: DbusClient; uri: string }):
       guard('POOL_NOT_FOUND', async () => void (await call(path('storagepool', uuid), I.pool, 'Destroy'))),
     undefinePool: (uuid) =>
       guard('POOL_NOT_FOUND', async () => void (await call(path('storagepool', uuid), I.pool, 'Undefine'))),
+    deletePoolStorage: (uuid) =>
+      guard(
+        'POOL_NOT_FOUND',
+        async () => void (await call(path('storagepool', uuid), I.pool, 'Delete', 'u', [0])),
+      ),
     refreshPool: (uuid) =>
       guard(
         'POOL_NOT_FOUND',

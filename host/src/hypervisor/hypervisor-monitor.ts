@@ -46,8 +46,25 @@ export function createHypervisorMonitor(deps: {
     for (const fn of listeners) fn(s);
   };
 
+  let checking = false;
   const check = async () => {
+    if (checking) return;
+    checking = true;
+    clearTimeout(timer);
     try {
+      if (opened?.hypervisor.lost) {
+        // the bus or libvirt-dbus went away under us: say so (listeners drop what they hold),
+        // then start over with a fresh connection
+        set({
+          available: false,
+          uri: deps.uri,
+          hostname: null,
+          libvirtVersion: null,
+          error: 'connection lost; reconnecting',
+        });
+        await opened.close().catch(() => undefined);
+        opened = null;
+      }
       if (!opened) opened = await deps.open();
       set(await opened.hypervisor.status());
     } catch (err) {
@@ -59,6 +76,7 @@ export function createHypervisorMonitor(deps: {
         error: (err as Error).message,
       });
     }
+    checking = false;
     if (closed) return;
     timer = setTimeout(
       check,
@@ -74,7 +92,8 @@ export function createHypervisorMonitor(deps: {
       return started;
     },
     get() {
-      if (!opened || !current.available) {
+      if (opened?.hypervisor.lost) void check(); // notice at once, not at the next poll
+      if (!opened || !current.available || opened.hypervisor.lost) {
         throw new AppError(
           'HYPERVISOR_UNAVAILABLE',
           `libvirt (${deps.uri}) is unavailable: ${current.error ?? 'unknown'}`,

@@ -107,6 +107,8 @@ export interface HypervisorStatus {
 
 export interface Hypervisor {
   readonly uri: string;
+  /** true once the connection underneath is gone for good: open a new one */
+  readonly lost: boolean;
   status(): Promise<HypervisorStatus>;
 
   listDomains(): Promise<DomainInfo[]>;
@@ -132,6 +134,8 @@ export interface Hypervisor {
   startPool(uuid: string): Promise<void>;
   stopPool(uuid: string): Promise<void>;
   undefinePool(uuid: string): Promise<void>;
+  /** removes what building the pool made (its directory, mount point or volume group) */
+  deletePoolStorage(uuid: string): Promise<void>;
   refreshPool(uuid: string): Promise<void>;
   setPoolAutostart(uuid: string, on: boolean): Promise<void>;
 

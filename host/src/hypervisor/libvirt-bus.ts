@@ -62,7 +62,19 @@ export async function startLibvirtBus(deps: {
     process.env,
   );
   children.push(bus);
-  watch(bus, 'dbus-daemon', deps.log, () => closing);
+  let busGone = false;
+  // Without its bus nothing can be restarted here: stop libvirt-dbus too. Our D-Bus client sees the
+  // connection drop and the hypervisor monitor opens a whole new bus.
+  watch(
+    bus,
+    'dbus-daemon',
+    deps.log,
+    () => closing,
+    () => {
+      busGone = true;
+      for (const c of children) if (c !== bus) c.stdin?.end();
+    },
+  );
   await waitFor(() => existsSync(socket), 5000, 'the private D-Bus daemon did not start');
 
   // libvirt-dbus is restarted if it dies (it is what every hypervisor call goes through).
@@ -78,7 +90,8 @@ export async function startLibvirtBus(deps: {
       deps.log,
       () => closing,
       () => {
-        if (!closing) setTimeout(startLibvirtDbus, 1000).unref();
+        children.splice(children.indexOf(child), 1);
+        if (!closing && !busGone) setTimeout(startLibvirtDbus, 1000).unref();
       },
     );
   };

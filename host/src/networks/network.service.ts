@@ -53,6 +53,8 @@ export function createNetworkService(deps: {
         await h.startNetwork(n.uuid);
         await h.setNetworkAutostart(n.uuid, true);
       } catch (err) {
+        // undefining a running network would leave it running, transient, bridge and all
+        await h.stopNetwork(n.uuid).catch(() => undefined);
         await h.undefineNetwork(n.uuid).catch(() => undefined);
         throw err;
       }

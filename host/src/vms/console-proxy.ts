@@ -35,6 +35,7 @@ export function attachConsoleProxy(deps: {
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const m = PATH.exec((req.url ?? '').split('?')[0] ?? '');
     if (!m?.[1]) return; // not ours (socket.io handles its own path)
+    socket.on('error', () => socket.destroy()); // a client that resets mid-handshake
     const uuid = m[1];
     if (req.headers.origin !== ownOrigin(req)) return refuse(socket, 403, 'Forbidden');
     const sid = readCookie(req.headers.cookie, SESSION_COOKIE);
@@ -42,10 +43,16 @@ export function attachConsoleProxy(deps: {
     if (!session) return refuse(socket, 401, 'Unauthorized');
     void deps.vms.detail(uuid).then(
       (vm) => {
+        // the session may have ended while the VM was looked up
+        if (!deps.sessions.touch(session.id)) return refuse(socket, 401, 'Unauthorized');
         const vnc = vm.graphics.find((g) => g.type === 'vnc' && g.port);
         if (vm.state !== 'running' && vm.state !== 'paused') return refuse(socket, 409, 'Conflict');
         if (!vnc?.port) return refuse(socket, 409, 'Conflict');
-        const host = vnc.listen && vnc.listen !== '0.0.0.0' ? vnc.listen : '127.0.0.1';
+        // Only ever to this host's loopback: a VM defined elsewhere with VNC on another address must
+        // not turn the proxy into a relay to it. Listening on all addresses includes loopback.
+        const listen = vnc.listen ?? '127.0.0.1';
+        const host = listen === '0.0.0.0' || listen === '::' ? '127.0.0.1' : listen;
+        if (!/^127\.|^::1$/.test(host)) return refuse(socket, 409, 'Conflict');
         wss.handleUpgrade(req, socket, head, (ws) => bridge(ws, session.id, host, vnc.port ?? 0, vm.name));
       },
       () => refuse(socket, 404, 'Not Found'),

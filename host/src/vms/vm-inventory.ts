@@ -45,12 +45,31 @@ export function createVmInventory(deps: { monitor: HypervisorMonitor; log: Logge
       throw err;
     }
   };
-  const refresh = async (uuid: string, event: DomainEventKind | null = null) => {
-    const r = await read(uuid);
-    if (r) records.set(uuid, r);
-    else records.delete(uuid);
-    emit(uuid, r, event);
-    return r;
+  // Re-reads of one VM may overlap (an event and an action's refresh): only the newest read may
+  // land, so an older answer can never overwrite a newer one or bring a deleted VM back. A
+  // superseded read answers with the newest one's result, and its libvirt event is passed on.
+  const inflight = new Map<string, Promise<VmRecord | undefined>>();
+  const pendingEvent = new Map<string, DomainEventKind>();
+  let loadingNow: Set<string> | null = null;
+  const refresh = (uuid: string, event: DomainEventKind | null = null): Promise<VmRecord | undefined> => {
+    loadingNow?.add(uuid);
+    if (event) pendingEvent.set(uuid, event);
+    const p: Promise<VmRecord | undefined> = read(uuid).then((r) => {
+      const newest = inflight.get(uuid);
+      if (newest && newest !== p) return newest;
+      inflight.delete(uuid);
+      const ev = pendingEvent.get(uuid) ?? null;
+      pendingEvent.delete(uuid);
+      if (r) records.set(uuid, r);
+      else records.delete(uuid);
+      emit(uuid, r, ev);
+      return r;
+    });
+    inflight.set(uuid, p);
+    p.catch(() => {
+      if (inflight.get(uuid) === p) inflight.delete(uuid);
+    });
+    return p;
   };
   const loadAll = async () => {
     const h = deps.monitor.get();
@@ -60,6 +79,8 @@ export function createVmInventory(deps: { monitor: HypervisorMonitor; log: Logge
         deps.log.warn({ err, uuid }, 'could not re-read a VM after its event'),
       );
     });
+    const touched = new Set<string>();
+    loadingNow = touched;
     const [infos, stats] = await Promise.all([h.listDomains(), h.domainStats()]);
     const states = new Map(stats.map((s) => [s.name, s.state]));
     const loaded = await Promise.all(
@@ -69,12 +90,19 @@ export function createVmInventory(deps: { monitor: HypervisorMonitor; log: Logge
         state: states.get(info.name) ?? (info.active ? 'running' : 'shutoff'),
       })),
     );
+    loadingNow = null;
     records.clear();
     for (const r of loaded) records.set(r.info.uuid, r);
+    // VMs that changed while the list was read: read them again, after the snapshot
+    for (const uuid of touched) void refresh(uuid).catch(() => undefined);
     deps.log.info({ vms: records.size }, 'VM inventory loaded');
   };
   const reload = () => {
-    loading = loadAll().catch((err: unknown) => deps.log.warn({ err }, 'could not load the VM inventory'));
+    loading = loadAll()
+      .catch((err: unknown) => deps.log.warn({ err }, 'could not load the VM inventory'))
+      .finally(() => {
+        loadingNow = null;
+      });
   };
   deps.monitor.onChange((s) => {
     if (s.available) reload();

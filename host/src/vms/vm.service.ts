@@ -34,7 +34,7 @@ export interface VmService {
   revertSnapshot(uuid: string, name: string, by: string): Promise<void>;
   deleteSnapshot(uuid: string, name: string, by: string): Promise<void>;
   /** every file or device a defined VM uses, for "in use" checks */
-  diskUsers(): Promise<Array<{ vm: string; path: string }>>;
+  diskUsers(): Promise<Array<{ vm: string; path: string; running: boolean }>>;
 }
 
 const STATE: Record<DomainState, VmState> = {
@@ -215,7 +215,11 @@ export function createVmService(deps: {
         await fresh(info.uuid);
         return detail(info.uuid);
       } catch (err) {
-        if (definedUuid) await h.undefineDomain(definedUuid).catch(() => undefined);
+        if (definedUuid) {
+          await h.undefineDomain(definedUuid).catch(() => undefined);
+          // forget it now, so its disks are not "in use" by it while they are removed
+          await deps.inventory.refresh(definedUuid).catch(() => undefined);
+        }
         for (const m of made.reverse()) {
           await deps.storage.deleteVolume(m.pool, m.name, 'rollback').catch(() => undefined);
         }
@@ -235,6 +239,7 @@ export function createVmService(deps: {
       const total = 1 + (opts.deleteVolumes ? disks.length : 0);
       progress?.(1, total, `Removing "${r.info.name}"`);
       await hv().undefineDomain(uuid);
+      await deps.inventory.refresh(uuid); // gone from the inventory before its disks are checked
       if (opts.deleteVolumes) {
         const pools = await deps.storage.listPools();
         for (const [i, d] of disks.entries()) {
@@ -285,7 +290,9 @@ export function createVmService(deps: {
       return deps.inventory
         .all()
         .flatMap((r) =>
-          r.spec.disks.filter((d) => d.source).map((d) => ({ vm: r.info.name, path: d.source ?? '' })),
+          r.spec.disks
+            .filter((d) => d.source)
+            .map((d) => ({ vm: r.info.name, path: d.source ?? '', running: r.info.active })),
         );
     },
   };

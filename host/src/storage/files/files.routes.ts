@@ -8,6 +8,7 @@ import {
   FileUploadParams,
 } from '@quantix/shared';
 import { type Request, Router } from 'express';
+import { requireUser } from '../../http/auth-middleware.ts';
 import { parseOr400 } from '../../http/errors.ts';
 import type { FileBrowser } from './file-browser.service.ts';
 
@@ -62,7 +63,8 @@ export function fileRoutes(deps: FileRoutesDeps): Router {
     }
   });
 
-  r.put('/pools/:pool/files/:name', async (req, res) => {
+  // a write: an administrator's session, never a hub credential
+  r.put('/pools/:pool/files/:name', requireUser, async (req, res) => {
     try {
       const { pool, name } = parseOr400(FileUploadParams, req.params);
       if (!req.is('application/octet-stream')) {

@@ -14,7 +14,7 @@ import { buildVolumeXml, parseVolumeXml } from '../../libvirt-xml/volume-xml.ts'
 const GiB = 1024 ** 3;
 
 /** Which VM uses which file or device: provided by the VM service. */
-export type DiskUsers = () => Promise<Array<{ vm: string; path: string }>>;
+export type DiskUsers = () => Promise<Array<{ vm: string; path: string; running: boolean }>>;
 
 export interface PoolRef extends PoolSummary {
   /** libvirt's pool object, for other services (VM creation, the file browser) */
@@ -66,9 +66,10 @@ export function createStorageService(deps: {
     if (!info) throw new AppError('POOL_NOT_FOUND', `no storage pool named "${name}"`);
     return info;
   };
-  const usersOf = async (paths: string[]): Promise<string[]> => {
+  const usersOf = async (paths: string[], opts: { runningOnly?: boolean } = {}): Promise<string[]> => {
     const set = new Set(paths);
-    return [...new Set((await deps.diskUsers()).filter((u) => set.has(u.path)).map((u) => u.vm))].sort();
+    const users = (await deps.diskUsers()).filter((u) => set.has(u.path) && (!opts.runningOnly || u.running));
+    return [...new Set(users.map((u) => u.vm))].sort();
   };
   const strip = ({ info: _info, ...summary }: PoolRef): PoolSummary => summary;
   /** A pool holding disks of defined VMs cannot be stopped or removed: say which VMs. */
@@ -103,10 +104,12 @@ export function createStorageService(deps: {
       }
       progress?.('Defining the pool');
       const defined = await h.definePool(buildPoolXml(req));
+      let built = false;
       try {
         // Building makes the directory / mount point. For LVM only when devices were given: that
         // runs pvcreate and vgcreate on them; without devices the volume group must already exist.
         if (req.type !== 'logical' || req.devices) {
+          built = true;
           progress?.(req.type === 'logical' ? 'Creating the volume group' : 'Creating the target directory');
           await h.buildPool(defined.uuid);
         }
@@ -116,6 +119,8 @@ export function createStorageService(deps: {
       } catch (err) {
         // leave nothing half-made behind
         await h.stopPool(defined.uuid).catch(() => undefined);
+        // what build made (a directory, a mount point, a volume group on the given devices) goes too
+        if (built) await h.deletePoolStorage(defined.uuid).catch(() => undefined);
         await h.undefinePool(defined.uuid).catch(() => undefined);
         throw err;
       }
@@ -184,6 +189,15 @@ export function createStorageService(deps: {
     },
     async resizeVolume(pool, name, sizeGiB, by) {
       const info = await find(pool);
+      const vol = (await hv().listVolumes(info.uuid)).find((v) => v.name === name);
+      if (!vol) throw new AppError('VOLUME_NOT_FOUND', `no volume "${name}" in pool "${pool}"`);
+      // growing the disk of a VM that is off is routine; under a running guest it is not
+      const users = await usersOf([vol.path], { runningOnly: true });
+      if (users.length) {
+        throw new AppError('POOL_IN_USE', `volume "${name}" is in use by running VM: ${users.join(', ')}`, {
+          details: { vms: users },
+        });
+      }
       await hv().resizeVolume(info.uuid, name, Math.round(sizeGiB * GiB));
       record(`Volume "${name}" in pool "${pool}" resized to ${sizeGiB} GiB`, by);
     },

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { HypervisorStatus } from '@quantix/shared';
+import { type RunningHost, setupAdmin, startHost, tempDataDir } from '../support/host-process.ts';
+import type { CookieJar } from '../support/https-client.ts';
+import { connected, openSocket } from '../support/socket-client.ts';
+
+/** pids of `name` processes whose command line mentions `needle` (not the sh wrappers around them) */
+function pidsWith(name: string, needle: string): number[] {
+  const out = execFileSync('pgrep', ['-f', '--', needle], { encoding: 'utf8' }).trim();
+  const pids = out ? out.split('\n').map(Number) : [];
+  return pids.filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === name;
+    } catch {
+      return false;
+    }
+  });
+}
+
+describe('the host survives losing its libvirt bus', () => {
+  const data = tempDataDir();
+  let host: RunningHost;
+  let admin: CookieJar;
+  before(async () => {
+    host = await startHost({ dataDir: data.dir });
+    admin = await setupAdmin(host);
+  });
+  after(async () => {
+    await host.stop();
+    data.remove();
+  });
+  const status = async () =>
+    HypervisorStatus.parse((await host.api('/api/v1/hypervisor', { jar: admin })).json);
+  const until = async (pred: () => Promise<boolean>, what: string) => {
+    for (let i = 0; i < 300; i++) {
+      if (await pred()) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.fail(`timed out waiting for ${what}`);
+  };
+
+  it('answers HYPERVISOR_UNAVAILABLE instead of hanging, reconnects by itself, and serves VMs again', async () => {
+    await until(async () => (await status()).available, 'libvirt available');
+    assert.equal((await host.api('/api/v1/vms', { jar: admin })).status, 200);
+    const busConf = `${data.dir}/run/libvirt-bus.conf`;
+    const daemons = pidsWith('dbus-daemon', `--config-file=${busConf}`);
+    assert.equal(daemons.length, 1, 'the host runs its own bus');
+    process.kill(daemons[0] ?? 0, 'SIGKILL');
+
+    // no request may hang: calls into libvirt answer 503 while the bus is rebuilt, then work again
+    const seen: number[] = [];
+    await until(async () => {
+      const res = await host.api('/api/v1/storage/pools', { jar: admin, timeoutMs: 5000 });
+      seen.push(res.status);
+      return res.status === 200;
+    }, 'the pools list again');
+    assert.equal(seen[0], 503, `first answer after the bus died: ${seen.join(',')}`);
+    await until(async () => (await status()).available, 'available again');
+    const fresh = pidsWith('dbus-daemon', `--config-file=${busConf}`);
+    assert.equal(fresh.length, 1, 'a new bus replaced the dead one');
+    assert.notEqual(fresh[0], daemons[0]);
+
+    // and libvirt's events flow again on the new connection
+    const socket = openSocket(host, admin);
+    await connected(socket);
+    const vm = (
+      (await host.api('/api/v1/vms', { jar: admin })).json as { vms: Array<{ uuid: string; name: string }> }
+    ).vms.find((v) => v.name === 'test');
+    assert.ok(vm);
+    const event = new Promise<string | null>((resolve) =>
+      socket.on('vm:changed', (c) => c.uuid === vm.uuid && c.event !== null && resolve(c.event)),
+    );
+    assert.equal(
+      (await host.api(`/api/v1/vms/${vm.uuid}/actions/suspend`, { method: 'POST', jar: admin })).status,
+      200,
+    );
+    assert.equal(await event, 'suspended');
+    socket.close();
+  });
+});
