@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -141,6 +141,13 @@ describe('end to end on a real libvirt daemon with QEMU', () => {
     const start = await api('POST', `/vms/${uuid}/actions/start`);
     assert.equal(start.status, 200, start.text);
     await waitFor((c) => c.uuid === uuid && c.event === 'started' && c.vm?.state === 'running', 'started');
+    // KVM where libvirt offers it (these machines have a working /dev/kvm), software emulation else
+    const kvm =
+      spawnSync('virsh', ['-c', 'qemu:///system', 'domcapabilities', '--virttype', 'kvm'], {
+        stdio: 'ignore',
+      }).status === 0;
+    const xml = ((await api('GET', `/vms/${uuid}/xml`)).json as { xml: string }).xml;
+    assert.match(xml, kvm ? /<domain type='kvm'/ : /<domain type='qemu'/);
     const detail = VmDetail.parse((await api('GET', `/vms/${uuid}`)).json);
     assert.ok(detail.graphics[0]?.port && detail.graphics[0].port >= 5900, 'VNC got a port');
     assert.equal(detail.graphics[0]?.listen, '127.0.0.1');

@@ -72,6 +72,7 @@ export function createDbusHypervisor(deps: { client: DbusClient; uri: string }):
     );
   }
   const path = (kind: ObjectKind, uuid: string) => objectPath(base, kind, uuid);
+  let kvm: Promise<boolean> | null = null;
   const guard = async <T>(notFound: ErrorCode, fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();
@@ -168,6 +169,13 @@ export function createDbusHypervisor(deps: { client: DbusClient; uri: string }):
     uri,
     get lost() {
       return client.dead;
+    },
+    async kvmAvailable() {
+      kvm ??= call(base, I.connect, 'GetDomainCapabilities', 'ssssu', ['', 'x86_64', '', 'kvm', 0]).then(
+        () => true,
+        () => false,
+      );
+      return kvm;
     },
     async status() {
       try {

@@ -110,6 +110,8 @@ export interface Hypervisor {
   /** true once the connection underneath is gone for good: open a new one */
   readonly lost: boolean;
   status(): Promise<HypervisorStatus>;
+  /** whether guests can use KVM here (libvirt offers the `kvm` domain type) */
+  kvmAvailable(): Promise<boolean>;
 
   listDomains(): Promise<DomainInfo[]>;
   domain(uuid: string): Promise<DomainInfo>;

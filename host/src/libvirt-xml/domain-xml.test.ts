@@ -66,6 +66,15 @@ describe('buildDomainXml', () => {
     expectRoundTrip(xml);
   });
 
+  it('uses KVM with the host CPU when asked, software emulation otherwise', () => {
+    const kvm = buildDomainXml({ ...SPEC, virtType: 'kvm' });
+    assert.match(kvm, /<domain type="kvm">/);
+    assert.match(kvm, /<cpu mode="host-passthrough"/);
+    const tcg = buildDomainXml(SPEC);
+    assert.match(tcg, /<domain type="qemu">/);
+    assert.match(tcg, /<cpu mode="maximum"/);
+  });
+
   it('keeps markup in the description as text', () => {
     const xml = buildDomainXml(SPEC);
     assert.match(

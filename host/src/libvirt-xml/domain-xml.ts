@@ -48,6 +48,8 @@ export const DomainSpec = z
     network: VmNetworkRef,
     bootOrder: BootOrder,
     description: Description.optional(),
+    /** `kvm` where the host offers hardware virtualization, else `qemu` (software emulation) */
+    virtType: z.enum(['kvm', 'qemu']).default('qemu'),
   })
   .superRefine((spec, ctx) => {
     const targets = spec.disks.map((d, i) => d.target ?? diskTarget(i));
@@ -103,7 +105,7 @@ export function buildDomainXml(input: DomainSpec): string {
 
   return buildXml({
     domain: {
-      '@_type': 'qemu',
+      '@_type': spec.virtType,
       name: spec.name,
       uuid: spec.uuid,
       description: spec.description || undefined,
@@ -115,7 +117,11 @@ export function buildDomainXml(input: DomainSpec): string {
         boot: spec.bootOrder.map((dev) => ({ '@_dev': dev })),
       },
       features: { acpi: '', apic: '' },
-      cpu: { '@_mode': 'maximum', '@_check': 'none' },
+      // KVM: the host's own CPU; TCG: everything QEMU can emulate (see above)
+      cpu:
+        spec.virtType === 'kvm'
+          ? { '@_mode': 'host-passthrough', '@_check': 'none' }
+          : { '@_mode': 'maximum', '@_check': 'none' },
       clock: { '@_offset': 'utc' },
       on_poweroff: 'destroy',
       on_reboot: 'restart',

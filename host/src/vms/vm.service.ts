@@ -195,6 +195,7 @@ export function createVmService(deps: {
         }
         say('Defining the virtual machine');
         const xml = buildDomainXml({
+          virtType: (await h.kvmAvailable()) ? 'kvm' : 'qemu',
           name: req.name,
           vcpus: req.vcpus,
           memoryMiB: req.memoryMiB,
