@@ -80,4 +80,38 @@ describe('the host survives losing its libvirt bus', () => {
     assert.equal(await event, 'suspended');
     socket.close();
   });
+
+  it('starts over when libvirt-dbus alone dies, and the events flow again', async () => {
+    const busConf = `${data.dir}/run/libvirt-bus.conf`;
+    const bus = pidsWith('dbus-daemon', `--config-file=${busConf}`)[0];
+    const libvirtDbus = pidsWith('libvirt-dbus', 'libvirt-dbus --system');
+    const ours = libvirtDbus.filter((pid) =>
+      readFileSync(`/proc/${pid}/environ`, 'utf8').includes(
+        `DBUS_SYSTEM_BUS_ADDRESS=unix:path=${data.dir}/run/`,
+      ),
+    );
+    assert.equal(ours.length, 1, 'the host runs its own libvirt-dbus');
+    process.kill(ours[0] ?? 0, 'SIGKILL');
+    await until(
+      async () => (await host.api('/api/v1/storage/pools', { jar: admin, timeoutMs: 5000 })).status === 200,
+      'pools',
+    );
+    await until(async () => (await status()).available, 'available again');
+    assert.notEqual(pidsWith('dbus-daemon', `--config-file=${busConf}`)[0], bus, 'a fresh connection');
+    const socket = openSocket(host, admin);
+    await connected(socket);
+    const vm = (
+      (await host.api('/api/v1/vms', { jar: admin })).json as { vms: Array<{ uuid: string; name: string }> }
+    ).vms.find((v) => v.name === 'test');
+    assert.ok(vm);
+    const event = new Promise<string | null>((resolve) =>
+      socket.on('vm:changed', (c) => c.uuid === vm.uuid && c.event !== null && resolve(c.event)),
+    );
+    assert.equal(
+      (await host.api(`/api/v1/vms/${vm.uuid}/actions/suspend`, { method: 'POST', jar: admin })).status,
+      200,
+    );
+    assert.equal(await event, 'suspended');
+    socket.close();
+  });
 });

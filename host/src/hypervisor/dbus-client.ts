@@ -59,9 +59,27 @@ export async function connectDbus(address: string): Promise<DbusClient> {
   const handlers = new Map<string, Set<(path: string, body: unknown[]) => void>>();
   bus.on('message', (msg: Message) => {
     if (msg.type !== dbus.MessageType.SIGNAL) return;
+    // libvirt-dbus itself went away (crashed, restarted): the events it was sending us are gone
+    // with it, so this connection is as good as lost and the monitor starts over
+    if (msg.member === 'NameOwnerChanged' && msg.body[0] === LIBVIRT_BUS_NAME && msg.body[2] === '') die();
     const set = handlers.get(`${msg.interface}.${msg.member}`);
     if (set) for (const fn of set) fn(msg.path, msg.body.map(unwrap));
   });
+
+  await bus
+    .call(
+      new DbusMessage({
+        destination: 'org.freedesktop.DBus',
+        path: '/org/freedesktop/DBus',
+        interface: 'org.freedesktop.DBus',
+        member: 'AddMatch',
+        signature: 's',
+        body: [
+          `type='signal',sender='org.freedesktop.DBus',interface='org.freedesktop.DBus',member='NameOwnerChanged',arg0='${LIBVIRT_BUS_NAME}'`,
+        ],
+      }),
+    )
+    .catch(() => undefined);
 
   // A bus allows a connection only so many calls awaiting replies (the system bus: 128), so a burst
   // (loading 500 VMs) goes through a window of 32 in flight.
