@@ -3,11 +3,11 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { HypervisorStatus } from '@quantix/shared';
 import type { Page } from 'playwright-core';
 import { launchChromium, OUTPUT_DIR } from '../support/browser.ts';
 import { type RunningHost, setupAdmin, startHost, tempDataDir } from '../support/host-process.ts';
 import type { CookieJar } from '../support/https-client.ts';
+import { waitForHypervisor } from '../support/hypervisor-ready.ts';
 import { ensureLibvirtd } from '../support/libvirtd.ts';
 
 // In Debian's chromium against the real host on a real libvirtd with QEMU.
@@ -29,11 +29,7 @@ describe('browser: pool upload, VM wizard, start, console, stop, delete', () => 
     assert.equal(daemon.uri, 'qemu:///system', 'a real libvirt daemon must run for this suite');
     host = await startHost({ dataDir: data.dir, env: { QUANTIX_LIBVIRT_URI: 'qemu:///system' } });
     admin = await setupAdmin(host);
-    for (let i = 0; i < 100; i++) {
-      const s = HypervisorStatus.parse((await host.api('/api/v1/hypervisor', { jar: admin })).json);
-      if (s.available) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitForHypervisor(host, admin);
     mkdirSync(poolDir);
     chmodSync(work, 0o755);
     chmodSync(poolDir, 0o755); // QEMU runs as libvirt-qemu

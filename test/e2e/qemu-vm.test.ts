@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   FileListing,
-  HypervisorStatus,
   PoolSummary,
   UploadResult,
   type VmChanged,
@@ -17,6 +16,7 @@ import { WebSocket } from 'ws';
 import { ensureLibvirtd } from '../support/libvirtd.ts';
 import { type RunningHost, setupAdmin, startHost, tempDataDir } from '../support/host-process.ts';
 import type { CookieJar } from '../support/https-client.ts';
+import { waitForHypervisor } from '../support/hypervisor-ready.ts';
 import { connected, type HostSocket, openSocket } from '../support/socket-client.ts';
 
 /** A file QEMU accepts as a CD and our upload accepts as an ISO: ISO 9660's "CD001" at 0x8001. */
@@ -51,10 +51,7 @@ describe('end to end on a real libvirt daemon with QEMU', () => {
     });
     host = await startHost({ dataDir: data.dir, env: { QUANTIX_LIBVIRT_URI: 'qemu:///system' } });
     admin = await setupAdmin(host);
-    for (let i = 0; i < 100; i++) {
-      if (HypervisorStatus.parse((await api('GET', '/hypervisor')).json).available) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitForHypervisor(host, admin);
     socket = openSocket(host, admin);
     socket.on('vm:changed', (c) => changes.push(c));
     await connected(socket);

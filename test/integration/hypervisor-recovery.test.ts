@@ -32,6 +32,24 @@ describe('the host survives losing its libvirt bus', () => {
     await host.stop();
     data.remove();
   });
+  /** libvirt's lifecycle events reach a socket: suspend the fixture VM and see vm:changed say so */
+  const expectEventsFlow = async () => {
+    const socket = openSocket(host, admin);
+    await connected(socket);
+    const vm = (
+      (await host.api('/api/v1/vms', { jar: admin })).json as { vms: Array<{ uuid: string; name: string }> }
+    ).vms.find((v) => v.name === 'test');
+    assert.ok(vm);
+    const event = new Promise<string | null>((resolve) =>
+      socket.on('vm:changed', (c) => c.uuid === vm.uuid && c.event !== null && resolve(c.event)),
+    );
+    assert.equal(
+      (await host.api(`/api/v1/vms/${vm.uuid}/actions/suspend`, { method: 'POST', jar: admin })).status,
+      200,
+    );
+    assert.equal(await event, 'suspended');
+    socket.close();
+  };
   const status = async () =>
     HypervisorStatus.parse((await host.api('/api/v1/hypervisor', { jar: admin })).json);
   const until = async (pred: () => Promise<boolean>, what: string) => {
@@ -64,21 +82,7 @@ describe('the host survives losing its libvirt bus', () => {
     assert.notEqual(fresh[0], daemons[0]);
 
     // and libvirt's events flow again on the new connection
-    const socket = openSocket(host, admin);
-    await connected(socket);
-    const vm = (
-      (await host.api('/api/v1/vms', { jar: admin })).json as { vms: Array<{ uuid: string; name: string }> }
-    ).vms.find((v) => v.name === 'test');
-    assert.ok(vm);
-    const event = new Promise<string | null>((resolve) =>
-      socket.on('vm:changed', (c) => c.uuid === vm.uuid && c.event !== null && resolve(c.event)),
-    );
-    assert.equal(
-      (await host.api(`/api/v1/vms/${vm.uuid}/actions/suspend`, { method: 'POST', jar: admin })).status,
-      200,
-    );
-    assert.equal(await event, 'suspended');
-    socket.close();
+    await expectEventsFlow();
   });
 
   it('starts over when libvirt-dbus alone dies, and the events flow again', async () => {
@@ -98,20 +102,6 @@ describe('the host survives losing its libvirt bus', () => {
     );
     await until(async () => (await status()).available, 'available again');
     assert.notEqual(pidsWith('dbus-daemon', `--config-file=${busConf}`)[0], bus, 'a fresh connection');
-    const socket = openSocket(host, admin);
-    await connected(socket);
-    const vm = (
-      (await host.api('/api/v1/vms', { jar: admin })).json as { vms: Array<{ uuid: string; name: string }> }
-    ).vms.find((v) => v.name === 'test');
-    assert.ok(vm);
-    const event = new Promise<string | null>((resolve) =>
-      socket.on('vm:changed', (c) => c.uuid === vm.uuid && c.event !== null && resolve(c.event)),
-    );
-    assert.equal(
-      (await host.api(`/api/v1/vms/${vm.uuid}/actions/suspend`, { method: 'POST', jar: admin })).status,
-      200,
-    );
-    assert.equal(await event, 'suspended');
-    socket.close();
+    await expectEventsFlow();
   });
 });

@@ -16,6 +16,7 @@ import {
 } from '@quantix/shared';
 import { type RunningHost, setupAdmin, startHost, tempDataDir } from '../support/host-process.ts';
 import type { CookieJar } from '../support/https-client.ts';
+import { waitForHypervisor } from '../support/hypervisor-ready.ts';
 import { connected, type HostSocket, openSocket } from '../support/socket-client.ts';
 
 const code = (json: unknown) => ErrorBody.parse(json).error.code;
@@ -30,11 +31,7 @@ describe('virtualization API on test:///default', () => {
   before(async () => {
     host = await startHost({ dataDir: data.dir });
     admin = await setupAdmin(host);
-    for (let i = 0; i < 100; i++) {
-      const s = HypervisorStatus.parse((await host.api('/api/v1/hypervisor', { jar: admin })).json);
-      if (s.available) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitForHypervisor(host, admin);
     socket = openSocket(host, admin);
     socket.on('vm:changed', (c) => changes.push(c));
     await connected(socket);

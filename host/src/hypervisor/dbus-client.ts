@@ -66,20 +66,21 @@ export async function connectDbus(address: string): Promise<DbusClient> {
     if (set) for (const fn of set) fn(msg.path, msg.body.map(unwrap));
   });
 
-  await bus
-    .call(
+  const busMethod = (member: string, signature = '', body: unknown[] = []) =>
+    bus.call(
       new DbusMessage({
         destination: 'org.freedesktop.DBus',
         path: '/org/freedesktop/DBus',
         interface: 'org.freedesktop.DBus',
-        member: 'AddMatch',
-        signature: 's',
-        body: [
-          `type='signal',sender='org.freedesktop.DBus',interface='org.freedesktop.DBus',member='NameOwnerChanged',arg0='${LIBVIRT_BUS_NAME}'`,
-        ],
+        member,
+        signature,
+        body,
       }),
-    )
-    .catch(() => undefined);
+    );
+  const addMatch = (rule: string) => busMethod('AddMatch', 's', [rule]).catch(() => undefined);
+  await addMatch(
+    `type='signal',sender='org.freedesktop.DBus',interface='org.freedesktop.DBus',member='NameOwnerChanged',arg0='${LIBVIRT_BUS_NAME}'`,
+  );
 
   // A bus allows a connection only so many calls awaiting replies (the system bus: 128), so a burst
   // (loading 500 VMs) goes through a window of 32 in flight.
@@ -130,14 +131,7 @@ export async function connectDbus(address: string): Promise<DbusClient> {
   return {
     call,
     async callBus(member) {
-      const reply = await bus.call(
-        new DbusMessage({
-          destination: 'org.freedesktop.DBus',
-          path: '/org/freedesktop/DBus',
-          interface: 'org.freedesktop.DBus',
-          member,
-        }),
-      );
+      const reply = await busMethod(member);
       return (reply?.body ?? []).map(unwrap);
     },
     async getAll(path, iface) {
@@ -157,19 +151,7 @@ export async function connectDbus(address: string): Promise<DbusClient> {
       if (!set) {
         set = new Set();
         handlers.set(key, set);
-        const rule = `type='signal',sender='${LIBVIRT_BUS_NAME}',interface='${iface}',member='${member}'`;
-        void bus
-          .call(
-            new DbusMessage({
-              destination: 'org.freedesktop.DBus',
-              path: '/org/freedesktop/DBus',
-              interface: 'org.freedesktop.DBus',
-              member: 'AddMatch',
-              signature: 's',
-              body: [rule],
-            }),
-          )
-          .catch(() => undefined);
+        void addMatch(`type='signal',sender='${LIBVIRT_BUS_NAME}',interface='${iface}',member='${member}'`);
       }
       set.add(fn);
       return () => set.delete(fn);
