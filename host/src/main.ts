@@ -78,8 +78,10 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     onRecovered,
   });
   const hostname = osHostname();
+  // names and addresses are read again at every check: a renamed or re-addressed host gets a
+  // certificate that covers it (same key, same fingerprint)
   const ensureCert = () =>
-    ensureCertificate({ dir: join(dataDir, 'tls'), hostname, addresses: hostAddresses() });
+    ensureCertificate({ dir: join(dataDir, 'tls'), hostname: osHostname(), addresses: hostAddresses() });
   let cert = await ensureCert();
 
   const events = createEventStore({
