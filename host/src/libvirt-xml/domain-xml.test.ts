@@ -1,17 +1,14 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { AppError } from '@quantix/shared';
 import { buildDomainXml, type DomainSpec, parseDomainXml } from './domain-xml.ts';
 import {
+  fixture,
+  validationFailure,
   validateWithSchema,
   validatorMissing,
   virshMissing,
   virshRoundTrip,
 } from './libvirt-check.test-helper.ts';
-
-const fixture = (name: string): string =>
-  readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 
 const SPEC: DomainSpec = {
   name: 'web-01',
@@ -126,10 +123,7 @@ describe('buildDomainXml', () => {
     ['a duplicate boot device', { bootOrder: ['hd', 'hd'] }],
   ] as const) {
     it(`rejects ${what} before building anything`, () => {
-      assert.throws(
-        () => buildDomainXml({ ...SPEC, ...bad } as DomainSpec),
-        (e: unknown) => e instanceof AppError && e.code === 'VALIDATION_FAILED',
-      );
+      assert.throws(() => buildDomainXml({ ...SPEC, ...bad } as DomainSpec), validationFailure);
     });
   }
 });

@@ -1,13 +1,23 @@
 import { execFile, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { AppError } from '@quantix/shared';
 
 // Test support (not a test file): hands built XML to libvirt itself. The test driver keeps its
 // state inside one virsh process, so every define and the dumpxml after it run in one script.
 
 const run = promisify(execFile);
+
+/** A recorded libvirt XML file from ./fixtures. */
+export const fixture = (name: string): string =>
+  readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+
+/** For assert.throws: a builder refused its input before any XML was made. */
+export const validationFailure = (e: unknown): boolean =>
+  e instanceof AppError && e.code === 'VALIDATION_FAILED';
 
 function available(cmd: string, args: string[]): boolean {
   return spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;

@@ -1,17 +1,15 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { AppError, type NetworkCreateRequest } from '@quantix/shared';
+import type { NetworkCreateRequest } from '@quantix/shared';
 import {
+  fixture,
+  validationFailure,
   validateWithSchema,
   validatorMissing,
   virshMissing,
   virshRoundTrip,
 } from './libvirt-check.test-helper.ts';
 import { buildNetworkXml, parseNetworkXml } from './network-xml.ts';
-
-const fixture = (name: string): string =>
-  readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 
 const NAT: NetworkCreateRequest = {
   name: 'lab',
@@ -86,10 +84,7 @@ describe('buildNetworkXml', () => {
     ['a bridge mode', { ...NAT, mode: 'bridge' }],
   ] as const) {
     it(`rejects ${what}`, () => {
-      assert.throws(
-        () => buildNetworkXml(bad as NetworkCreateRequest),
-        (e: unknown) => e instanceof AppError && e.code === 'VALIDATION_FAILED',
-      );
+      assert.throws(() => buildNetworkXml(bad as NetworkCreateRequest), validationFailure);
     });
   }
 });

@@ -1,17 +1,15 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { AppError, type PoolCreateRequest } from '@quantix/shared';
+import type { PoolCreateRequest } from '@quantix/shared';
 import {
+  fixture,
+  validationFailure,
   validateWithSchema,
   validatorMissing,
   virshMissing,
   virshRoundTrip,
 } from './libvirt-check.test-helper.ts';
 import { buildPoolXml, parsePoolXml } from './pool-xml.ts';
-
-const fixture = (name: string): string =>
-  readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 
 const DIR: PoolCreateRequest = { type: 'dir', name: 'images', path: '/var/lib/quantix/images' };
 const NETFS: PoolCreateRequest = {
@@ -100,10 +98,7 @@ describe('buildPoolXml', () => {
     ['an unknown pool type', { type: 'rbd', name: 'ceph' }],
   ] as const) {
     it(`rejects ${what}`, () => {
-      assert.throws(
-        () => buildPoolXml(bad as PoolCreateRequest),
-        (e: unknown) => e instanceof AppError && e.code === 'VALIDATION_FAILED',
-      );
+      assert.throws(() => buildPoolXml(bad as PoolCreateRequest), validationFailure);
     });
   }
 });

@@ -1,17 +1,15 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { AppError, type SnapshotCreateRequest } from '@quantix/shared';
+import type { SnapshotCreateRequest } from '@quantix/shared';
 import {
+  fixture,
+  validationFailure,
   validateWithSchema,
   validatorMissing,
   virshMissing,
   virshRoundTrip,
 } from './libvirt-check.test-helper.ts';
 import { buildSnapshotXml, parseSnapshotXml } from './snapshot-xml.ts';
-
-const fixture = (name: string): string =>
-  readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 
 const SNAP: SnapshotCreateRequest = {
   name: 'before-upgrade',
@@ -49,10 +47,7 @@ describe('buildSnapshotXml', () => {
   });
 
   it('rejects a name carrying markup', () => {
-    assert.throws(
-      () => buildSnapshotXml({ name: 's</name><name>t' }),
-      (e: unknown) => e instanceof AppError && e.code === 'VALIDATION_FAILED',
-    );
+    assert.throws(() => buildSnapshotXml({ name: 's</name><name>t' }), validationFailure);
   });
 });
 

@@ -1,17 +1,14 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { AppError } from '@quantix/shared';
 import {
+  fixture,
+  validationFailure,
   validateWithSchema,
   validatorMissing,
   virshMissing,
   virshRoundTrip,
 } from './libvirt-check.test-helper.ts';
 import { buildVolumeXml, parseVolumeXml, type VolumeSpec } from './volume-xml.ts';
-
-const fixture = (name: string): string =>
-  readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 
 const QCOW2: VolumeSpec = { name: 'web-01-disk0.qcow2', format: 'qcow2', capacityBytes: 20 * 2 ** 30 };
 
@@ -57,10 +54,7 @@ describe('buildVolumeXml', () => {
     ['an unknown format', { ...QCOW2, format: 'vmdk' }],
   ] as const) {
     it(`rejects ${what}`, () => {
-      assert.throws(
-        () => buildVolumeXml(bad as VolumeSpec),
-        (e: unknown) => e instanceof AppError && e.code === 'VALIDATION_FAILED',
-      );
+      assert.throws(() => buildVolumeXml(bad as VolumeSpec), validationFailure);
     });
   }
 });
