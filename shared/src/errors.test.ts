@@ -58,3 +58,17 @@ describe('AppError', () => {
     }
   });
 });
+
+describe('PROTOCOL.md', () => {
+  it('lists exactly the codes of ERROR_CODES, each with its HTTP status', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const doc = await readFile(new URL('../PROTOCOL.md', import.meta.url), 'utf8');
+    const section = doc.slice(
+      doc.indexOf('## Error codes'),
+      doc.indexOf('\n## ', doc.indexOf('## Error codes') + 3),
+    );
+    const rows = [...section.matchAll(/^\| ([A-Z_]+) \| (\d{3}) \|/gm)].map((m) => [m[1], Number(m[2])]);
+    assert.deepEqual(rows.map(([c]) => c).sort(), [...ERROR_CODES].sort());
+    for (const [code, status] of rows) assert.equal(status, HTTP_STATUS[code as ErrorCode], String(code));
+  });
+});
