@@ -30,6 +30,7 @@ import { createIo, type HostIo, sessionRoom } from './socket/io.ts';
 import { createNetworkService } from './networks/network.service.ts';
 import { createFileBrowser } from './storage/files/file-browser.service.ts';
 import { createStorageService } from './storage/pools/pool.service.ts';
+import { createCpuProbe } from './vms/cpu-probe.ts';
 import { createVmInventory } from './vms/vm-inventory.ts';
 import { createVmStatsSampler } from './vms/vm-stats-sampler.ts';
 import { createVmService, type VmService } from './vms/vm.service.ts';
@@ -105,7 +106,8 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     log,
     open: () => openHypervisor({ uri: config.libvirtUri, runtimeDir: join(dataDir, 'run'), log }),
   });
-  const vmInventory = createVmInventory({ monitor: hypervisorMonitor, log });
+  const cpuProbe = createCpuProbe({ monitor: hypervisorMonitor, log });
+  const vmInventory = createVmInventory({ monitor: hypervisorMonitor, log, ignore: cpuProbe.isProbeGuest });
   const vmStats = createVmStatsSampler({ monitor: hypervisorMonitor, log });
   // the storage service asks the VM service which disks are in use, and the VM service creates
   // volumes through the storage service: tie the knot through a function
@@ -142,6 +144,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     cert: () => cert,
     build: BUILD,
     startedAt,
+    cpu: cpuProbe,
     enrolled: registration.enrolled,
   });
 
@@ -180,6 +183,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   attachConsoleProxy({ server, sessions, vms, log });
   const stopLogsSocket = attachLogsSocket({ io, logs });
 
+    cpu: cpuProbe,
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.listen.port, config.listen.host, () => resolve());

@@ -98,3 +98,11 @@ export const VolumeSummary = z.object({
   allocation: Bytes,
 });
 export type VolumeSummary = z.infer<typeof VolumeSummary>;
+
+/** `GET /api/v1/storage/pools/:pool/volumes`. A volume libvirt cannot read (its file deleted behind
+ * its back) is left out of `volumes` and named in `skipped`, never failing the whole list. */
+export const VolumeList = z.object({
+  volumes: z.array(VolumeSummary),
+  skipped: z.array(z.object({ key: z.string(), reason: z.string() })),
+});
+export type VolumeList = z.infer<typeof VolumeList>;

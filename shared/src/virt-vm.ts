@@ -30,6 +30,46 @@ export const VmNetworkRef = z.discriminatedUnion('type', [
 ]);
 export type VmNetworkRef = z.infer<typeof VmNetworkRef>;
 
+/** A QEMU CPU model name as libvirt lists it (`Westmere`, `EPYC-Rome`, `qemu64`). */
+export const CpuModelName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'a CPU model name');
+
+/**
+ * The guest CPU. `custom` is a named model: the same on every host that offers it (what Proxmox
+ * defaults to); `host-passthrough` / `host-model` give the guest this host's own CPU, faster but
+ * not portable and, on some (nested) hosts, not startable at all; `maximum` is everything QEMU can
+ * emulate, for software emulation.
+ */
+export const VmCpu = z.discriminatedUnion('mode', [
+  z.strictObject({ mode: z.literal('host-passthrough') }),
+  z.strictObject({ mode: z.literal('host-model') }),
+  z.strictObject({ mode: z.literal('maximum') }),
+  z.strictObject({ mode: z.literal('custom'), model: CpuModelName }),
+]);
+export type VmCpu = z.infer<typeof VmCpu>;
+
+/** Whether guests with this CPU start on this host, as the probe found (once per libvirt connection). */
+export const CpuProbeStatus = z.enum(['ok', 'failed', 'untested', 'probing']);
+export type CpuProbeStatus = z.infer<typeof CpuProbeStatus>;
+
+export const CpuOption = z.object({
+  cpu: VmCpu,
+  label: z.string(),
+  status: CpuProbeStatus,
+  /** why it failed (the probe's explanation), or a note */
+  reason: z.string().nullable(),
+});
+export type CpuOption = z.infer<typeof CpuOption>;
+
+/** `GET /api/v1/hypervisor/cpu`: the CPUs a new VM may get here, probed, and the default. */
+export const CpuCapabilities = z.object({
+  virtType: z.enum(['kvm', 'qemu']),
+  /** true while the probe still runs; statuses may change (poll or re-read) */
+  probing: z.boolean(),
+  default: VmCpu,
+  options: z.array(CpuOption),
+});
+export type CpuCapabilities = z.infer<typeof CpuCapabilities>;
+
 export const VmCreateRequest = z
   .object({
     name: VirtName,
@@ -44,6 +84,8 @@ export const VmCreateRequest = z
     bootOrder: BootOrder,
     autostart: z.boolean(),
     description: Description.optional(),
+    /** the host's default (a probed, portable named model) when left out */
+    cpu: VmCpu.optional(),
   })
   .refine((r) => r.cdrom !== undefined || !r.bootOrder.includes('cdrom'), {
     message: 'booting from cdrom needs an ISO',
@@ -110,6 +152,8 @@ export const VmGraphics = z.object({
 export type VmGraphics = z.infer<typeof VmGraphics>;
 
 export const VmDetail = VmSummary.extend({
+  /** as the domain XML says; `model` for named models */
+  cpu: z.object({ mode: z.string(), model: z.string().nullable() }),
   disks: z.array(VmDisk),
   nics: z.array(VmNic),
   graphics: z.array(VmGraphics),
@@ -118,6 +162,10 @@ export const VmDetail = VmSummary.extend({
   description: z.string(),
 });
 export type VmDetail = z.infer<typeof VmDetail>;
+
+/** `PUT /api/v1/vms/:uuid/cpu`: takes effect at the next start. */
+export const VmCpuUpdate = z.strictObject({ cpu: VmCpu });
+export type VmCpuUpdate = z.infer<typeof VmCpuUpdate>;
 
 export const VmAction = z.enum(['start', 'shutdown', 'reboot', 'destroy', 'reset', 'suspend', 'resume']);
 export type VmAction = z.infer<typeof VmAction>;

@@ -20,6 +20,7 @@ import type { TaskSink } from '../tasks/task-progress.ts';
 import { vmRoutes } from '../vms/vm.routes.ts';
 import { logsRoutes, vmLogRoutes } from '../logs/logs.routes.ts';
 import type { LogsService } from '../logs/logs.service.ts';
+import type { CpuProbe } from '../vms/cpu-probe.ts';
 import type { VmService } from '../vms/vm.service.ts';
 import type { Logger } from '../logging/logger.ts';
 import { registrationAdminRoutes, registrationPublicRoutes } from '../registration/registration.routes.ts';
@@ -47,6 +48,7 @@ export interface AppDeps {
   version: string;
   publicDir: string;
   hypervisor: HypervisorMonitor;
+  cpu: CpuProbe;
   vms: VmService;
   storage: StorageService;
   networks: NetworkService;
@@ -104,7 +106,7 @@ export function createApp(d: AppDeps): Express {
     hardwareRoutes({ inventory: d.inventory }),
   );
   api.use('/events', ...guarded, eventsRoutes({ events: d.events }));
-  api.use('/hypervisor', ...guarded, hypervisorRoutes({ monitor: d.hypervisor }));
+  api.use('/hypervisor', ...guarded, hypervisorRoutes({ monitor: d.hypervisor, cpu: d.cpu }));
   api.use('/vms', ...guarded, vmRoutes({ vms: d.vms, tasks: d.tasks }), vmLogRoutes({ logs: d.logs }));
   api.use('/logs', ...guarded, logsRoutes({ logs: d.logs }));
   api.use(

@@ -116,12 +116,25 @@ describe('hypervisor over libvirt-dbus, test:///default', () => {
     assert.equal(vol.capacity, 1048576);
     // the test driver has no virStorageVolResize; the end-to-end suite resizes on real QEMU storage
     await assert.rejects(h.resizeVolume(p.uuid, 'disk1.qcow2', 2 * 1048576), { code: 'NOT_SUPPORTED' });
-    assert.equal((await h.listVolumes(p.uuid))[0]?.capacity, 1048576);
+    const list = await h.listVolumes(p.uuid);
+    assert.deepEqual(list.skipped, []);
+    assert.equal(list.volumes[0]?.capacity, 1048576);
+    assert.deepEqual(await h.volumeKeys(p.uuid), [list.volumes[0]?.key]);
     await h.deleteVolume(p.uuid, 'disk1.qcow2');
     await assert.rejects(h.deleteVolume(p.uuid, 'disk1.qcow2'), { code: 'VOLUME_NOT_FOUND' });
     await h.stopPool(p.uuid);
     await h.undefinePool(p.uuid);
     await assert.rejects(h.pool(p.uuid), { code: 'POOL_NOT_FOUND' });
+  });
+
+  it('starts a transient guest that is gone once destroyed', async () => {
+    const uuid = await h.createTransientDomain(domainXml('qx-transient'));
+    assert.equal(await h.domainState(uuid), 'running');
+    assert.equal((await h.domain(uuid)).persistent, false);
+    await h.domainAction(uuid, 'destroy');
+    await assert.rejects(h.domain(uuid), { code: 'VM_NOT_FOUND' });
+    // the test driver has no domain capabilities: the CPU probe offers the basic modes instead
+    await assert.rejects(h.domainCapabilities('kvm'), { code: 'NOT_SUPPORTED' });
   });
 
   it('networks', async () => {

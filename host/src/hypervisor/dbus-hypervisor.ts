@@ -1,6 +1,13 @@
 import { AppError, type ErrorCode } from '@quantix/shared';
 import type { DbusClient } from './dbus-client.ts';
-import { connectPath, type ObjectKind, objectPath, SUPPORTED_URIS, uuidFromPath } from './dbus-paths.ts';
+import {
+  connectPath,
+  type ObjectKind,
+  objectPath,
+  SUPPORTED_URIS,
+  uuidFromPath,
+  volumeKeyFromPath,
+} from './dbus-paths.ts';
 import type {
   DomainAction,
   DomainEventKind,
@@ -13,6 +20,7 @@ import type {
   PoolState,
   SnapshotInfo,
   VolumeInfo,
+  VolumeList,
 } from './hypervisor.ts';
 import { toAppError } from './libvirt-errors.ts';
 
@@ -179,13 +187,18 @@ export function createDbusHypervisor(deps: { client: DbusClient; uri: string }):
     },
     async status() {
       try {
-        const props = await client.getAll(base, I.connect);
-        const v = num(props.LibVersion);
+        // one Get per property: libvirt-dbus answers GetAll with empty values when libvirtd is
+        // gone (version "0.0.0", "available"), while a single Get fails as it should
+        const prop = async (name: string) =>
+          (await call(base, 'org.freedesktop.DBus.Properties', 'Get', 'ss', [I.connect, name]))[0];
+        const [v, hostname] = await Promise.all([prop('LibVersion'), prop('Hostname')]);
+        const n = num(v);
+        if (n === 0) throw new Error('libvirt reports no version: the daemon does not answer');
         return {
           available: true,
           uri,
-          hostname: str(props.Hostname) || null,
-          libvirtVersion: `${Math.floor(v / 1_000_000)}.${Math.floor(v / 1000) % 1000}.${v % 1000}`,
+          hostname: str(hostname) || null,
+          libvirtVersion: `${Math.floor(n / 1_000_000)}.${Math.floor(n / 1000) % 1000}.${n % 1000}`,
           error: null,
         };
       } catch (err) {
@@ -198,6 +211,22 @@ export function createDbusHypervisor(deps: { client: DbusClient; uri: string }):
         };
       }
     },
+    domainCapabilities: (virtType) =>
+      guard('LIBVIRT_ERROR', async () => {
+        const [xml] = await call(base, I.connect, 'GetDomainCapabilities', 'ssssu', [
+          '',
+          'x86_64',
+          '',
+          virtType,
+          0,
+        ]);
+        return str(xml);
+      }),
+    createTransientDomain: (xml) =>
+      guard('VM_NOT_FOUND', async () => {
+        const [p] = await call(base, I.connect, 'DomainCreateXML', 'su', [xml, 0]);
+        return uuidFromPath(str(p));
+      }),
 
     listDomains: () => guard('VM_NOT_FOUND', () => listAll('ListDomains', domainInfo)),
     domain: (uuid) => guard('VM_NOT_FOUND', () => domainInfo(path('domain', uuid))),
@@ -321,7 +350,27 @@ export function createDbusHypervisor(deps: { client: DbusClient; uri: string }):
     listVolumes: (poolUuid) =>
       guard('POOL_NOT_FOUND', async () => {
         const [paths] = await call(path('storagepool', poolUuid), I.pool, 'ListStorageVolumes', 'u', [0]);
-        return Promise.all(((paths ?? []) as string[]).map(volumeInfo));
+        const volumes: VolumeInfo[] = [];
+        const skipped: VolumeList['skipped'] = [];
+        // one volume whose file went away behind libvirt's back fails only itself, not the list
+        await Promise.all(
+          ((paths ?? []) as string[]).map(async (p) => {
+            try {
+              const v = await volumeInfo(p);
+              if (!v.name) throw new Error('the volume is gone');
+              volumes.push(v);
+            } catch (err) {
+              if (toAppError(err, 'VOLUME_NOT_FOUND').code === 'HYPERVISOR_UNAVAILABLE') throw err;
+              skipped.push({ key: volumeKeyFromPath(p), reason: (err as Error).message });
+            }
+          }),
+        );
+        return { volumes, skipped };
+      }),
+    volumeKeys: (poolUuid) =>
+      guard('POOL_NOT_FOUND', async () => {
+        const [paths] = await call(path('storagepool', poolUuid), I.pool, 'ListStorageVolumes', 'u', [0]);
+        return ((paths ?? []) as string[]).map(volumeKeyFromPath);
       }),
     createVolume: (poolUuid, xml) =>
       guard('POOL_NOT_FOUND', async () => {

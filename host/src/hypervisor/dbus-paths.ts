@@ -21,3 +21,14 @@ export function uuidFromPath(path: string): string {
   const last = path.slice(path.lastIndexOf('/') + 1);
   return last.replace(/^_/, '').replace(/_/g, '-');
 }
+
+/**
+ * A volume's key (for files, its path) from its libvirt-dbus object path
+ * `<base>/storagevol/<key>`, where libvirt-dbus wrote every byte but [A-Za-z0-9] as `_xx` (hex).
+ */
+export function volumeKeyFromPath(path: string): string {
+  const last = path.slice(path.lastIndexOf('/') + 1);
+  return last.replace(/_([0-9a-fA-F]{2})/g, (_m, hex: string) =>
+    String.fromCharCode(Number.parseInt(hex, 16)),
+  );
+}

@@ -14,9 +14,10 @@ export interface HypervisorMonitor {
 
 /**
  * Opens the hypervisor in the background (start-up never waits for libvirt) and watches it: every
- * 5 s while it is down, every 15 s while it is up. Lifecycle changes come from libvirt events; this
- * only notices the connection itself coming and going, so the UI can say "hypervisor unavailable"
- * and recover on its own.
+ * 2 s while it is up (one property read of libvirtd through libvirt-dbus, so a dead libvirtd is
+ * noticed within 5 s even while libvirt-dbus lives on), every 5 s while it is down. Lifecycle
+ * changes come from libvirt events; this only notices the connection itself coming and going, so
+ * the UI can say "hypervisor unavailable" and recover on its own.
  */
 export function createHypervisorMonitor(deps: {
   uri: string;
@@ -80,7 +81,7 @@ export function createHypervisorMonitor(deps: {
     if (closed) return;
     timer = setTimeout(
       check,
-      current.available ? (deps.upIntervalMs ?? 15_000) : (deps.downIntervalMs ?? 5_000),
+      current.available ? (deps.upIntervalMs ?? 2_000) : (deps.downIntervalMs ?? 5_000),
     );
     timer.unref();
   };

@@ -1,6 +1,7 @@
 import type { HypervisorStatus } from '@quantix/shared';
 import { Router } from 'express';
 import type { HostIo, HostSocket } from '../socket/io.ts';
+import type { CpuProbe } from '../vms/cpu-probe.ts';
 import type { HypervisorMonitor } from './hypervisor-monitor.ts';
 
 export function publicStatus(monitor: HypervisorMonitor): HypervisorStatus {
@@ -8,10 +9,13 @@ export function publicStatus(monitor: HypervisorMonitor): HypervisorStatus {
   return { ...s, testDriver: s.uri.startsWith('test:') };
 }
 
-export function hypervisorRoutes(deps: { monitor: HypervisorMonitor }): Router {
+export function hypervisorRoutes(deps: { monitor: HypervisorMonitor; cpu: CpuProbe }): Router {
   const r = Router();
   r.get('/', (_req, res) => {
     res.json(publicStatus(deps.monitor));
+  });
+  r.get('/cpu', async (_req, res) => {
+    res.json(await deps.cpu.capabilities());
   });
   return r;
 }

@@ -78,6 +78,12 @@ export interface VolumeInfo {
   xml: string;
 }
 
+/** A pool's volumes; one that cannot be read (its file deleted behind libvirt's back) is skipped. */
+export interface VolumeList {
+  volumes: VolumeInfo[];
+  skipped: Array<{ key: string; reason: string }>;
+}
+
 export interface NetworkInfo {
   uuid: string;
   name: string;
@@ -112,6 +118,10 @@ export interface Hypervisor {
   status(): Promise<HypervisorStatus>;
   /** whether guests can use KVM here (libvirt offers the `kvm` domain type) */
   kvmAvailable(): Promise<boolean>;
+  /** libvirt's domain capabilities XML (CPU modes and models, devices) for this domain type */
+  domainCapabilities(virtType: 'kvm' | 'qemu'): Promise<string>;
+  /** starts a guest that exists only while it runs (the CPU probe's); returns its UUID */
+  createTransientDomain(xml: string): Promise<string>;
 
   listDomains(): Promise<DomainInfo[]>;
   domain(uuid: string): Promise<DomainInfo>;
@@ -141,7 +151,9 @@ export interface Hypervisor {
   refreshPool(uuid: string): Promise<void>;
   setPoolAutostart(uuid: string, on: boolean): Promise<void>;
 
-  listVolumes(poolUuid: string): Promise<VolumeInfo[]>;
+  listVolumes(poolUuid: string): Promise<VolumeList>;
+  /** the volumes' keys (paths, for files) only: no per-volume reads */
+  volumeKeys(poolUuid: string): Promise<string[]>;
   createVolume(poolUuid: string, xml: string): Promise<VolumeInfo>;
   deleteVolume(poolUuid: string, name: string): Promise<void>;
   resizeVolume(poolUuid: string, name: string, capacityBytes: number): Promise<void>;

@@ -20,6 +20,14 @@ const BUS_UNAVAILABLE = new Set([
   'org.freedesktop.DBus.Error.Spawn.ChildExited',
 ]);
 
+const NOT_FOUND: Array<[RegExp, ErrorCode]> = [
+  [/no domain snapshot with matching|domain snapshot not found/i, 'SNAPSHOT_NOT_FOUND'],
+  [/no domain with matching|domain not found/i, 'VM_NOT_FOUND'],
+  [/no storage pool with matching|storage pool not found/i, 'POOL_NOT_FOUND'],
+  [/no storage vol with matching|storage volume not found/i, 'VOLUME_NOT_FOUND'],
+  [/no network with matching|network not found/i, 'NETWORK_NOT_FOUND'],
+];
+
 export function toAppError(err: unknown, notFound: ErrorCode): AppError {
   if (err instanceof AppError) return err;
   const name = err instanceof DbusCallError ? err.errorName : '';
@@ -27,14 +35,14 @@ export function toAppError(err: unknown, notFound: ErrorCode): AppError {
   if (BUS_UNAVAILABLE.has(name) || UNAVAILABLE.some((re) => re.test(text))) {
     return new AppError('HYPERVISOR_UNAVAILABLE', `libvirt is unavailable: ${text}`, { cause: err });
   }
-  if (
-    /no (domain|storage pool|storage vol|network|domain snapshot) with matching|not found|UnknownObject/i.test(
-      text + name,
-    )
-  ) {
-    return new AppError(notFound, text, { cause: err });
-  }
-  if (/already exists|already in use by|is already defined/i.test(text))
+  // libvirt names the kind of object that is missing: that decides the code, whatever was asked
+  const missing = NOT_FOUND.find(([re]) => re.test(text));
+  if (missing) return new AppError(missing[1], text, { cause: err });
+  if (/not found|UnknownObject/i.test(text + name)) return new AppError(notFound, text, { cause: err });
+  // "Network is already in use by interface virbr0": a subnet that overlaps one on this host
+  if (/already in use by interface|overlaps/i.test(text))
+    return new AppError('ADDRESS_CONFLICT', text, { cause: err });
+  if (/already exists|is already defined/i.test(text))
     return new AppError('NAME_TAKEN', text, { cause: err });
   if (
     /not running|is already running|not active|is active|already active|requested operation is not valid/i.test(

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildDomainXml, type DomainSpec, parseDomainXml } from './domain-xml.ts';
+import {
+  buildDomainXml,
+  buildProbeDomainXml,
+  type DomainSpec,
+  parseDomainXml,
+  replaceDomainCpu,
+} from './domain-xml.ts';
 import {
   fixture,
   validationFailure,
@@ -63,13 +69,47 @@ describe('buildDomainXml', () => {
     expectRoundTrip(xml);
   });
 
-  it('uses KVM with the host CPU when asked, software emulation otherwise', () => {
+  it('gives a KVM guest a portable named CPU by default, a TCG guest everything QEMU emulates', () => {
     const kvm = buildDomainXml({ ...SPEC, virtType: 'kvm' });
     assert.match(kvm, /<domain type="kvm">/);
-    assert.match(kvm, /<cpu mode="host-passthrough"/);
+    assert.match(
+      kvm,
+      /<cpu mode="custom" match="exact" check="none">\s*<model fallback="forbid">qemu64<\/model>/,
+    );
+    assert.deepEqual(parseDomainXml(kvm).cpu, { mode: 'custom', model: 'qemu64' });
     const tcg = buildDomainXml(SPEC);
     assert.match(tcg, /<domain type="qemu">/);
-    assert.match(tcg, /<cpu mode="maximum"/);
+    assert.deepEqual(parseDomainXml(tcg).cpu, { mode: 'maximum', model: null });
+  });
+
+  it('uses the CPU asked for: a named model, host-passthrough or host-model', () => {
+    for (const cpu of [
+      { mode: 'custom', model: 'Westmere' },
+      { mode: 'host-passthrough' },
+      { mode: 'host-model' },
+    ] as const) {
+      const d = parseDomainXml(buildDomainXml({ ...SPEC, virtType: 'kvm', cpu }));
+      assert.deepEqual(d.cpu, { mode: cpu.mode, model: 'model' in cpu ? cpu.model : null });
+    }
+    assert.throws(
+      () => buildDomainXml({ ...SPEC, cpu: { mode: 'custom', model: 'x</model>' } }),
+      validationFailure,
+    );
+  });
+
+  it('replaces the CPU of an existing domain and leaves the rest as libvirt wrote it', () => {
+    const before = fixture('qemu-domain-inactive.xml');
+    const after = replaceDomainCpu(before, { mode: 'custom', model: 'EPYC' });
+    assert.deepEqual(parseDomainXml(after).cpu, { mode: 'custom', model: 'EPYC' });
+    assert.equal((after.match(/<cpu\b/g) ?? []).length, 1);
+    // only the <cpu> element changed
+    const strip = (x: string) => x.replace(/<cpu\b[^>]*\/>|<cpu\b[^>]*>[\s\S]*?<\/cpu>/, '');
+    assert.equal(strip(after), strip(before));
+    // a domain without <cpu> gets one
+    const bare = "<domain type='kvm'><name>a</name><vcpu>1</vcpu><cputune/><devices></devices></domain>";
+    const added = replaceDomainCpu(bare, { mode: 'host-model' });
+    assert.deepEqual(parseDomainXml(added).cpu, { mode: 'host-model', model: null });
+    assert.match(added, /<cputune\/>/);
   });
 
   it('keeps markup in the description as text', () => {
@@ -207,6 +247,13 @@ describe('parseDomainXml on recorded libvirt output', () => {
 describe('domain XML accepted by libvirt', () => {
   it('passes libvirt’s RelaxNG schema', { skip: validatorMissing }, async () => {
     assert.match(await validateWithSchema(buildDomainXml(SPEC), 'domain'), /validates/);
+    const probe = buildProbeDomainXml({
+      name: 'qx-cpu-probe-1',
+      uuid: '0b9e7f0a-3c55-4d7e-9a61-2f7f3c1d9e02',
+      virtType: 'kvm',
+      cpu: { mode: 'custom', model: 'Westmere' },
+    });
+    assert.match(await validateWithSchema(probe, 'domain'), /validates/);
   });
 
   it('defines in the test driver and reads back the same', { skip: virshMissing }, async () => {

@@ -5,6 +5,7 @@ import {
   Description,
   VirtName,
   VirtUuid,
+  VmCpu,
   VmNetworkRef,
   VolumeFormat,
 } from '@quantix/shared';
@@ -50,6 +51,8 @@ export const DomainSpec = z
     description: Description.optional(),
     /** `kvm` where the host offers hardware virtualization, else `qemu` (software emulation) */
     virtType: z.enum(['kvm', 'qemu']).default('qemu'),
+    /** by default a named model that runs on any x86-64 KVM host (qemu64), or QEMU's `maximum` under TCG */
+    cpu: VmCpu.optional(),
   })
   .superRefine((spec, ctx) => {
     const targets = spec.disks.map((d, i) => d.target ?? diskTarget(i));
@@ -67,11 +70,11 @@ function diskTarget(index: number): string {
 }
 
 /**
- * A guest for QEMU's software emulation (TCG; there is no /dev/kvm). Machine `q35`: its
- * ICH9 AHCI controller is built in, so the ISO sits on SATA without an extra PCI device, and
- * every current installer supports it. CPU `maximum` is QEMU's `-cpu max`: under TCG it offers
- * every feature TCG emulates, where the default `qemu64` lacks x86-64-v2 and current RHEL-family
- * kernels refuse to boot.
+ * A guest for KVM, or for QEMU's software emulation (TCG) where there is no /dev/kvm. Machine
+ * `q35`: its ICH9 AHCI controller is built in, so the ISO sits on SATA without an extra PCI
+ * device, and every current installer supports it. The CPU is what the caller chose (the VM
+ * service passes the probed default); `check='none'` lets QEMU drop a feature the host lacks
+ * instead of refusing to start, as Proxmox does.
  */
 export function buildDomainXml(input: DomainSpec): string {
   const spec = validate(DomainSpec, input, 'domain');
@@ -117,11 +120,7 @@ export function buildDomainXml(input: DomainSpec): string {
         boot: spec.bootOrder.map((dev) => ({ '@_dev': dev })),
       },
       features: { acpi: '', apic: '' },
-      // KVM: the host's own CPU; TCG: everything QEMU can emulate (see above)
-      cpu:
-        spec.virtType === 'kvm'
-          ? { '@_mode': 'host-passthrough', '@_check': 'none' }
-          : { '@_mode': 'maximum', '@_check': 'none' },
+      cpu: cpuElement(spec.cpu ?? defaultCpu(spec.virtType)),
       clock: { '@_offset': 'utc' },
       on_poweroff: 'destroy',
       on_reboot: 'restart',
@@ -149,6 +148,70 @@ export function buildDomainXml(input: DomainSpec): string {
   });
 }
 
+/** Used when no CPU is asked for: portable under KVM, everything TCG can emulate otherwise. */
+export function defaultCpu(virtType: 'kvm' | 'qemu'): VmCpu {
+  return virtType === 'kvm' ? { mode: 'custom', model: 'qemu64' } : { mode: 'maximum' };
+}
+
+function cpuElement(cpu: VmCpu): XmlObject {
+  if (cpu.mode === 'custom') {
+    return {
+      '@_mode': 'custom',
+      '@_match': 'exact',
+      '@_check': 'none',
+      model: { '@_fallback': 'forbid', '#text': cpu.model },
+    };
+  }
+  return { '@_mode': cpu.mode, '@_check': 'none' };
+}
+
+/** The `<cpu>` element alone, to put into an existing domain's XML (see `replaceDomainCpu`). */
+export function buildCpuXml(cpu: VmCpu): string {
+  return buildXml({ cpu: cpuElement(validate(VmCpu, cpu, 'cpu')) }).trim();
+}
+
+// <cpu …/> or <cpu …>…</cpu>; `\b` keeps <cputune> out. libvirt's domain XML has at most one.
+const CPU_ELEMENT = /<cpu\b[^>]*\/>|<cpu\b[^>]*>[\s\S]*?<\/cpu>/;
+
+/**
+ * libvirt's own domain XML with its CPU replaced (or added). A targeted edit: rebuilding the whole
+ * document from a parse would lose what we do not model.
+ */
+export function replaceDomainCpu(domainXml: string, cpu: VmCpu): string {
+  rootElement(domainXml, 'domain'); // it is a domain, and well-formed
+  const element = buildCpuXml(cpu);
+  if (CPU_ELEMENT.test(domainXml)) return domainXml.replace(CPU_ELEMENT, () => element);
+  return domainXml.replace(/<devices>/, () => `${element}\n  <devices>`);
+}
+
+/**
+ * The CPU probe's guest: no disk, no display, 64 MiB, nothing to boot. It shows whether QEMU can
+ * start a guest with this CPU here (some hosts abort at once, e.g. nested AMD with host-passthrough).
+ */
+export function buildProbeDomainXml(p: {
+  name: string;
+  uuid: string;
+  virtType: 'kvm' | 'qemu';
+  cpu: VmCpu;
+}): string {
+  return buildXml({
+    domain: {
+      '@_type': p.virtType,
+      name: validate(VirtName, p.name, 'name'),
+      uuid: validate(VirtUuid, p.uuid, 'uuid'),
+      memory: { '@_unit': 'MiB', '#text': 64 },
+      vcpu: 1,
+      os: { type: { '@_arch': 'x86_64', '@_machine': 'q35', '#text': 'hvm' } },
+      features: { acpi: '', apic: '' },
+      cpu: cpuElement(validate(VmCpu, p.cpu, 'cpu')),
+      on_poweroff: 'destroy',
+      on_reboot: 'destroy',
+      on_crash: 'destroy',
+      devices: { memballoon: { '@_model': 'none' } },
+    },
+  });
+}
+
 export interface ParsedDomain {
   name: string;
   uuid: string;
@@ -159,6 +222,7 @@ export interface ParsedDomain {
   graphics: VmGraphics[];
   bootOrder: BootDevice[];
   os: { arch: string | null; machine: string | null; type: string };
+  cpu: { mode: string; model: string | null };
   description: string;
 }
 
@@ -245,6 +309,11 @@ export function parseDomainXml(xml: string): ParsedDomain {
       arch: attr(path(os, 'type'), 'arch') ?? null,
       machine: attr(path(os, 'type'), 'machine') ?? null,
       type: text(path(os, 'type')) ?? 'hvm',
+    },
+    // libvirt's default when a domain has no <cpu>: QEMU's own default model
+    cpu: {
+      mode: attr(child(domain, 'cpu'), 'mode') ?? (child(domain, 'cpu') ? 'custom' : 'default'),
+      model: text(child(child(domain, 'cpu'), 'model')) || null,
     },
     description: text(child(domain, 'description')) ?? '',
   };

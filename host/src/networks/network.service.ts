@@ -68,7 +68,9 @@ export function createNetworkService(deps: {
     async stop(name, by) {
       const users = deps.usersOf(name);
       if (users.length)
-        throw new AppError('VM_STATE_INVALID', `network "${name}" is used by: ${users.join(', ')}`);
+        throw new AppError('NETWORK_IN_USE', `network "${name}" is used by: ${users.join(', ')}`, {
+          details: { vms: users },
+        });
       await hv().stopNetwork((await find(name)).uuid);
       record(`Network "${name}" stopped`, by);
     },
@@ -78,7 +80,9 @@ export function createNetworkService(deps: {
     async remove(name, by) {
       const users = deps.usersOf(name);
       if (users.length)
-        throw new AppError('VM_STATE_INVALID', `network "${name}" is used by: ${users.join(', ')}`);
+        throw new AppError('NETWORK_IN_USE', `network "${name}" is used by: ${users.join(', ')}`, {
+          details: { vms: users },
+        });
       const n = await find(name);
       if (n.active) await hv().stopNetwork(n.uuid);
       await hv().undefineNetwork(n.uuid);

@@ -26,7 +26,13 @@ export interface VmInventory {
  * polling: one full load when the hypervisor becomes available, then one VM re-read per event.
  * A list request is answered from here plus one bulk stats call, whatever the number of VMs.
  */
-export function createVmInventory(deps: { monitor: HypervisorMonitor; log: Logger }): VmInventory {
+export function createVmInventory(deps: {
+  monitor: HypervisorMonitor;
+  log: Logger;
+  /** guests that are not the admin's (the CPU probe's throw-away guests) */
+  ignore?: (uuid: string) => boolean;
+}): VmInventory {
+  const ignored = (uuid: string) => deps.ignore?.(uuid) ?? false;
   const records = new Map<string, VmRecord>();
   const listeners = new Set<(uuid: string, r: VmRecord | undefined, e: DomainEventKind | null) => void>();
   let loading: Promise<void> = Promise.resolve();
@@ -75,13 +81,15 @@ export function createVmInventory(deps: { monitor: HypervisorMonitor; log: Logge
     const h = deps.monitor.get();
     unsubscribe?.();
     unsubscribe = h.onDomainEvent((uuid, kind) => {
+      if (ignored(uuid)) return;
       void refresh(uuid, kind).catch((err: unknown) =>
         deps.log.warn({ err, uuid }, 'could not re-read a VM after its event'),
       );
     });
     const touched = new Set<string>();
     loadingNow = touched;
-    const [infos, stats] = await Promise.all([h.listDomains(), h.domainStats()]);
+    const [all, stats] = await Promise.all([h.listDomains(), h.domainStats()]);
+    const infos = all.filter((i) => !ignored(i.uuid));
     const states = new Map(stats.map((s) => [s.name, s.state]));
     const loaded = await Promise.all(
       infos.map(async (info) => ({

@@ -1,4 +1,11 @@
-import { SnapshotCreateRequest, VirtName, VirtUuid, VmAction, VmCreateRequest } from '@quantix/shared';
+import {
+  SnapshotCreateRequest,
+  VirtName,
+  VirtUuid,
+  VmAction,
+  VmCpuUpdate,
+  VmCreateRequest,
+} from '@quantix/shared';
 import { Router } from 'express';
 import { z } from 'zod';
 import { actor, requireUser } from '../http/auth-middleware.ts';
@@ -33,6 +40,10 @@ export function vmRoutes(deps: { vms: VmService; tasks: TaskSink }): Router {
   r.put('/:uuid/autostart', requireUser, async (req, res) => {
     const body = parseOr400(Autostart, req.body);
     res.json(await vms.setAutostart(uuid(req.params.uuid), body.autostart, actor(req)));
+  });
+  r.put('/:uuid/cpu', requireUser, async (req, res) => {
+    const body = parseOr400(VmCpuUpdate, req.body);
+    res.json(await vms.setCpu(uuid(req.params.uuid), body.cpu, actor(req)));
   });
   r.delete('/:uuid', requireUser, async (req, res) => {
     const q = parseOr400(DeleteQuery, req.query);

@@ -3,6 +3,7 @@ import {
   type SnapshotCreateRequest,
   type SnapshotSummary,
   type VmAction,
+  type VmCpu,
   type VmCreateRequest,
   type VmDetail,
   type VmState,
@@ -11,9 +12,11 @@ import {
 import type { EventStore } from '../events/event-store.ts';
 import type { HypervisorMonitor } from '../hypervisor/hypervisor-monitor.ts';
 import type { DomainState } from '../hypervisor/hypervisor.ts';
-import { buildDomainXml } from '../libvirt-xml/domain-xml.ts';
+import { buildDomainXml, replaceDomainCpu } from '../libvirt-xml/domain-xml.ts';
 import { buildSnapshotXml, parseSnapshotXml } from '../libvirt-xml/snapshot-xml.ts';
 import type { StorageService } from '../storage/pools/pool.service.ts';
+import type { CpuProbe } from './cpu-probe.ts';
+import { cpuLabel, explainStartFailure, formatStartFailure } from './start-failure.ts';
 import type { VmInventory, VmRecord } from './vm-inventory.ts';
 import type { VmLive } from './vm-stats.ts';
 
@@ -27,6 +30,8 @@ export interface VmService {
   xml(uuid: string): Promise<string>;
   action(uuid: string, action: VmAction, by: string): Promise<VmSummary>;
   setAutostart(uuid: string, on: boolean, by: string): Promise<VmSummary>;
+  /** the CPU the VM gets at its next start */
+  setCpu(uuid: string, cpu: VmCpu, by: string): Promise<VmDetail>;
   create(req: VmCreateRequest, by: string, progress?: Progress): Promise<VmDetail>;
   remove(uuid: string, opts: { deleteVolumes: boolean }, by: string, progress?: Progress): Promise<void>;
   snapshots(uuid: string): Promise<SnapshotSummary[]>;
@@ -66,6 +71,7 @@ export function createVmService(deps: {
   storage: StorageService;
   events: EventStore;
   live: (name: string) => VmLive | undefined;
+  cpu: CpuProbe;
 }): VmService {
   const hv = () => deps.monitor.get();
   const record = (message: string, source: string, level: 'info' | 'warning' | 'error' = 'info') =>
@@ -105,8 +111,13 @@ export function createVmService(deps: {
 
   const detail = async (uuid: string): Promise<VmDetail> => {
     const r = await get(uuid);
-    const { disks, nics, graphics, bootOrder, os, description } = r.spec;
-    return { ...summary(r), disks, nics, graphics, bootOrder, os, description };
+    const { disks, nics, graphics, bootOrder, os, description, cpu } = r.spec;
+    const located = await deps.storage.locate(disks.map((d) => d.source).filter((p): p is string => !!p));
+    const resolved = disks.map((d) => {
+      const v = d.source ? located.get(d.source) : undefined;
+      return v ? { ...d, pool: d.pool ?? v.pool, volume: d.volume ?? v.volume, capacity: v.capacity } : d;
+    });
+    return { ...summary(r), cpu, disks: resolved, nics, graphics, bootOrder, os, description };
   };
 
   return {
@@ -126,7 +137,18 @@ export function createVmService(deps: {
       if (!ALLOWED[action].includes(state)) {
         throw new AppError('VM_STATE_INVALID', `cannot ${action} "${r.info.name}" while it is ${state}`);
       }
-      await hv().domainAction(uuid, action);
+      try {
+        await hv().domainAction(uuid, action);
+      } catch (err) {
+        const code = (err as AppError).code;
+        if (action !== 'start' || code === 'HYPERVISOR_UNAVAILABLE' || code === 'VM_NOT_FOUND') throw err;
+        const message = formatStartFailure(
+          r.info.name,
+          explainStartFailure((err as Error).message, cpuLabel(r.spec.cpu)),
+        );
+        record(message, by, 'error');
+        throw new AppError('VM_START_FAILED', message, { cause: err });
+      }
       record(`VM "${r.info.name}": ${action}`, by);
       return summary(await fresh(uuid));
     },
@@ -135,6 +157,16 @@ export function createVmService(deps: {
       await hv().setDomainAutostart(uuid, on);
       record(`VM "${r.info.name}": autostart ${on ? 'on' : 'off'}`, by);
       return summary(await fresh(uuid));
+    },
+    async setCpu(uuid, cpu, by) {
+      const r = await get(uuid);
+      await deps.cpu.assertStartable(cpu);
+      const xml = await hv().domainXml(uuid, { inactive: true });
+      await hv().defineDomain(replaceDomainCpu(xml, cpu));
+      const label = cpuLabel({ mode: cpu.mode, model: cpu.mode === 'custom' ? cpu.model : null });
+      record(`VM "${r.info.name}": CPU set to ${label}${r.info.active ? ' (from its next start)' : ''}`, by);
+      await fresh(uuid);
+      return detail(uuid);
     },
     async create(req, by, progress) {
       const h = hv();
@@ -162,6 +194,8 @@ export function createVmService(deps: {
         }
         pools.set(name, p);
       }
+      if (req.cpu) await deps.cpu.assertStartable(req.cpu);
+      const cpu = req.cpu ?? (await deps.cpu.defaultCpu());
       let cdromPath: string | undefined;
       if (req.cdrom) {
         const vols = await deps.storage.listVolumes(req.cdrom.pool);
@@ -196,6 +230,7 @@ export function createVmService(deps: {
         say('Defining the virtual machine');
         const xml = buildDomainXml({
           virtType: (await h.kvmAvailable()) ? 'kvm' : 'qemu',
+          cpu,
           name: req.name,
           vcpus: req.vcpus,
           memoryMiB: req.memoryMiB,
@@ -242,13 +277,11 @@ export function createVmService(deps: {
       await hv().undefineDomain(uuid);
       await deps.inventory.refresh(uuid); // gone from the inventory before its disks are checked
       if (opts.deleteVolumes) {
-        const pools = await deps.storage.listPools();
+        const located = await deps.storage.locate(disks.map((d) => d.source ?? ''));
         for (const [i, d] of disks.entries()) {
           progress?.(i + 2, total, `Deleting ${d.source}`);
-          for (const p of pools) {
-            const vol = (await deps.storage.listVolumes(p.name)).find((v) => v.path === d.source);
-            if (vol) await deps.storage.deleteVolume(p.name, vol.name, by);
-          }
+          const vol = located.get(d.source ?? '');
+          if (vol) await deps.storage.deleteVolume(vol.pool, vol.volume, by);
         }
       }
       record(`VM "${r.info.name}" deleted${opts.deleteVolumes ? ' with its disks' : ''}`, by, 'warning');

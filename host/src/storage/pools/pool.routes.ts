@@ -43,7 +43,7 @@ export function poolRoutes(deps: { storage: StorageService; tasks: TaskSink }): 
     res.status(204).end();
   });
   r.get('/pools/:pool/volumes', async (req, res) => {
-    res.json({ volumes: await storage.listVolumes(name(req.params.pool)) });
+    res.json(await storage.listVolumesReport(name(req.params.pool)));
   });
   r.post('/pools/:pool/volumes', requireUser, async (req, res) => {
     const body = parseOr400(VolumeCreateRequest, req.body);

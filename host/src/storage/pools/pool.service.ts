@@ -7,7 +7,9 @@ import {
 } from '@quantix/shared';
 import type { EventStore } from '../../events/event-store.ts';
 import type { HypervisorMonitor } from '../../hypervisor/hypervisor-monitor.ts';
-import type { PoolInfo } from '../../hypervisor/hypervisor.ts';
+import { statfs } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { PoolInfo, VolumeInfo } from '../../hypervisor/hypervisor.ts';
 import { buildPoolXml, parsePoolXml } from '../../libvirt-xml/pool-xml.ts';
 import { buildVolumeXml, parseVolumeXml } from '../../libvirt-xml/volume-xml.ts';
 
@@ -21,6 +23,12 @@ export interface PoolRef extends PoolSummary {
   info: PoolInfo;
 }
 
+/** An ISO upload's temporary file (storage/files/upload.ts): not a volume until it is complete. */
+const isUploadTemp = (key: string) => /^\.upload-[0-9a-f]+\.part$/.test(basename(key));
+
+/** Volumes that could not be read, each with libvirt's reason (a file deleted behind its back). */
+export type SkippedVolumes = Array<{ key: string; reason: string }>;
+
 export interface StorageService {
   listPools(): Promise<PoolSummary[]>;
   pool(name: string): Promise<PoolRef>;
@@ -30,6 +38,10 @@ export interface StorageService {
   setPoolAutostart(name: string, on: boolean): Promise<void>;
   deletePool(name: string, by: string): Promise<void>;
   listVolumes(pool: string): Promise<VolumeSummary[]>;
+  /** the volumes, and those that could not be read this time */
+  listVolumesReport(pool: string): Promise<{ volumes: VolumeSummary[]; skipped: SkippedVolumes }>;
+  /** which pool volume each of these paths is, for the paths that are one */
+  locate(paths: string[]): Promise<Map<string, { pool: string; volume: string; capacity: number }>>;
   createVolume(pool: string, req: VolumeCreateRequest, by: string): Promise<VolumeSummary>;
   deleteVolume(pool: string, name: string, by: string): Promise<void>;
   resizeVolume(pool: string, name: string, sizeGiB: number, by: string): Promise<void>;
@@ -44,9 +56,23 @@ export function createStorageService(deps: {
   const record = (message: string, source: string, level: 'info' | 'warning' = 'info') =>
     void deps.events.record({ level, category: 'storage', message, source });
 
+  /**
+   * What a non-root writer can still use: libvirt's figure for a directory pool counts the blocks
+   * ext4 keeps for root (229 GiB "free" where `df` says 79), so statfs decides where there is a path.
+   */
+  const usable = async (info: PoolInfo, type: string, path: string | null): Promise<number> => {
+    if (!info.active || !path || (type !== 'dir' && type !== 'netfs')) return info.available;
+    try {
+      const fs = await statfs(path);
+      return Math.min(info.available, fs.bavail * fs.bsize);
+    } catch {
+      return info.available;
+    }
+  };
   const summarize = async (info: PoolInfo): Promise<PoolRef> => {
     const parsed = parsePoolXml(info.xml);
-    const volumes = info.active ? (await hv().listVolumes(info.uuid)).length : 0;
+    // the keys alone: a volume whose file went missing is still counted, and nothing is read per volume
+    const keys = info.active ? await hv().volumeKeys(info.uuid) : [];
     return {
       uuid: info.uuid,
       name: info.name,
@@ -55,10 +81,27 @@ export function createStorageService(deps: {
       autostart: info.autostart,
       capacity: info.capacity,
       allocation: info.allocation,
-      available: info.available,
-      volumes,
+      available: await usable(info, parsed.type, parsed.path),
+      volumes: keys.filter((k) => !isUploadTemp(k)).length,
       path: parsed.path,
       info,
+    };
+  };
+  /** A pool's volumes, refreshed first when asked; a volume that vanished triggers one more refresh. */
+  const volumesOf = async (
+    info: PoolInfo,
+    refresh: boolean,
+  ): Promise<{ volumes: VolumeInfo[]; skipped: SkippedVolumes }> => {
+    if (!info.active) return { volumes: [], skipped: [] };
+    if (refresh) await hv().refreshPool(info.uuid);
+    let list = await hv().listVolumes(info.uuid);
+    if (list.skipped.length > 0) {
+      await hv().refreshPool(info.uuid);
+      list = await hv().listVolumes(info.uuid);
+    }
+    return {
+      volumes: list.volumes.filter((v) => !isUploadTemp(v.path)),
+      skipped: list.skipped.filter((s) => !isUploadTemp(s.key)),
     };
   };
   const find = async (name: string): Promise<PoolInfo> => {
@@ -71,11 +114,20 @@ export function createStorageService(deps: {
     const users = (await deps.diskUsers()).filter((u) => set.has(u.path) && (!opts.runningOnly || u.running));
     return [...new Set(users.map((u) => u.vm))].sort();
   };
+  const volumeReport = async (pool: string) => {
+    const info = await find(pool);
+    // files added behind libvirt's back (an ISO upload, a copy) appear only after a refresh
+    const { volumes, skipped } = await volumesOf(info, true);
+    return {
+      volumes: volumes.map((v) => parseVolumeXml(v.xml)).sort((a, b) => a.name.localeCompare(b.name)),
+      skipped,
+    };
+  };
   const strip = ({ info: _info, ...summary }: PoolRef): PoolSummary => summary;
   /** A pool holding disks of defined VMs cannot be stopped or removed: say which VMs. */
   const assertUnused = async (info: PoolInfo) => {
-    const vols = info.active ? await hv().listVolumes(info.uuid) : [];
-    const users = await usersOf(vols.map((v) => v.path));
+    const keys = info.active ? await hv().volumeKeys(info.uuid) : [];
+    const users = await usersOf(keys);
     if (users.length) {
       throw new AppError(
         'POOL_IN_USE',
@@ -147,24 +199,35 @@ export function createStorageService(deps: {
       await hv().undefinePool(info.uuid);
       record(`Storage pool "${name}" removed (its files were left in place)`, by, 'warning');
     },
+    listVolumesReport: volumeReport,
     async listVolumes(pool) {
-      const info = await find(pool);
-      if (!info.active) return [];
-      // files added behind libvirt's back (an ISO upload, a copy) appear only after a refresh
-      await hv().refreshPool(info.uuid);
-      return (await hv().listVolumes(info.uuid))
-        .map((v) => parseVolumeXml(v.xml))
-        .sort((a, b) => a.name.localeCompare(b.name));
+      return (await volumeReport(pool)).volumes;
+    },
+    async locate(paths) {
+      const out = new Map<string, { pool: string; volume: string; capacity: number }>();
+      if (paths.length === 0) return out;
+      const wanted = new Set(paths);
+      for (const info of await hv().listPools()) {
+        if (!info.active) continue;
+        const keys = await hv().volumeKeys(info.uuid);
+        if (!keys.some((k) => wanted.has(k))) continue;
+        for (const v of (await volumesOf(info, false)).volumes) {
+          if (wanted.has(v.path)) out.set(v.path, { pool: info.name, volume: v.name, capacity: v.capacity });
+        }
+      }
+      return out;
     },
     async createVolume(pool, req, by) {
       const info = await find(pool);
       const bytes = Math.round(req.sizeGiB * GiB);
       // qcow2 and sparse raw files take no space up front, but a disk larger than what is free can
       // never be filled: refuse it, like ESXi does for thick disks
-      if (bytes > info.available) {
+      const parsed = parsePoolXml(info.xml);
+      const free = await usable(info, parsed.type, parsed.path);
+      if (bytes > free) {
         throw new AppError(
           'INSUFFICIENT_SPACE',
-          `${req.sizeGiB} GiB does not fit in pool "${pool}" (${(info.available / GiB).toFixed(1)} GiB free)`,
+          `${req.sizeGiB} GiB does not fit in pool "${pool}" (${(free / GiB).toFixed(1)} GiB free)`,
         );
       }
       const v = await hv().createVolume(
@@ -176,11 +239,11 @@ export function createStorageService(deps: {
     },
     async deleteVolume(pool, name, by) {
       const info = await find(pool);
-      const vol = (await hv().listVolumes(info.uuid)).find((v) => v.name === name);
+      const vol = (await volumesOf(info, false)).volumes.find((v) => v.name === name);
       if (!vol) throw new AppError('VOLUME_NOT_FOUND', `no volume "${name}" in pool "${pool}"`);
       const users = await usersOf([vol.path]);
       if (users.length) {
-        throw new AppError('POOL_IN_USE', `volume "${name}" is in use by: ${users.join(', ')}`, {
+        throw new AppError('VOLUME_IN_USE', `volume "${name}" is in use by: ${users.join(', ')}`, {
           details: { vms: users },
         });
       }
@@ -189,12 +252,12 @@ export function createStorageService(deps: {
     },
     async resizeVolume(pool, name, sizeGiB, by) {
       const info = await find(pool);
-      const vol = (await hv().listVolumes(info.uuid)).find((v) => v.name === name);
+      const vol = (await volumesOf(info, false)).volumes.find((v) => v.name === name);
       if (!vol) throw new AppError('VOLUME_NOT_FOUND', `no volume "${name}" in pool "${pool}"`);
       // growing the disk of a VM that is off is routine; under a running guest it is not
       const users = await usersOf([vol.path], { runningOnly: true });
       if (users.length) {
-        throw new AppError('POOL_IN_USE', `volume "${name}" is in use by running VM: ${users.join(', ')}`, {
+        throw new AppError('VOLUME_IN_USE', `volume "${name}" is in use by running VM: ${users.join(', ')}`, {
           details: { vms: users },
         });
       }

@@ -28,6 +28,7 @@ const detail = (s: VmSummary): VmDetail => ({
   disks: [],
   nics: [],
   graphics: [],
+  cpu: { mode: 'custom', model: 'qemu64' },
   bootOrder: ['hd'],
   os: { arch: null, machine: null, type: 'hvm' },
   description: '',

@@ -79,6 +79,7 @@ test('a summary folds into the detail, keeping its disk list', () => {
     ],
     nics: [],
     graphics: [],
+    cpu: { mode: 'custom', model: 'qemu64' },
     bootOrder: ['hd'],
     os: { arch: 'x86_64', machine: null, type: 'hvm' },
     description: '',

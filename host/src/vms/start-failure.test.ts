@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { explainStartFailure, formatStartFailure } from './start-failure.ts';
+
+// What libvirt 9.0 said on the hosts where these happened (nested AMD EPYC; a moved ISO; no KVM).
+const MSR = `internal error: qemu unexpectedly closed the monitor: 2026-11-28T10:11:12.345678Z qemu-system-x86_64: error: failed to set MSR 0x10a to 0x2000000
+qemu-system-x86_64: ../../target/i386/kvm/kvm.c:3197: kvm_buf_set_msrs: Assertion \`ret == cpu->kvm_msr_buf->nmsrs' failed.`;
+const NO_ISO = `internal error: process exited while connecting to monitor: 2026-11-28T10:11:12.345678Z qemu-system-x86_64: -blockdev {"driver":"file","filename":"/var/lib/quantix/iso/debian.iso","node-name":"libvirt-1-storage"}: Could not open '/var/lib/quantix/iso/debian.iso': No such file or directory`;
+const NO_KVM = `internal error: process exited while connecting to monitor: Could not access KVM kernel module: Permission denied
+2026-11-28T10:11:12.345678Z qemu-system-x86_64: failed to initialize kvm: Permission denied`;
+
+describe('explainStartFailure', () => {
+  it('names a CPU QEMU cannot give the guest, and what to do, not the assertion alone', () => {
+    const f = explainStartFailure(MSR, 'host-passthrough');
+    assert.match(f.cause, /CPU "host-passthrough"/);
+    assert.match(f.remedy, /Hardware → CPU/);
+    assert.equal(f.detail, 'qemu-system-x86_64: error: failed to set MSR 0x10a to 0x2000000');
+    const text = formatStartFailure('web01', f);
+    assert.match(
+      text,
+      /^"web01" did not start: QEMU cannot give the guest the CPU "host-passthrough" on this host\./,
+    );
+  });
+
+  it('tells a missing KVM from a missing file', () => {
+    assert.match(explainStartFailure(NO_KVM, 'qemu64').cause, /KVM/);
+    const f = explainStartFailure(NO_ISO, 'qemu64');
+    assert.match(f.cause, /disk or ISO file/);
+    assert.match(f.detail, /^qemu-system-x86_64: .*Could not open/);
+  });
+
+  it('names an inactive network', () => {
+    const f = explainStartFailure("Requested operation is not valid: network 'lab' is not active", 'qemu64');
+    assert.match(f.remedy, /Networks page/);
+  });
+
+  it('passes anything else on with a pointer to the log, cut to a readable length', () => {
+    const f = explainStartFailure(`internal error: something new ${'x'.repeat(500)}`, 'qemu64');
+    assert.equal(f.cause, 'QEMU refused to start the guest');
+    assert.ok(f.detail.length <= 300);
+  });
+});
