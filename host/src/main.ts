@@ -20,7 +20,10 @@ import { attachEventsSocket } from './events/events.socket.ts';
 import { createHostSummary } from './host/host-summary.ts';
 import { createHypervisorMonitor } from './hypervisor/hypervisor-monitor.ts';
 import { attachHypervisorSocket } from './hypervisor/hypervisor.routes.ts';
+import { createObjectEvents } from './hypervisor/object-events.ts';
+import { attachObjectEventsSocket } from './hypervisor/object-events.socket.ts';
 import { openHypervisor } from './hypervisor/open-hypervisor.ts';
+import { recordLibvirtAudit } from './audit/libvirt-audit.ts';
 import { hostAddresses, urlFor } from './host/network-addresses.ts';
 import { createApp } from './http/app.ts';
 import { createLogger } from './logging/logger.ts';
@@ -132,6 +135,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
       vmInventory
         .all()
         .filter((r) => r.spec.nics.some((n) => n.type === 'network' && n.source === network))
+  const objectEvents = createObjectEvents({ monitor: hypervisorMonitor, log });
         .map((r) => r.info.name),
   });
   const logs = await createHostLogs({ appLogFile: join(dataDir, 'logs', 'quantix-host.log') });
@@ -180,7 +184,9 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   attachEventsSocket({ io, events });
   attachHypervisorSocket({ io, monitor: hypervisorMonitor });
   attachVmSocket({ io, vms, inventory: vmInventory, sampler: vmStats });
-  attachConsoleProxy({ server, sessions, vms, log });
+  attachObjectEventsSocket({ io, objects: objectEvents });
+  recordLibvirtAudit({ monitor: hypervisorMonitor, inventory: vmInventory, objects: objectEvents, events });
+  attachConsoleProxy({ server, sessions, vms, log, allowedHosts });
   const stopLogsSocket = attachLogsSocket({ io, logs });
 
     cpu: cpuProbe,

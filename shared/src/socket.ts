@@ -76,3 +76,15 @@ export interface ClientToServerEvents {
   'logs:tail': (req: unknown, ack: (res: Ack<{ backend: import('./logs.ts').LogBackend }>) => void) => void;
   'logs:untail': (ack: (res: Ack<null>) => void) => void;
 }
+
+// ---- storage pools and networks (host/src/hypervisor/object-events.socket.ts) ----
+/** libvirt's lifecycle event for a pool or network, whoever caused it; pushed to every socket. */
+export interface ObjectChanged {
+  uuid: string;
+  name: string | null;
+  event: 'defined' | 'undefined' | 'started' | 'stopped' | 'created' | 'deleted' | 'changed';
+}
+export interface ServerToClientEvents {
+  'pool:changed': (c: ObjectChanged) => void;
+  'network:changed': (c: ObjectChanged) => void;
+}

@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
+  CpuCapabilities,
+  ErrorBody,
   FileListing,
   PoolSummary,
+  VolumeList,
   UploadResult,
   type VmChanged,
   VmDetail,
@@ -120,6 +123,31 @@ describe('end to end on a real libvirt daemon with QEMU', () => {
     assert.equal(outside.status, 403);
   });
 
+  it('probes which guest CPUs start here and defaults to one that does', async () => {
+    let caps = CpuCapabilities.parse((await api('GET', '/hypervisor/cpu')).json);
+    for (let i = 0; i < 300 && caps.probing; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      caps = CpuCapabilities.parse((await api('GET', '/hypervisor/cpu')).json);
+    }
+    assert.equal(caps.probing, false);
+    const dflt = caps.options.find((o) => JSON.stringify(o.cpu) === JSON.stringify(caps.default));
+    assert.equal(dflt?.status, 'ok', `the default CPU starts guests here: ${JSON.stringify(caps.default)}`);
+    if (caps.virtType === 'kvm') {
+      assert.equal(caps.default.mode, 'custom', 'a named, portable model by default');
+      for (const mode of ['host-passthrough', 'host-model']) {
+        const o = caps.options.find((x) => x.cpu.mode === mode);
+        assert.ok(o && (o.status === 'ok' || o.status === 'failed'), `${mode} was probed: ${o?.status}`);
+      }
+    }
+    // the probe's throw-away guests are gone and were never listed
+    const names = spawnSync('virsh', ['-c', 'qemu:///system', 'list', '--all', '--name'], {
+      encoding: 'utf8',
+    }).stdout;
+    assert.doesNotMatch(names, /qx-cpu-probe-/);
+    const vms = (await api('GET', '/vms')).json as { vms: Array<{ name: string }> };
+    assert.ok(!vms.vms.some((v) => v.name.startsWith('qx-cpu-probe-')));
+  });
+
   it('creates a VM with a disk and the ISO, starts it and sees vm:changed', async () => {
     const res = await api('POST', '/vms', {
       name: `qx-${poolName}`,
@@ -148,6 +176,19 @@ describe('end to end on a real libvirt daemon with QEMU', () => {
     const detail = VmDetail.parse((await api('GET', `/vms/${uuid}`)).json);
     assert.ok(detail.graphics[0]?.port && detail.graphics[0].port >= 5900, 'VNC got a port');
     assert.equal(detail.graphics[0]?.listen, '127.0.0.1');
+    // the wizard's disk is known as a pool volume, with its size
+    const disk = detail.disks.find((d) => d.device === 'disk');
+    assert.deepEqual(
+      [disk?.pool, disk?.volume, disk?.capacity],
+      [poolName, `qx-${poolName}-disk0.qcow2`, 1024 ** 3],
+    );
+    const caps = CpuCapabilities.parse((await api('GET', '/hypervisor/cpu')).json);
+    assert.deepEqual(
+      detail.cpu,
+      caps.default.mode === 'custom'
+        ? { mode: 'custom', model: caps.default.model }
+        : { mode: caps.default.mode, model: null },
+    );
   });
 
   it('opens the console: the proxy speaks VNC to an authenticated session only', async () => {
@@ -188,13 +229,51 @@ describe('end to end on a real libvirt daemon with QEMU', () => {
       sizeGiB: 2,
     });
     assert.equal(res.status, 409);
-    assert.match(res.text, /POOL_IN_USE/);
+    assert.match(res.text, /VOLUME_IN_USE/);
+  });
+
+  it('keeps listing pools and volumes when a file is deleted behind libvirt’s back', async () => {
+    writeFileSync(join(poolDir, 'g.img'), Buffer.alloc(4096));
+    let vols = VolumeList.parse((await api('GET', `/storage/pools/${poolName}/volumes`)).json);
+    assert.ok(
+      vols.volumes.some((v) => v.name === 'g.img'),
+      'seen after the refresh',
+    );
+    unlinkSync(join(poolDir, 'g.img'));
+    const pools = await api('GET', '/storage/pools');
+    assert.equal(pools.status, 200, pools.text);
+    assert.ok((pools.json as { pools: Array<{ name: string }> }).pools.some((p) => p.name === poolName));
+    vols = VolumeList.parse((await api('GET', `/storage/pools/${poolName}/volumes`)).json);
+    assert.equal(
+      vols.volumes.some((v) => v.name === 'g.img'),
+      false,
+    );
+    assert.ok(
+      vols.volumes.some((v) => v.name === 'installer.iso'),
+      'the rest is still listed',
+    );
+    // an upload's temporary file is not a volume
+    writeFileSync(join(poolDir, '.upload-0123456789abcdef.part'), 'x');
+    vols = VolumeList.parse((await api('GET', `/storage/pools/${poolName}/volumes`)).json);
+    assert.ok(!vols.volumes.some((v) => v.name.startsWith('.upload-')));
+    unlinkSync(join(poolDir, '.upload-0123456789abcdef.part'));
   });
 
   it('forces it off, resizes its disk on real storage, and deletes it with its volumes', async () => {
     const off = await api('POST', `/vms/${uuid}/actions/destroy`);
     assert.equal(off.status, 200, off.text);
     await waitFor((c) => c.uuid === uuid && c.event === 'stopped' && c.vm?.state === 'shutoff', 'stopped');
+    // a CPU QEMU does not know: the start fails, and says what to do instead of QEMU's words alone
+    const bad = await api('PUT', `/vms/${uuid}/cpu`, { cpu: { mode: 'custom', model: 'qx-no-such-cpu' } });
+    assert.equal(bad.status, 200, bad.text);
+    const failed = await api('POST', `/vms/${uuid}/actions/start`);
+    assert.equal(failed.status, 502, failed.text);
+    const err = ErrorBody.parse(failed.json).error;
+    assert.equal(err.code, 'VM_START_FAILED');
+    assert.match(err.message, new RegExp(`^"qx-${poolName}" did not start: .+\\. .+`));
+    const caps = CpuCapabilities.parse((await api('GET', '/hypervisor/cpu')).json);
+    const back = await api('PUT', `/vms/${uuid}/cpu`, { cpu: caps.default });
+    assert.equal(VmDetail.parse(back.json).cpu.mode, caps.default.mode);
     const diskName = `qx-${poolName}-disk0.qcow2`;
     const resize = await api('POST', `/storage/pools/${poolName}/volumes/${diskName}/resize`, { sizeGiB: 2 });
     assert.equal(resize.status, 204, resize.text);

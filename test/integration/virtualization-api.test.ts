@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import {
+  CpuCapabilities,
   ErrorBody,
   HardwareReport,
   LogPage,
@@ -125,6 +126,28 @@ describe('virtualization API on test:///default', () => {
       vols.map((v) => v.name),
       ['web1-disk0.qcow2', 'web1-disk1.img'],
     );
+    // the disks are known as pool volumes, with their sizes (the Disks tab shows them)
+    assert.deepEqual(
+      vm.disks.map((d) => [d.pool, d.volume, d.capacity]),
+      [
+        ['default-pool', 'web1-disk0.qcow2', 1024 ** 3],
+        ['default-pool', 'web1-disk1.img', 2 * 1024 ** 3],
+      ],
+    );
+    // no KVM on the test driver: software emulation's CPU, probed, and no host CPU to pass through
+    const caps = CpuCapabilities.parse((await api('GET', '/hypervisor/cpu')).json);
+    assert.equal(caps.virtType, 'qemu');
+    assert.deepEqual(caps.default, { mode: 'maximum' });
+    assert.equal(caps.options.find((o) => o.cpu.mode === 'maximum')?.status, 'ok');
+    assert.deepEqual(vm.cpu, { mode: 'maximum', model: null });
+    const passthrough = await api('PUT', `/vms/${vm.uuid}/cpu`, { cpu: { mode: 'host-passthrough' } });
+    assert.equal(code(passthrough.json), 'VALIDATION_FAILED');
+    const named = await api('PUT', `/vms/${vm.uuid}/cpu`, { cpu: { mode: 'custom', model: 'Westmere' } });
+    assert.deepEqual(VmDetail.parse(named.json).cpu, { mode: 'custom', model: 'Westmere' });
+    assert.equal(
+      code((await api('PUT', `/vms/${vm.uuid}/cpu`, { cpu: { mode: 'custom', model: 'a b' } })).json),
+      'VALIDATION_FAILED',
+    );
 
     // with someone watching live stats, as the VM list page does: states must still be current
     assert.ok((await socket.timeout(5000).emitWithAck('vms:subscribe')).ok);
@@ -211,7 +234,7 @@ describe('virtualization API on test:///default', () => {
   it('refuses to delete a volume or stop a pool in use, naming the VM', async () => {
     const vol = await api('DELETE', '/storage/pools/default-pool/volumes/web1-disk0.qcow2');
     assert.equal(vol.status, 409);
-    assert.equal(code(vol.json), 'POOL_IN_USE');
+    assert.equal(code(vol.json), 'VOLUME_IN_USE');
     assert.match(ErrorBody.parse(vol.json).error.message, /web1/);
     const stop = await api('POST', '/storage/pools/default-pool/stop');
     assert.equal(code(stop.json), 'POOL_IN_USE');

@@ -129,6 +129,7 @@ export function createApp(d: AppDeps): Express {
 
   app.use(API_PREFIX, api);
   app.use('/api', apiNotFound);
+      audit: (level, message, source) => void d.events.record({ level, category: 'storage', message, source }),
   app.use(uiRoutes(d.publicDir));
   app.use(errorHandler(d.log));
   return app;

@@ -8,7 +8,7 @@ import {
   FileUploadParams,
 } from '@quantix/shared';
 import { type Request, Router } from 'express';
-import { requireUser } from '../../http/auth-middleware.ts';
+import { actor, requireUser } from '../../http/auth-middleware.ts';
 import { parseOr400 } from '../../http/errors.ts';
 import type { FileBrowser } from './file-browser.service.ts';
 
@@ -18,6 +18,8 @@ export interface FileRoutesDeps {
   browser: FileBrowser;
   maxUploadBytes: () => number;
   uploadIdleTimeoutMs?: number;
+  /** the audit trail: every finished or failed upload, with who sent it */
+  audit?: (level: 'info' | 'warning', message: string, by: string) => void;
 }
 
 /** The one write this router takes that is not JSON: for the server's writeGuard exemption. */
@@ -65,6 +67,7 @@ export function fileRoutes(deps: FileRoutesDeps): Router {
 
   // a write: an administrator's session, never a hub credential
   r.put('/pools/:pool/files/:name', requireUser, async (req, res) => {
+    const target = FileUploadParams.safeParse(req.params);
     try {
       const { pool, name } = parseOr400(FileUploadParams, req.params);
       if (!req.is('application/octet-stream')) {
@@ -78,8 +81,20 @@ export function fileRoutes(deps: FileRoutesDeps): Router {
         expectedBytes,
         idleTimeoutMs: deps.uploadIdleTimeoutMs,
       });
+      deps.audit?.(
+        'info',
+        `"${result.name}" (${(result.size / 2 ** 20).toFixed(1)} MiB) uploaded to pool "${pool}"`,
+        actor(req),
+      );
       res.status(201).json(result);
     } catch (err) {
+      if (target.success) {
+        deps.audit?.(
+          'warning',
+          `Upload of "${target.data.name}" to pool "${target.data.pool}" failed: ${(err as Error).message}`,
+          actor(req),
+        );
+      }
       // The rest of the body is not read: close the connection after the error instead of
       // draining gigabytes for keep-alive.
       if (!req.complete) res.setHeader('Connection', 'close');
