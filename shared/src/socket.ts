@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Ack } from './errors.ts';
 import type { HostEvent } from './events.ts';
 import type { HypervisorStatus } from './hypervisor.ts';
+import type { DataDiskStatus } from './state.ts';
 import type { TelemetrySample } from './telemetry.ts';
 import type { VmState, VmSummary } from './virt-vm.ts';
 
@@ -50,6 +51,8 @@ export interface ServerToClientEvents {
   'vms:stats': (s: VmStatsTick) => void;
   /** sent on connect and whenever libvirt comes or goes */
   'hypervisor:status': (status: HypervisorStatus) => void;
+  /** sent on connect and whenever the data disk fills up, turns read-only or can be written again */
+  'data-disk:status': (status: DataDiskStatus) => void;
 }
 
 export interface ClientToServerEvents {

@@ -55,3 +55,16 @@ export const EventsState = z.object({
   events: z.array(HostEvent),
 });
 export type EventsState = z.infer<typeof EventsState>;
+
+/** Whether the host can write its data directory (state, events, its own log). */
+export const DataDiskProblem = z.enum(['full', 'read-only']);
+export type DataDiskProblem = z.infer<typeof DataDiskProblem>;
+
+export const DataDiskStatus = z.object({
+  writable: z.boolean(),
+  /** why not: `full` (ENOSPC, EDQUOT) or `read-only` (EROFS); null while writable */
+  problem: DataDiskProblem.nullable(),
+  /** when the current problem was first seen; null while writable */
+  since: IsoTime.nullable(),
+});
+export type DataDiskStatus = z.infer<typeof DataDiskStatus>;

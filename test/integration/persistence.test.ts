@@ -1,9 +1,16 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
-import { EventsState, HostState, MintedToken, PingResponse } from '@quantix/shared';
-import { HOST_CLI, type RunningHost, setupAdmin, startHost, tempDataDir } from '../support/host-process.ts';
+import { EventList, EventsState, HostState, MintedToken, PingResponse } from '@quantix/shared';
+import {
+  ADMIN,
+  HOST_CLI,
+  type RunningHost,
+  setupAdmin,
+  startHost,
+  tempDataDir,
+} from '../support/host-process.ts';
 import { CookieJar } from '../support/https-client.ts';
 
 const ping = async (h: RunningHost) => PingResponse.parse((await h.api('/api/v1/registration/ping')).json);
@@ -25,6 +32,30 @@ describe('state survives restarts and crashes', () => {
       assert.doesNotMatch(second.output(), /Setup code/, 'no setup code once an admin exists');
     } finally {
       await second.stop();
+    }
+  });
+
+  it('a host.json damaged right after setup is restored with the admin in it', async () => {
+    const fresh = tempDataDir();
+    try {
+      const first = await startHost({ dataDir: fresh.dir });
+      await setupAdmin(first); // the one state write since the first start
+      await first.kill9();
+      writeFileSync(`${fresh.dir}/host.json`, '{"schema":1,"hostId":"');
+      const second = await startHost({ dataDir: fresh.dir });
+      try {
+        assert.doesNotMatch(second.output(), /Setup code/, 'the host does not ask for setup again');
+        const jar = new CookieJar();
+        const login = await second.api('/api/v1/auth/login', { method: 'POST', body: ADMIN, jar });
+        assert.equal(login.status, 200, login.text);
+        const events = EventList.parse((await second.api('/api/v1/events?limit=20', { jar })).json).events;
+        assert.ok(events.some((e) => /restored from backup/.test(e.message)));
+        assert.equal(readdirSync(fresh.dir).filter((n) => n.startsWith('host.json.corrupt-')).length, 1);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      fresh.remove();
     }
   });
 
@@ -101,6 +132,12 @@ describe('state survives restarts and crashes', () => {
         (await last.api('/api/v1/registration/ping')).status,
         200,
         'restarts cleanly after the crashes',
+      );
+      // writes cut short by the kills left temp files (named with the writer's pid); the start swept
+      // them. Only the running host's own writes may be in flight.
+      assert.deepEqual(
+        readdirSync(data.dir).filter((n) => /\.(tmp|baktmp)$/.test(n) && !n.includes(`.${last.pid}.`)),
+        [],
       );
     } finally {
       await last.stop();

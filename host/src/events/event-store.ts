@@ -13,17 +13,25 @@ export interface NewEvent {
 }
 
 export interface EventStore {
-  /** Persists the event (resolves once durable) and notifies listeners. */
+  /**
+   * Records the event and notifies listeners. Resolves once it is durable, or, when it cannot be
+   * written (a full data disk), once it is kept in memory to be written later.
+   */
   record(e: NewEvent): Promise<HostEvent>;
-  /** Newest first. */
+  /** Newest first, including events not yet written. */
   query(q: EventQuery): HostEvent[];
   onEvent(fn: (e: HostEvent) => void): () => void;
+  /** Writes the events kept in memory, if any; call when the disk can be written again. */
+  flush(): Promise<void>;
+  /** How many events wait in memory to be written. */
+  unwritten(): number;
 }
 
 /**
  * `record` never fails its caller: the event log is the audit trail of changes already committed
  * elsewhere, so a failed event write is reported through `onWriteError` (the host logs it) and the
- * event is still pushed live, rather than turning a committed change into an error.
+ * event is kept in memory — pushed live and answered by queries — and written with the next event
+ * or the next `flush()`, in order, with its own sequence number.
  */
 export function createEventStore(deps: {
   store: JsonStore<EventsState>;
@@ -32,44 +40,57 @@ export function createEventStore(deps: {
 }): EventStore {
   const listeners = new Set<(e: HostEvent) => void>();
   const now = deps.now ?? (() => new Date());
+  const { store } = deps;
+  /** events not yet on disk, oldest first; the ones with seq < store.data.nextSeq are written */
+  let unwritten: HostEvent[] = [];
+  let nextSeq = store.data.nextSeq;
+
+  const write = async (): Promise<void> => {
+    await store.update((draft) => {
+      for (const ev of unwritten) {
+        if (ev.seq < draft.nextSeq) continue; // written by an earlier flush
+        draft.events.push(ev);
+        draft.nextSeq = ev.seq + 1;
+      }
+      if (draft.events.length > EVENT_RING_SIZE)
+        draft.events.splice(0, draft.events.length - EVENT_RING_SIZE);
+    });
+    const written = store.data.nextSeq;
+    unwritten = unwritten.filter((ev) => ev.seq >= written);
+  };
+
   return {
     async record(e) {
-      let fallback: HostEvent | null = null;
-      const event = await deps.store
-        .update((draft) => {
-          const ev: HostEvent = {
-            id: randomUUID(),
-            seq: draft.nextSeq,
-            timestamp: now().toISOString(),
-            level: e.level,
-            category: e.category,
-            message: e.message,
-            source: e.source,
-            ...(e.details ? { details: e.details } : {}),
-          };
-          fallback = ev;
-          draft.nextSeq += 1;
-          draft.events.push(ev);
-          if (draft.events.length > EVENT_RING_SIZE)
-            draft.events.splice(0, draft.events.length - EVENT_RING_SIZE);
-          return ev;
-        })
-        .catch((err: unknown) => {
-          deps.onWriteError?.(err, e);
-          return fallback ?? { ...e, id: randomUUID(), seq: 0, timestamp: now().toISOString() };
-        });
+      const event: HostEvent = {
+        id: randomUUID(),
+        seq: nextSeq++,
+        timestamp: now().toISOString(),
+        level: e.level,
+        category: e.category,
+        message: e.message,
+        source: e.source,
+        ...(e.details ? { details: e.details } : {}),
+      };
+      unwritten.push(event);
+      // the newest EVENT_RING_SIZE are all the file would keep anyway
+      if (unwritten.length > EVENT_RING_SIZE) unwritten.splice(0, unwritten.length - EVENT_RING_SIZE);
+      await write().catch((err: unknown) => deps.onWriteError?.(err, e));
       for (const fn of listeners) fn(event);
       return event;
     },
     query(q) {
       const out: HostEvent[] = [];
-      const events = deps.store.data.events;
-      for (let i = events.length - 1; i >= 0 && out.length < q.limit; i--) {
-        const ev = events[i];
-        if (!ev) continue;
-        if (q.level && ev.level !== q.level) continue;
-        if (q.category && ev.category !== q.category) continue;
-        out.push(ev);
+      const written = store.data.nextSeq;
+      const pending = unwritten.filter((ev) => ev.seq >= written);
+      const stored = store.data.events;
+      for (const list of [pending, stored]) {
+        for (let i = list.length - 1; i >= 0 && out.length < q.limit; i--) {
+          const ev = list[i];
+          if (!ev) continue;
+          if (q.level && ev.level !== q.level) continue;
+          if (q.category && ev.category !== q.category) continue;
+          out.push(ev);
+        }
       }
       return out;
     },
@@ -77,6 +98,10 @@ export function createEventStore(deps: {
       listeners.add(fn);
       return () => listeners.delete(fn);
     },
+    async flush() {
+      if (unwritten.length) await write();
+    },
+    unwritten: () => unwritten.filter((ev) => ev.seq >= store.data.nextSeq).length,
   };
 }
 

@@ -1,22 +1,37 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import pino, { type Logger } from 'pino';
+import { createLogSink, type LogSink } from './log-sink.ts';
 
 export type { Logger };
 
+const WARN = 40;
+
 /**
- * The appliance's own log: JSON lines in `<data>/logs/quantix-host.log`, warnings and errors
- * also on stderr. Secrets never reach it: the redact list covers the fields that carry them.
+ * The appliance's own log: JSON lines in `<data>/logs/quantix-host.log` (mode 0600, rotated to
+ * `.1` past 16 MiB), warnings and errors also on stderr. Secrets never reach it: the redact list
+ * covers the fields that carry them. Logging never fails the host: when the data disk is full the
+ * lines are dropped and counted (`onFault` is told once), and a line says how many once it can
+ * write again.
  */
-export function createLogger(opts: { file: string; level: string }): Logger {
-  mkdirSync(dirname(opts.file), { recursive: true, mode: 0o700 });
-  const streams = pino.multistream([
-    {
-      level: opts.level as pino.Level,
-      stream: pino.destination({ dest: opts.file, mkdir: true, sync: false }),
-    },
-    { level: 'warn', stream: pino.destination({ dest: 2, sync: false }) },
-  ]);
+export function createLogger(opts: {
+  file: string;
+  level: string;
+  onFault?: (err: NodeJS.ErrnoException) => void;
+}): Logger {
+  const notice = (dropped: number, reason: string) =>
+    `${JSON.stringify({
+      level: WARN,
+      time: new Date().toISOString(),
+      service: 'quantix-host',
+      droppedLines: dropped,
+      reason,
+      msg: `${dropped} log lines were dropped while the log could not be written (${reason})`,
+    })}\n`;
+  const file = createLogSink({
+    target: { file: opts.file },
+    dropNotice: notice,
+    ...(opts.onFault ? { onFault: opts.onFault } : {}),
+  });
+  const stderr = createLogSink({ target: { fd: 2 }, dropNotice: notice });
   return pino(
     {
       level: opts.level,
@@ -36,6 +51,32 @@ export function createLogger(opts: { file: string; level: string }): Logger {
         censor: '[redacted]',
       },
     },
-    streams,
+    tee(file, stderr),
   );
+}
+
+/** One pino destination: every line to the file, warnings and worse to stderr as well. */
+function tee(file: LogSink, stderr: LogSink): pino.DestinationStream {
+  const dest = {
+    // asks pino to set lastLevel before each write (pino's documented metadata protocol)
+    [pino.symbols.needsMetadataGsym]: true,
+    lastLevel: 0,
+    write(line: string) {
+      file.write(line);
+      if (dest.lastLevel >= WARN) stderr.write(line);
+    },
+    flush(cb: (err?: Error) => void) {
+      let left = 2;
+      const done = () => {
+        if (--left === 0) cb();
+      };
+      file.flush(done);
+      stderr.flush(done);
+    },
+    flushSync() {
+      file.flushSync();
+      stderr.flushSync();
+    },
+  };
+  return dest;
 }

@@ -27,7 +27,8 @@ export async function acquireDataLock(dir: string): Promise<DataLock> {
     throw new AppError('STATE_LOCKED', `data directory ${real} is in use by another process (pid ${owner})`);
   }
   server.unref();
-  await writeFile(pidFile, `${process.pid}\n`, { mode: 0o600 });
+  // only names the owner in the error above: a full or read-only data disk must not stop the host
+  await writeFile(pidFile, `${process.pid}\n`, { mode: 0o600 }).catch(() => undefined);
   return {
     async release() {
       await unlink(pidFile).catch(() => undefined);

@@ -54,12 +54,13 @@ describe('DurableJsonAdapter.read', () => {
       await adapter.write({ n: 2, items: [1, 2] });
       await writeFile(file, corrupt);
 
-      assert.deepEqual(await adapter.read(), { n: 1, items: [1] });
+      // the .bak holds the last acknowledged write, not the one before it
+      assert.deepEqual(await adapter.read(), { n: 2, items: [1, 2] });
       assert.equal(recovered.length, 1);
       assert.equal(recovered[0]?.file, file);
       assert.match(recovered[0]?.reason ?? '', reason);
       // The backup is put back as the main file, the broken one is kept for inspection.
-      assert.deepEqual(await readJson(file), { n: 1, items: [1] });
+      assert.deepEqual(await readJson(file), { n: 2, items: [1, 2] });
       const kept = (await readdir(dir)).filter((f) => /^doc\.json\.corrupt-\d+$/.test(f));
       assert.equal(kept.length, 1);
       assert.equal(await readFile(join(dir, kept[0] ?? ''), 'utf8'), corrupt);
@@ -71,9 +72,9 @@ describe('DurableJsonAdapter.read', () => {
     await adapter.write({ n: 1, items: [] });
     await adapter.write({ n: 2, items: [] });
     await unlink(file);
-    assert.deepEqual(await adapter.read(), { n: 1, items: [] });
+    assert.deepEqual(await adapter.read(), { n: 2, items: [] });
     assert.deepEqual(recovered, [{ file, reason: 'main file missing' }]);
-    assert.deepEqual(await readJson(file), { n: 1, items: [] });
+    assert.deepEqual(await readJson(file), { n: 2, items: [] });
   });
 
   it('throws STATE_CORRUPT when the main file is missing and its .bak is corrupt (never a fresh start)', async () => {
@@ -110,13 +111,12 @@ describe('DurableJsonAdapter.read', () => {
 });
 
 describe('DurableJsonAdapter.write', () => {
-  it('coalesces writes issued together into one write that holds the latest data', async () => {
+  it('coalesces writes issued together into one write that holds the latest data, in the file and its .bak', async () => {
     const { adapter, file } = await setup();
     await adapter.write({ n: 0, items: [] });
     await Promise.all(Array.from({ length: 20 }, (_, i) => adapter.write({ n: i + 1, items: [i] })));
     assert.deepEqual(await readJson(file), { n: 20, items: [19] });
-    // One write for the whole batch: the .bak is the generation before it.
-    assert.deepEqual(await readJson(`${file}.bak`), { n: 0, items: [] });
+    assert.deepEqual(await readJson(`${file}.bak`), { n: 20, items: [19] });
   });
 
   it('resolves each write only once data at least as new as its own is on disk', async () => {

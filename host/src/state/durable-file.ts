@@ -1,47 +1,73 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { link, open, readFile, rename, unlink } from 'node:fs/promises';
+import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
+export const TEMP_SUFFIX = '.tmp';
+
 /**
- * Atomic, durable replacement of one file:
- * keep the previous generation as `<file>.bak` (hard link, then rename), write a uniquely
- * named temp file, fsync it, rename it over the target, fsync the directory.
- * At every instant the target is either the old or the new complete content.
+ * Atomic, durable replacement of one file that also keeps `<file>.bak` as a second copy of the
+ * same generation: both copies are written to uniquely named temp files and fsynced, then renamed
+ * over `.bak` and the file, then the directory is fsynced. At every instant the file is either the
+ * old or the new complete content, and so is the `.bak`; once this resolves, both hold the new one,
+ * so a damaged file is restored from a `.bak` that holds every acknowledged change.
+ *
+ * Every byte is written before anything is renamed (renames need no space): a full disk fails the
+ * write with nothing changed. The `.bak` is renamed first, so the file itself never holds a
+ * generation whose write failed.
  */
 export async function writeFileDurable(file: string, data: string, mode = 0o600): Promise<void> {
   const dir = dirname(file);
   const tag = `${process.pid}.${randomBytes(6).toString('hex')}`;
-  const tmp = join(dir, `.${basename(file)}.${tag}.tmp`);
-  await keepBackup(file, tag);
-  const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
+  const tmp = join(dir, `.${basename(file)}.${tag}${TEMP_SUFFIX}`);
+  const bakTmp = join(dir, `.${basename(file)}.bak.${tag}${TEMP_SUFFIX}`);
   try {
-    try {
-      await fh.writeFile(data, 'utf8');
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
+    await writeSynced(tmp, data, mode);
+    await writeSynced(bakTmp, data, mode);
+    await rename(bakTmp, `${file}.bak`);
     await rename(tmp, file);
   } catch (err) {
-    await unlink(tmp).catch(() => undefined);
+    await Promise.all([unlink(tmp).catch(() => undefined), unlink(bakTmp).catch(() => undefined)]);
     throw err;
   }
   await fsyncDir(dir);
 }
 
-async function keepBackup(file: string, tag: string): Promise<void> {
-  const bakTmp = `${file}.${tag}.baktmp`;
+async function writeSynced(path: string, data: string, mode: number): Promise<void> {
+  const fh = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
   try {
-    await link(file, bakTmp);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw err;
+    await fh.writeFile(data, 'utf8');
+    await fh.sync();
+  } finally {
+    await fh.close();
   }
-  await rename(bakTmp, `${file}.bak`).catch(async (err: unknown) => {
-    await unlink(bakTmp).catch(() => undefined);
+}
+
+/**
+ * Our own temp files: `.<name>.<pid>.<12 hex>.tmp` (writeFileDurable, the disk probe) and the
+ * `<name>.<pid>.<12 hex>.baktmp` links of earlier versions. Nothing else matches.
+ */
+const TEMP_NAMES = [/^\..+\.\d+\.[0-9a-f]{12}\.tmp$/, /^.+\.\d+\.[0-9a-f]{12}\.baktmp$/];
+
+/**
+ * Removes the temp files a crash (kill -9, power loss) left in `dir` mid-write. Call it only while
+ * holding the data-directory lock, before anything writes: then no temp file can be in use.
+ * Returns the names removed.
+ */
+export async function sweepTempFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return [];
     throw err;
   });
+  const removed: string[] = [];
+  for (const e of entries) {
+    if (!e.isFile() || !TEMP_NAMES.some((re) => re.test(e.name))) continue;
+    await unlink(join(dir, e.name)).then(
+      () => removed.push(e.name),
+      () => undefined,
+    );
+  }
+  return removed;
 }
 
 export async function fsyncDir(dir: string): Promise<void> {

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { z } from 'zod';
+import { AppError } from '@quantix/shared';
 import { openJsonStore } from './json-store.ts';
+import { mountSmallDisk } from './tmpfs.test-helper.ts';
 
 const Doc = z.object({ schema: z.literal(1), counter: z.number().int(), items: z.array(z.number()) });
 type Doc = z.infer<typeof Doc>;
@@ -66,10 +68,10 @@ describe('openJsonStore', () => {
     assert.deepEqual(again.data, { schema: 1, counter: 42, items: [1, 2, 3] });
   });
 
-  it('keeps the previous generation in .bak', async () => {
+  it('keeps a copy of the last acknowledged generation in .bak', async () => {
     const { file } = await threeGenerations();
     assert.equal((await onDisk(file)).counter, 3);
-    assert.equal((await onDisk(`${file}.bak`)).counter, 2);
+    assert.equal((await onDisk(`${file}.bak`)).counter, 3);
     assert.equal((await stat(`${file}.bak`)).mode & 0o777, 0o600);
   });
 
@@ -83,10 +85,10 @@ describe('openJsonStore', () => {
       const recovered: Array<{ file: string; reason: string }> = [];
       const store = await open(file, recovered);
 
-      assert.deepEqual(store.data, { schema: 1, counter: 2, items: [1, 2] });
+      assert.deepEqual(store.data, { schema: 1, counter: 3, items: [1, 2, 3] });
       assert.equal(recovered.length, 1);
       assert.equal(recovered[0]?.file, file);
-      assert.deepEqual(await onDisk(file), { schema: 1, counter: 2, items: [1, 2] });
+      assert.deepEqual(await onDisk(file), { schema: 1, counter: 3, items: [1, 2, 3] });
       const names = await readdir(dir);
       const kept = names.filter((n) => n.startsWith('state.json.corrupt-'));
       assert.equal(kept.length, 1);
@@ -94,6 +96,21 @@ describe('openJsonStore', () => {
       assert.equal(await readFile(join(dir, kept[0] ?? ''), 'utf8'), corrupt);
     });
   }
+
+  it('restores the one write made after the first start when the file is corrupted right after it', async () => {
+    // the admin created at setup is that one write: it must survive a damaged host.json
+    const { file } = await freshFile();
+    const store = await open(file);
+    await store.update((d) => {
+      d.counter = 1;
+      d.items.push(7);
+    });
+    await writeFile(file, '{"schema":1,"coun');
+    const recovered: Array<{ file: string; reason: string }> = [];
+    const again = await open(file, recovered);
+    assert.deepEqual(again.data, { schema: 1, counter: 1, items: [7] });
+    assert.equal(recovered.length, 1);
+  });
 
   it('throws STATE_CORRUPT, and does not start from defaults, when the file and .bak are both corrupt', async () => {
     const { file } = await threeGenerations();
@@ -108,9 +125,9 @@ describe('openJsonStore', () => {
     await unlink(file);
     const recovered: Array<{ file: string; reason: string }> = [];
     const store = await open(file, recovered);
-    assert.equal(store.data.counter, 2);
+    assert.equal(store.data.counter, 3);
     assert.deepEqual(recovered, [{ file, reason: 'main file missing' }]);
-    assert.equal((await onDisk(file)).counter, 2);
+    assert.equal((await onDisk(file)).counter, 3);
   });
 
   it('leaves only the file and its .bak after many writes', async () => {
@@ -143,8 +160,7 @@ describe('openJsonStore', () => {
       [...disk.items].sort((a, b) => a - b),
       Array.from({ length: 50 }, (_, i) => i),
     );
-    // Updates are applied one at a time: .bak is the generation before the last update.
-    assert.equal((await onDisk(`${file}.bak`)).counter, 49);
+    assert.equal((await onDisk(`${file}.bak`)).counter, 50);
   });
 
   it('rejects an update whose directory was removed and rolls the data back', async () => {
@@ -197,5 +213,53 @@ describe('openJsonStore', () => {
     );
     // Both were rejected, so neither may remain in memory (it would be written by the next update).
     assert.deepEqual(store.data.items, []);
+  });
+
+  it('answers STORAGE_FULL on a full disk, keeps memory and disk as they were, and works once space is back', async () => {
+    const disk = mountSmallDisk(256);
+    const outcomes: string[] = [];
+    try {
+      const file = join(disk.dir, 'state.json');
+      const store = await openJsonStore({
+        file,
+        schema: Doc,
+        initial,
+        disk: {
+          writeFailed: (err) => {
+            outcomes.push(`failed ${(err as NodeJS.ErrnoException).code}`);
+            return true;
+          },
+          writeSucceeded: () => void outcomes.push('ok'),
+        },
+      });
+      await store.update((d) => {
+        d.counter = 1;
+      });
+      disk.fill();
+      await assert.rejects(
+        store.update((d) => {
+          d.counter = 2;
+          d.items.push(...Array.from({ length: 5000 }, (_, i) => i));
+        }),
+        (err: unknown) => {
+          assert.ok(err instanceof AppError);
+          assert.equal(err.code, 'STORAGE_FULL');
+          assert.equal(err.status, 507);
+          return true;
+        },
+      );
+      assert.deepEqual(store.data, { schema: 1, counter: 1, items: [] });
+      assert.deepEqual(await onDisk(file), { schema: 1, counter: 1, items: [] });
+      assert.deepEqual(await onDisk(`${file}.bak`), { schema: 1, counter: 1, items: [] });
+
+      disk.free();
+      await store.update((d) => {
+        d.counter = 3;
+      });
+      assert.deepEqual(await onDisk(file), { schema: 1, counter: 3, items: [] });
+      assert.deepEqual(outcomes, ['ok', 'failed ENOSPC', 'ok']);
+    } finally {
+      disk.unmount();
+    }
   });
 });

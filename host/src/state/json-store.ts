@@ -1,5 +1,6 @@
 import { Low } from 'lowdb';
 import type { z } from 'zod';
+import { type DiskWatch, orStorageFull } from './data-disk.ts';
 import { DurableJsonAdapter } from './durable-adapter.ts';
 
 export interface JsonStore<T> {
@@ -10,6 +11,7 @@ export interface JsonStore<T> {
    * at a time, so `fn` sees every earlier update and may check-and-change atomically (throwing
    * from `fn` aborts without writing). If the write fails, the state is rolled back and the error
    * is thrown: nothing is acknowledged that is not on disk, and nothing on disk is forgotten.
+   * A write the disk refuses (full, over quota, read-only) is an AppError STORAGE_FULL.
    */
   update<R>(fn: (draft: T) => R): Promise<R>;
 }
@@ -19,6 +21,8 @@ export interface JsonStoreOptions<T> {
   schema: z.ZodType<T>;
   initial: () => T;
   onRecovered?: (info: { file: string; reason: string }) => void;
+  /** told the outcome of every write, so the host knows when its data disk is full */
+  disk?: DiskWatch;
 }
 
 export async function openJsonStore<T>(opts: JsonStoreOptions<T>): Promise<JsonStore<T>> {
@@ -30,7 +34,12 @@ export async function openJsonStore<T>(opts: JsonStoreOptions<T>): Promise<JsonS
   const initial = opts.initial();
   const db = new Low<T>(adapter, initial);
   await db.read();
-  if (db.data === initial) await db.write(); // first start: the file exists from now on
+  if (db.data === initial) {
+    // first start: the file exists from now on
+    await db.write().catch((err: unknown) => {
+      throw orStorageFull(err);
+    });
+  }
   let queue: Promise<unknown> = Promise.resolve();
   return {
     get data() {
@@ -41,7 +50,13 @@ export async function openJsonStore<T>(opts: JsonStoreOptions<T>): Promise<JsonS
         const before = structuredClone(db.data);
         try {
           const result = fn(db.data);
-          await db.write();
+          try {
+            await db.write();
+          } catch (err) {
+            opts.disk?.writeFailed(err);
+            throw orStorageFull(err);
+          }
+          opts.disk?.writeSucceeded();
           return result;
         } catch (err) {
           db.data = before;

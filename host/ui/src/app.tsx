@@ -1,5 +1,6 @@
 import type { FunctionComponent } from 'preact';
 import { useEffect } from 'preact/hooks';
+import { DataDiskBanner } from './components/data-disk-banner.tsx';
 import { ErrorMessage } from './components/error-message.tsx';
 import { ReconnectingBanner } from './components/reconnecting-banner.tsx';
 import { TopBar } from './components/top-bar.tsx';
@@ -79,6 +80,7 @@ export function App() {
     <>
       <TopBar />
       <ReconnectingBanner />
+      <DataDiskBanner />
       <main class="main">
         <Page />
       </main>

@@ -6,7 +6,14 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { AppError, type ErrorCode, UploadResult } from '@quantix/shared';
-import { isUploadTempName, receiveUpload, sanitizeFileName, sweepStaleUploads } from './upload.ts';
+import {
+  isUploadTempName,
+  receiveUpload,
+  STALE_UPLOAD_MS,
+  sanitizeFileName,
+  sweepStaleUploads,
+  sweepStaleUploadsInPools,
+} from './upload.ts';
 
 let base: string;
 before(async () => {
@@ -338,5 +345,35 @@ describe('upload temp files', () => {
     await utimes(stale, old, old);
     assert.equal(await sweepStaleUploads(pool, 3600_000), 1);
     await assertOnly(pool, ['.upload-fedcba9876543210.part', 'keep.iso']);
+  });
+
+  it('are swept in every running pool with a directory; a broken pool does not stop the others', async () => {
+    const [a, b, stopped] = [await freshPool(), await freshPool(), await freshPool()];
+    const old = new Date(Date.now() - STALE_UPLOAD_MS - 60_000);
+    for (const pool of [a, b, stopped]) {
+      const part = join(pool, '.upload-00000000000000aa.part');
+      await writeFile(part, 'x');
+      await utimes(part, old, old);
+    }
+    const notDir = join(await freshPool(), 'file');
+    await writeFile(notDir, 'x');
+    // a live upload (written a moment ago, perhaps by another host on a shared pool) is left alone
+    await writeFile(join(b, '.upload-00000000000000bb.part'), 'x');
+    const r = await sweepStaleUploadsInPools([
+      { name: 'a', state: 'running', path: a },
+      { name: 'gone', state: 'running', path: join(a, 'missing') },
+      { name: 'not-a-dir', state: 'running', path: notDir },
+      { name: 'lvm-less', state: 'running', path: null },
+      { name: 'stopped', state: 'inactive', path: stopped },
+      { name: 'b', state: 'running', path: b },
+    ]);
+    assert.equal(r.removed, 2);
+    assert.deepEqual(
+      r.failed.map((f) => f.pool),
+      ['not-a-dir'],
+    );
+    await assertOnly(a, []);
+    await assertOnly(b, ['.upload-00000000000000bb.part']);
+    await assertOnly(stopped, ['.upload-00000000000000aa.part']);
   });
 });

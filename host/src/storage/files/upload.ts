@@ -233,3 +233,34 @@ export async function sweepStaleUploads(
   }
   return removed;
 }
+
+/**
+ * A `.part` file untouched this long belongs to no live upload, on this host or another one sharing
+ * the pool (NFS): a live upload writes at least once per idle timeout, and a stalled one is removed
+ * when it times out. Young leftovers wait for a later sweep.
+ */
+export const STALE_UPLOAD_MS = 10 * DEFAULT_UPLOAD_IDLE_MS;
+
+/**
+ * Sweeps every running pool that has a directory. One pool's failure (its directory is gone, an NFS
+ * server does not answer) does not stop the others: it is reported by pool name.
+ */
+export async function sweepStaleUploadsInPools(
+  pools: ReadonlyArray<{ name: string; state: string; path: string | null }>,
+  olderThanMs = STALE_UPLOAD_MS,
+  now = Date.now(),
+): Promise<{ removed: number; failed: Array<{ pool: string; error: string }> }> {
+  let removed = 0;
+  const failed: Array<{ pool: string; error: string }> = [];
+  for (const pool of pools) {
+    if (pool.state !== 'running' || !pool.path) continue;
+    try {
+      removed += await sweepStaleUploads(pool.path, olderThanMs, now);
+    } catch (err) {
+      // no directory, no leftovers (libvirt's test driver has pools at paths that do not exist)
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      failed.push({ pool: pool.name, error: (err as Error).message });
+    }
+  }
+  return { removed, failed };
+}

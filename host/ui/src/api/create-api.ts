@@ -2,6 +2,7 @@ import type { AppState } from '../store/app-state.ts';
 import type { Store } from '../store/create-store.ts';
 import type { ApiError } from './api-error.ts';
 import { type ConsoleApi, createConsoleApi } from './console-api.ts';
+import { type DataDiskApi, createDataDiskApi } from './data-disk-api.ts';
 import { type EventsApi, createEventsApi } from './events-api.ts';
 import { type FilesApi, createFilesApi } from './files-api.ts';
 import { type HostApi, createHostApi } from './host-api.ts';
@@ -44,10 +45,12 @@ export function createApi(deps: { store: Store<AppState>; window: Window; socket
   // the two clients report to the session api, which needs them: bind late
   let session: SessionApi | undefined;
   let hypervisor: HypervisorApi | undefined;
+  let dataDisk: DataDiskApi | undefined;
   const onError = (err: ApiError) => {
     session?.handleError(err);
     // any request may learn that libvirt is gone: every virtualization page shows it
     if (err.code === 'HYPERVISOR_UNAVAILABLE') hypervisor?.markUnavailable(err.message);
+    if (err.code === 'STORAGE_FULL') dataDisk?.markFull();
   };
 
   const http = createHttpClient({ fetch: w.fetch.bind(w), base: API_BASE, onError });
@@ -61,6 +64,7 @@ export function createApi(deps: { store: Store<AppState>; window: Window; socket
   const loadInto = createLoader(store);
   const host = createHostApi({ http, loadInto });
   hypervisor = createHypervisorApi({ http, socket, store, setTimeout: (fn, ms) => w.setTimeout(fn, ms) });
+  dataDisk = createDataDiskApi({ socket, store });
   const tasks = createTasksApi({ socket, store });
   const markUnavailable = hypervisor.markUnavailable;
   session = createSessionApi({

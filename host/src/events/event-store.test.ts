@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { EventsState, type HostEvent } from '@quantix/shared';
+import { openJsonStore } from '../state/json-store.ts';
+import { mountSmallDisk } from '../state/tmpfs.test-helper.ts';
+import { createEventStore, initialEventsState, type NewEvent } from './event-store.ts';
+
+const ev = (message: string): NewEvent => ({ level: 'info', category: 'system', message, source: 'test' });
+
+describe('event store on a full data disk', () => {
+  it('keeps events in memory (live and in queries) while the disk is full, and writes them in order once it is not', async () => {
+    const disk = mountSmallDisk(256);
+    try {
+      const file = join(disk.dir, 'events.json');
+      const store = await openJsonStore({ file, schema: EventsState, initial: initialEventsState });
+      const errors: string[] = [];
+      const events = createEventStore({
+        store,
+        onWriteError: (err) => errors.push((err as { code: string }).code),
+      });
+      const live: HostEvent[] = [];
+      events.onEvent((e) => live.push(e));
+
+      await events.record(ev('one'));
+      disk.fill();
+      const two = await events.record({ ...ev('two'), details: { pad: 'z'.repeat(8000) } });
+      const three = await events.record({ ...ev('three'), level: 'error' });
+      assert.deepEqual(errors, ['STORAGE_FULL', 'STORAGE_FULL']);
+      assert.deepEqual(
+        live.map((e) => [e.message, e.seq]),
+        [
+          ['one', 1],
+          ['two', 2],
+          ['three', 3],
+        ],
+      );
+      assert.equal(events.unwritten(), 2);
+      assert.deepEqual(
+        events.query({ limit: 10 }).map((e) => e.message),
+        ['three', 'two', 'one'],
+      );
+      assert.deepEqual(
+        events.query({ limit: 10, level: 'error' }).map((e) => e.id),
+        [three.id],
+      );
+      assert.deepEqual(
+        events.query({ limit: 1 }).map((e) => e.message),
+        ['three'],
+      );
+      const onDisk = async () => EventsState.parse(JSON.parse(await readFile(file, 'utf8')));
+      assert.deepEqual(
+        (await onDisk()).events.map((e) => e.message),
+        ['one'],
+      );
+
+      disk.free();
+      await events.flush();
+      assert.equal(events.unwritten(), 0);
+      const saved = await onDisk();
+      assert.deepEqual(
+        saved.events.map((e) => [e.message, e.seq, e.id]),
+        [
+          ['one', 1, live[0]?.id],
+          ['two', 2, two.id],
+          ['three', 3, three.id],
+        ],
+      );
+      assert.equal(saved.nextSeq, 4);
+      assert.equal((await events.record(ev('four'))).seq, 4);
+      assert.deepEqual(
+        events.query({ limit: 10 }).map((e) => e.message),
+        ['four', 'three', 'two', 'one'],
+        'no event twice',
+      );
+    } finally {
+      disk.unmount();
+    }
+  });
+});

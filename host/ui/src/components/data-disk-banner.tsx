@@ -1,0 +1,15 @@
+import { useStore } from '../store/use-store.ts';
+
+/** On every page while the host cannot write its data disk: changes are refused until it can. */
+export function DataDiskBanner() {
+  const disk = useStore((s) => s.dataDisk);
+  if (!disk || disk.writable) return null;
+  const what = disk.problem === 'read-only' ? 'read-only' : 'full';
+  return (
+    <div class="banner banner-warn" role="alert" data-testid="data-disk-banner">
+      The host's data disk is {what}: settings cannot be saved and events are kept in memory until
+      {disk.problem === 'read-only' ? ' it can be written again' : ' space is freed'}. Everything else keeps
+      working.
+    </div>
+  );
+}
