@@ -33,6 +33,7 @@ import { createIo, type HostIo, sessionRoom } from './socket/io.ts';
 import { createNetworkService } from './networks/network.service.ts';
 import { createFileBrowser } from './storage/files/file-browser.service.ts';
 import { createStorageService } from './storage/pools/pool.service.ts';
+import { createBlockUsageReader, deviceUsageOfPath } from './storage/block-devices/device-usage.ts';
 import { createCpuProbe } from './vms/cpu-probe.ts';
 import { createVmInventory } from './vms/vm-inventory.ts';
 import { createVmStatsSampler } from './vms/vm-stats-sampler.ts';
@@ -139,10 +140,12 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
         .map((r) => r.info.name),
   });
   const logs = await createHostLogs({ appLogFile: join(dataDir, 'logs', 'quantix-host.log') });
+  const blockUsage = createBlockUsageReader();
   let io: HostIo | null = null;
   const reader = createProcReader();
   const sampler = createTelemetrySampler({ reader });
   const summary = createHostSummary({
+    deviceUsage: (dev) => deviceUsageOfPath(dev, blockUsage),
     hostId: state.data.hostId,
     hostname,
     cert: () => cert,

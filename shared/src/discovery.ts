@@ -14,8 +14,10 @@ export const DiscoveryReport = z.object({
     cores: z.number().int().nonnegative(),
     threads: z.number().int().nonnegative(),
     mhz: z.number().nonnegative(),
-    /** e.g. ["vmx"] or ["svm"]; empty when the CPU offers none */
+    /** e.g. ["vmx"] or ["svm"]; empty when the CPU offers none (or, nested, hides them) */
     virtualization: z.array(z.string()),
+    /** /dev/kvm is there: guests run under KVM, whatever the flags say */
+    kvm: z.boolean().default(false),
   }),
   memory: z.object({ total: Bytes, available: Bytes, swapTotal: Bytes, swapFree: Bytes }),
   disks: z.array(
@@ -27,6 +29,8 @@ export const DiscoveryReport = z.object({
       /** "NVMe", "SSD", "HDD" or "unknown" */
       type: z.string(),
       partitions: z.array(z.object({ name: z.string(), size: Bytes, fstype: z.string(), mount: z.string() })),
+      /** why it must not be wiped (mounted, swap, LVM PV, RAID member, holders, a filesystem); empty: unused */
+      inUse: z.array(z.string()).default([]),
     }),
   ),
   filesystems: z.array(

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import {
   CpuCapabilities,
@@ -276,6 +277,31 @@ describe('virtualization API on test:///default', () => {
       .volumes;
     assert.equal(vols.length, 0);
     await waitForChange((c) => c.uuid === uuid && c.vm === null);
+  });
+
+  it('refuses to build an LVM pool on the disk the host runs from, naming why', async (t) => {
+    const root = readFileSync('/proc/self/mounts', 'utf8')
+      .split('\n')
+      .map((l) => l.split(' '))
+      .find(([src, mnt]) => mnt === '/' && src?.startsWith('/dev/'))?.[0];
+    if (!root) return t.skip('/ is not on a block device here');
+    const res = await api('POST', '/storage/pools', {
+      type: 'logical',
+      name: 'wipe-me',
+      vgName: 'vgwipe',
+      devices: [root],
+    });
+    assert.equal(res.status, 409, res.text);
+    assert.equal(code(res.json), 'DEVICE_IN_USE');
+    assert.match(ErrorBody.parse(res.json).error.message, /is mounted at \//);
+    const pools = (await api('GET', '/storage/pools')).json as { pools: Array<{ name: string }> };
+    assert.ok(!pools.pools.some((p) => p.name === 'wipe-me'), 'nothing was defined');
+    // the hardware page's disks say so too
+    const hw = HardwareReport.parse((await api('GET', '/host/hardware')).json);
+    assert.ok(
+      hw.disks.some((d) => d.inUse.some((r) => r.endsWith('is mounted at /'))),
+      JSON.stringify(hw.disks),
+    );
   });
 
   it('pools: create a dir pool, volumes, autostart, stop, delete', async () => {

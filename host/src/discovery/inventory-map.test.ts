@@ -30,6 +30,7 @@ describe('inventory map: bare-metal KVM host', () => {
       threads: 128,
       mhz: 2000,
       virtualization: ['vmx'],
+      kvm: true,
     });
     assert.deepEqual(report.memory, {
       total: 540950716416,
@@ -130,12 +131,16 @@ describe('inventory map: this VM (recorded)', () => {
   it('maps the recorded VM', () => {
     assert.equal(report.hostname, 'vm');
     assert.equal(report.managementIp, '192.0.2.2');
-    assert.deepEqual(report.cpu.virtualization, [], 'no nested virtualization offered to this VM');
+    // the flags hide vmx here, yet /dev/kvm works and guests run under KVM
+    assert.deepEqual(report.cpu.virtualization, []);
+    assert.equal(report.cpu.kvm, true);
     assert.equal(report.cpu.sockets, 1);
     assert.deepEqual(
       report.disks.map((d) => [d.name, d.partitions.length]),
       [['vda', 0]],
     );
+    // a whole-disk filesystem at /: in use, though it has no partitions
+    assert.ok(report.disks[0]?.inUse.includes('vda is mounted at /'));
     assert.deepEqual(report.nfsMounts, []);
     assert.deepEqual(
       report.networkInterfaces.map((n) => [n.name, n.virtual, n.link]),
@@ -168,6 +173,8 @@ describe('inventory map: partial data', () => {
       netLinks: [],
       mounts: '',
       virshVersion: null,
+      kvm: false,
+      diskUsage: {},
       failures: ['cpu: timed out after 10 ms', 'libvirt: virsh not found'],
     };
     const report = map(empty);

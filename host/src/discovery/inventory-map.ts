@@ -23,14 +23,17 @@ export function toDiscoveryReport(raw: RawInventory, collectedAt: Date): Discove
     collectedAt: collectedAt.toISOString(),
     hostname: raw.hostname || str(raw.osInfo?.hostname),
     managementIp: pickManagementIp(nics, defaultNic),
-    cpu: mapCpu(raw.cpu, raw.cpuFlags),
+    cpu: { ...mapCpu(raw.cpu, raw.cpuFlags), kvm: raw.kvm },
     memory: {
       total: num(raw.mem?.total),
       available: num(raw.mem?.available),
       swapTotal: num(raw.mem?.swaptotal),
       swapFree: num(raw.mem?.swapfree),
     },
-    disks: mapDisks(raw.blockDevices, raw.diskLayout),
+    disks: mapDisks(raw.blockDevices, raw.diskLayout).map((d) => ({
+      ...d,
+      inUse: raw.diskUsage[d.name] ?? [],
+    })),
     filesystems: raw.fsSize.map((f) => ({
       source: str(f.fs),
       mount: str(f.mount),
@@ -78,7 +81,7 @@ export function parseMounts(text: string): Mount[] {
   return out;
 }
 
-function mapCpu(cpu: S.CpuData | null, flagsText: string): DiscoveryReport['cpu'] {
+function mapCpu(cpu: S.CpuData | null, flagsText: string): Omit<DiscoveryReport['cpu'], 'kvm'> {
   const flags = new Set((flagsText || str(cpu?.flags)).split(/\s+/));
   const maker = str(cpu?.manufacturer);
   const brand = str(cpu?.brand);
@@ -94,7 +97,7 @@ function mapCpu(cpu: S.CpuData | null, flagsText: string): DiscoveryReport['cpu'
   };
 }
 
-function mapDisks(blocks: S.BlockDevicesData[], layout: S.DiskLayoutData[]): Disk[] {
+function mapDisks(blocks: S.BlockDevicesData[], layout: S.DiskLayoutData[]): Array<Omit<Disk, 'inUse'>> {
   const disks = blocks.filter((b) => b.type === 'disk' && !NOT_A_DISK.test(b.name));
   const names = disks.map((d) => d.name);
   // systeminformation's `device` names the parent disk of a partition; a longest-prefix match is the fallback
@@ -104,7 +107,7 @@ function mapDisks(blocks: S.BlockDevicesData[], layout: S.DiskLayoutData[]): Dis
     return names.filter((n) => p.name.startsWith(n)).sort((a, b) => b.length - a.length)[0];
   };
   const partitions = blocks.filter((b) => b.type === 'part');
-  const out: Disk[] = disks.map((d) => {
+  const out: Array<Omit<Disk, 'inUse'>> = disks.map((d) => {
     const l = layout.find((x) => x.device === `/dev/${d.name}`);
     return {
       name: d.name,

@@ -1,5 +1,10 @@
 import { execFile } from 'node:child_process';
-import { readdir, readFile, readlink } from 'node:fs/promises';
+import { readdir, readFile, readlink, stat } from 'node:fs/promises';
+import {
+  type BlockUsageReader,
+  createBlockUsageReader,
+  deviceUsage,
+} from '../storage/block-devices/device-usage.ts';
 import type { NetworkInterfaceInfo } from 'node:os';
 import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +44,10 @@ export interface RawInventory {
   mounts: string;
   /** stdout of `virsh version --daemon`, null when virsh is missing or could not connect */
   virshVersion: string | null;
+  /** /dev/kvm exists as a character device */
+  kvm: boolean;
+  /** per whole disk (kernel name): why it must not be wiped */
+  diskUsage: Record<string, string[]>;
   failures: string[];
 }
 
@@ -68,6 +77,8 @@ export interface InventorySourceDeps {
   /** virsh binary; default `virsh` from PATH */
   virsh?: string;
   si?: InventorySi;
+  /** what tells whether a disk holds something; default: /proc, /sys and blkid */
+  blockUsage?: BlockUsageReader;
 }
 
 const VIRSH_TIMEOUT_MS = 3_000;
@@ -120,6 +131,16 @@ export function createInventorySource(deps: InventorySourceDeps = {}): Inventory
           part('graphics', async () => (await api.graphics()).controllers, []),
         ]);
       const [mounts, netLinks, virshVersion] = await linux;
+      const reader = deps.blockUsage ?? createBlockUsageReader();
+      const diskNames = blockDevices.filter((b) => b.type === 'disk').map((b) => b.name);
+      const usage = await part(
+        'diskUsage',
+        async () =>
+          Object.fromEntries(
+            await Promise.all(diskNames.map(async (n) => [n, await deviceUsage(n, reader)])),
+          ),
+        {} as Record<string, string[]>,
+      );
       return {
         hostname: hostname(),
         osInfo,
@@ -136,6 +157,11 @@ export function createInventorySource(deps: InventorySourceDeps = {}): Inventory
         netLinks,
         mounts,
         virshVersion,
+        kvm: await stat('/dev/kvm').then(
+          (st) => st.isCharacterDevice(),
+          () => false,
+        ),
+        diskUsage: usage,
         failures: failures.sort(),
       };
     },

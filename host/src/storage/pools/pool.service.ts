@@ -51,6 +51,8 @@ export function createStorageService(deps: {
   monitor: HypervisorMonitor;
   events: EventStore;
   diskUsers: DiskUsers;
+  /** why a block device must not be wiped (empty: it may be) */
+  deviceUsage: (devicePath: string) => Promise<string[]>;
 }): StorageService {
   const hv = () => deps.monitor.get();
   const record = (message: string, source: string, level: 'info' | 'warning' = 'info') =>
@@ -153,6 +155,18 @@ export function createStorageService(deps: {
       const h = hv();
       if ((await h.listPools()).some((p) => p.name === req.name)) {
         throw new AppError('NAME_TAKEN', `a storage pool named "${req.name}" already exists`);
+      }
+      if (req.type === 'logical' && req.devices) {
+        // building an LVM pool runs pvcreate on these devices: never on one that holds anything
+        progress?.('Checking that the devices are unused');
+        for (const dev of req.devices) {
+          const reasons = await deps.deviceUsage(dev);
+          if (reasons.length) {
+            throw new AppError('DEVICE_IN_USE', `${dev} is not wiped: ${reasons.join('; ')}`, {
+              details: { device: dev, reasons },
+            });
+          }
+        }
       }
       progress?.('Defining the pool');
       const defined = await h.definePool(buildPoolXml(req));
