@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { hostname as osHostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EventsState, HostState } from '@quantix/shared';
+import { AppError, EventsState, HostState } from '@quantix/shared';
 import { createAuthService } from './auth/auth.service.ts';
 import { createPasswordHasher } from './auth/password-hash.ts';
 import { createSessionStore } from './auth/sessions.ts';
@@ -43,6 +43,11 @@ import { attachConsoleProxy } from './vms/console-proxy.ts';
 import { createHostLogs } from './logs/logs-setup.ts';
 import { attachLogsSocket } from './logs/logs.socket.ts';
 import { acquireDataLock } from './state/data-lock.ts';
+import { createDataDisk } from './state/data-disk.ts';
+import { reportDataDisk } from './state/data-disk-report.ts';
+import { attachDataDiskSocket } from './state/data-disk.socket.ts';
+import { sweepTempFiles } from './state/durable-file.ts';
+import { scheduleUploadSweeps } from './storage/files/upload-sweeps.ts';
 import { openJsonStore } from './state/json-store.ts';
 import { createProcReader } from './telemetry/proc-reader.ts';
 import { createTelemetrySampler } from './telemetry/sampler.ts';
@@ -55,7 +60,16 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   const { dataDir } = config;
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const lock = await acquireDataLock(dataDir);
-  const log = createLogger({ file: join(dataDir, 'logs', 'quantix-host.log'), level: config.logLevel });
+  // told by every writer of the data directory; probes it while it is full or read-only
+  const disk = createDataDisk({ dir: dataDir });
+  const log = createLogger({
+    file: join(dataDir, 'logs', 'quantix-host.log'),
+    level: config.logLevel,
+    onFault: (err) => disk.writeFailed(err),
+  });
+  // we hold the lock and nothing has written yet: temp files here are a crashed write's leftovers
+  const swept = [...(await sweepTempFiles(dataDir)), ...(await sweepTempFiles(join(dataDir, 'tls')))];
+  if (swept.length) log.info({ files: swept }, 'removed temp files left by an interrupted write');
   const startedAt = new Date();
 
   const recovered: string[] = [];
@@ -75,12 +89,14 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
       hubs: [],
     }),
     onRecovered,
+    disk,
   });
   const eventsStore = await openJsonStore({
     file: join(dataDir, 'events.json'),
     schema: EventsState,
     initial: initialEventsState,
     onRecovered,
+    disk,
   });
   const hostname = osHostname();
   // names and addresses are read again at every check: a renamed or re-addressed host gets a
@@ -91,8 +107,13 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
 
   const events = createEventStore({
     store: eventsStore,
-    onWriteError: (err, e) => log.error({ err, event: e.message }, 'could not write the event log'),
+    onWriteError: (err, e) => {
+      // a full disk is reported once, by reportDataDisk; the event stays in memory until it fits
+      if (!(err instanceof AppError && err.code === 'STORAGE_FULL'))
+        log.error({ err, event: e.message }, 'could not write the event log');
+    },
   });
+  const stopDiskReport = reportDataDisk({ disk, events, log });
   const sessions = createSessionStore({ idleTimeoutMs: config.sessionIdleSeconds * 1000 });
   const setupCodes = createSetupCodes();
   const auth = createAuthService({ state, hasher: createPasswordHasher(), sessions, setupCodes, events });
@@ -186,6 +207,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   attachTelemetrySocket({ io, sampler });
   attachEventsSocket({ io, events });
   attachHypervisorSocket({ io, monitor: hypervisorMonitor });
+  attachDataDiskSocket({ io, disk });
   attachVmSocket({ io, vms, inventory: vmInventory, sampler: vmStats });
   attachObjectEventsSocket({ io, objects: objectEvents });
   recordLibvirtAudit({ monitor: hypervisorMonitor, inventory: vmInventory, objects: objectEvents, events });
@@ -245,6 +267,15 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   // libvirt is reached only once we answer HTTPS: spawning libvirt-dbus must not delay start-up.
   // When the first check and the VM inventory have settled, drop start-up garbage (see settleHeap).
   const firstCheck = hypervisorMonitor.start().then(() => vmInventory.ready());
+  let stopUploadSweeps = () => {};
+  void firstCheck.then(() => {
+    if (!stopping)
+      stopUploadSweeps = scheduleUploadSweeps({
+        monitor: hypervisorMonitor,
+        listPools: () => storage.listPools(),
+        log,
+      });
+  });
   void Promise.race([firstCheck, new Promise((r) => setTimeout(r, 5000).unref())]).then(() => {
     setTimeout(settleHeap, 200).unref();
   });
@@ -255,6 +286,9 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     stopping = true;
     log.info({ signal }, 'shutting down');
     void stopRenewal();
+    stopUploadSweeps();
+    stopDiskReport();
+    disk.close();
     stopLogsSocket();
     sampler.close();
     vmStats.close();
