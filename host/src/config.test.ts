@@ -24,6 +24,7 @@ const FULL_ENV: NodeJS.ProcessEnv = {
   QUANTIX_LISTEN: '0.0.0.0:9443',
   QUANTIX_DATA: '/srv/quantix',
   QUANTIX_LIBVIRT_URI: 'test:///default',
+  QUANTIX_PUBLIC_NAME: 'quantix.example.org,192.0.2.7',
   QUANTIX_TOKEN_TTL_SECONDS: '600',
   QUANTIX_SESSION_IDLE_SECONDS: '120',
   QUANTIX_LOG_LEVEL: 'debug',
@@ -37,6 +38,7 @@ describe('loadConfig', () => {
       listen: { host: '127.0.0.1', port: 8443 },
       dataDir: '/var/lib/quantix-host',
       libvirtUri: 'qemu:///system',
+      publicNames: [],
       tokenTtlSeconds: 3600,
       sessionIdleSeconds: 1800,
       logLevel: 'info',
@@ -50,6 +52,7 @@ describe('loadConfig', () => {
       listen: { host: '0.0.0.0', port: 9443 },
       dataDir: '/srv/quantix',
       libvirtUri: 'test:///default',
+      publicNames: ['quantix.example.org', '192.0.2.7'],
       tokenTtlSeconds: 600,
       sessionIdleSeconds: 120,
       logLevel: 'debug',
@@ -73,6 +76,19 @@ describe('loadConfig', () => {
     assert.deepEqual(serve(['--listen', '[::1]:8443']).listen, { host: '::1', port: 8443 });
     assert.deepEqual(serve(['--listen', '[::]:443']).listen, { host: '::', port: 443 });
     assert.deepEqual(serve(['--listen=localhost:65535']).listen, { host: 'localhost', port: 65535 });
+  });
+
+  it('reads public names from --public-name or QUANTIX_PUBLIC_NAME, comma-separated', () => {
+    assert.deepEqual(serve(['--public-name', 'Quantix.Example.org']).publicNames, ['quantix.example.org']);
+    assert.deepEqual(serve(['--public-name=a.example, b.example,,2001:db8::1']).publicNames, [
+      'a.example',
+      'b.example',
+      '2001:db8::1',
+    ]);
+    assert.deepEqual(serve(['--public-name', 'cli.example'], FULL_ENV).publicNames, ['cli.example']);
+    for (const bad of ['https://evil.example', 'evil.example:8443', 'a b', 'x..y', '-x.example', 'a/b']) {
+      assert.match(configError(['serve', `--public-name=${bad}`]), /publicNames\.\d+: /, bad);
+    }
   });
 
   it('resolves the data directory to an absolute path', () => {

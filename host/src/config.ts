@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Username } from '@quantix/shared';
@@ -14,6 +15,25 @@ const Listen = z
   })
   .refine((l) => l.port <= 65535, 'port must be 0-65535');
 
+/** One DNS name (RFC 1123 labels) or IP address, as a browser would put it in `Host`. */
+const PublicName = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine(
+    (n) =>
+      isIP(n) !== 0 ||
+      /^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/.test(
+        n,
+      ),
+    'expected a host name or an IP address',
+  );
+
+const PublicNames = z
+  .string()
+  .transform((s) => s.split(',').filter((n) => n.trim() !== ''))
+  .pipe(z.array(PublicName));
+
 const ServeConfig = z.object({
   command: z.literal('serve'),
   listen: Listen,
@@ -25,6 +45,8 @@ const ServeConfig = z.object({
   tokenTtlSeconds: z.coerce.number().int().min(1).max(86_400),
   sessionIdleSeconds: z.coerce.number().int().min(10).max(86_400),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']),
+  /** names the host is reached by besides its hostname, addresses and certificate names */
+  publicNames: PublicNames,
   /** largest ISO upload accepted */
   uploadMaxBytes: z.coerce
     .number()
@@ -50,14 +72,18 @@ const CliConfig = z.discriminatedUnion('command', [
 export type CliConfig = z.infer<typeof CliConfig>;
 
 export const USAGE = `Usage:
-  quantix-host serve [--listen ADDR:PORT] [--data DIR] [--libvirt URI]
+  quantix-host serve [--listen ADDR:PORT] [--data DIR] [--libvirt URI] [--public-name NAME[,NAME]]
   quantix-host setup-code --data DIR
   quantix-host token --data DIR
   quantix-host passwd --data DIR --user NAME      (password read from stdin)
 
-Environment: QUANTIX_LISTEN, QUANTIX_DATA, QUANTIX_LIBVIRT_URI, QUANTIX_TOKEN_TTL_SECONDS,
-QUANTIX_SESSION_IDLE_SECONDS, QUANTIX_LOG_LEVEL, QUANTIX_UPLOAD_MAX_BYTES. Options win over the
-environment.`;
+--public-name: DNS names or addresses the host is reached by that it cannot know itself (a DNS
+name, a port forward's address). Requests naming anything else than these, the hostname,
+localhost, the host's addresses and its certificate's names in Host are refused (421).
+
+Environment: QUANTIX_LISTEN, QUANTIX_DATA, QUANTIX_LIBVIRT_URI, QUANTIX_PUBLIC_NAME,
+QUANTIX_TOKEN_TTL_SECONDS, QUANTIX_SESSION_IDLE_SECONDS, QUANTIX_LOG_LEVEL,
+QUANTIX_UPLOAD_MAX_BYTES. Options win over the environment.`;
 
 export class ConfigError extends Error {}
 
@@ -72,6 +98,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
         listen: { type: 'string' },
         data: { type: 'string' },
         libvirt: { type: 'string' },
+        'public-name': { type: 'string' },
         user: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -86,6 +113,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
     listen: values.listen ?? env.QUANTIX_LISTEN ?? '127.0.0.1:8443',
     dataDir: values.data ?? env.QUANTIX_DATA ?? '/var/lib/quantix-host',
     libvirtUri: values.libvirt ?? env.QUANTIX_LIBVIRT_URI ?? 'qemu:///system',
+    publicNames: values['public-name'] ?? env.QUANTIX_PUBLIC_NAME ?? '',
     tokenTtlSeconds: env.QUANTIX_TOKEN_TTL_SECONDS ?? 3600,
     sessionIdleSeconds: env.QUANTIX_SESSION_IDLE_SECONDS ?? 1800,
     logLevel: env.QUANTIX_LOG_LEVEL ?? 'info',

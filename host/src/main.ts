@@ -25,6 +25,7 @@ import { attachObjectEventsSocket } from './hypervisor/object-events.socket.ts';
 import { openHypervisor } from './hypervisor/open-hypervisor.ts';
 import { recordLibvirtAudit } from './audit/libvirt-audit.ts';
 import { hostAddresses, urlFor } from './host/network-addresses.ts';
+import { createAllowedHosts } from './http/allowed-hosts.ts';
 import { createApp } from './http/app.ts';
 import { createLogger } from './logging/logger.ts';
 import { createRegistrationService, type HostIdentity } from './registration/registration.service.ts';
@@ -53,6 +54,7 @@ import { createProcReader } from './telemetry/proc-reader.ts';
 import { createTelemetrySampler } from './telemetry/sampler.ts';
 import { attachTelemetrySocket } from './telemetry/telemetry.socket.ts';
 import { ensureCertificate } from './tls/certificate.ts';
+import { secureContextOptions } from './tls/tls-options.ts';
 import { scheduleCertificateRenewal } from './tls/certificate-renewal.ts';
 
 /** The composition root of `quantix-host serve`: config → adapters → services → transports → listen. */
@@ -177,7 +179,13 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   });
 
   const publicDir = join(dirname(fileURLToPath(import.meta.url)), 'public');
+  // the names a request may give in Host: hostname, localhost, addresses, certificate, --public-name
+  const allowedHosts = createAllowedHosts({
+    publicNames: config.publicNames,
+    certificateNames: () => cert.subjectAltNames,
+  });
   const app = createApp({
+    allowedHosts,
     log,
     auth,
     sessions,
@@ -198,12 +206,12 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     maxUploadBytes: () => config.uploadMaxBytes,
     tasks: (sessionId, p) => io?.to(sessionRoom(sessionId)).emit('task:progress', p),
   });
-  const server = createServer({ key: cert.key, cert: cert.cert, minVersion: 'TLSv1.2' }, app);
+  const server = createServer({ ...secureContextOptions(cert), handshakeTimeout: 10_000 }, app);
   server.headersTimeout = 20_000;
   // no whole-request deadline: an ISO upload may take an hour; the upload route has its own stall
   // timeout and headers must still arrive within headersTimeout
   server.requestTimeout = 0;
-  io = createIo({ server, sessions, log });
+  io = createIo({ server, sessions, log, allowedHosts });
   attachTelemetrySocket({ io, sampler });
   attachEventsSocket({ io, events });
   attachHypervisorSocket({ io, monitor: hypervisorMonitor });

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { ErrorBody } from '@quantix/shared';
 import { type RunningHost, setupAdmin, startHost, tempDataDir } from '../support/host-process.ts';
 import type { CookieJar } from '../support/https-client.ts';
+import { rawRequest } from './raw-http.ts';
 
 const code = (json: unknown) => ErrorBody.parse(json).error.code;
 
@@ -38,6 +39,44 @@ describe('HTTP surface: JSON errors, security headers, limits', () => {
     }
   });
 
+  it('anything that normalises under /api is JSON, never the SPA page', async () => {
+    for (const path of [
+      '//api/v1/x',
+      '//api/v1/registration/ping',
+      '///api//v1/x',
+      '/api%2fv1/x',
+      '/api%2Fv1/registration/ping',
+      '/API%2fv1/x',
+      '/./api/v1/x',
+      '/%2e/api/v1/x',
+      '/vms/../api/v1/x',
+      '/%61pi/v1/x',
+      '/\\api/v1/x',
+    ]) {
+      for (const jar of [undefined, admin]) {
+        const res = await rawRequest(host, path, jar ? { headers: { cookie: jar.header() } } : {});
+        assert.match(String(res.headers['content-type']), /application\/json/, path);
+        assert.ok(!res.text.includes('<html'), `${path} must not be HTML`);
+        assert.equal(res.status, 404, path);
+        assert.equal(code(res.json), 'NOT_FOUND', path);
+      }
+    }
+    // the UI's own routes still get the page
+    assert.match(String((await rawRequest(host, '/vms')).headers['content-type']), /text\/html/);
+  });
+
+  it('a 404 echoes only a short, printable prefix of the path', async () => {
+    const long = `/api/v1/${'a'.repeat(15 * 1024)}`;
+    for (const path of [long, `/api/v1/%0d%0a${'b'.repeat(200)}`, `//api/v1/${'c'.repeat(5000)}`]) {
+      const res = await rawRequest(host, path);
+      assert.equal(res.status, 404);
+      const message = ErrorBody.parse(res.json).error.message;
+      assert.ok(message.length < 120, `message is ${message.length} characters`);
+      assert.match(message, /^no API route GET \/api\/v1\/|^no API route GET \/\/api/);
+      assert.match(message, /^[\x20-\x7e]*$/, 'printable ASCII only');
+    }
+  });
+
   it('serves helmet headers with a strict CSP on API and UI responses', async () => {
     for (const path of ['/api/v1/registration/ping', '/']) {
       const res = await host.api(path);
@@ -45,7 +84,9 @@ describe('HTTP surface: JSON errors, security headers, limits', () => {
       assert.match(csp, /default-src 'self'/);
       assert.match(csp, /script-src 'self'(;|$)/, 'no unsafe-inline scripts');
       assert.match(csp, /style-src 'self'(;|$)/, 'no unsafe-inline styles');
-      assert.match(csp, /connect-src 'self' wss:/);
+      // 'self' covers our own wss (CSP3); `wss:` alone would let the page talk to any host
+      assert.match(csp, /connect-src 'self'(;|$)/);
+      assert.ok(!/wss:|ws:/.test(csp), csp);
       assert.match(csp, /frame-ancestors 'none'/);
       assert.match(csp, /object-src 'none'/);
       assert.equal(res.headers['x-content-type-options'], 'nosniff');

@@ -40,7 +40,7 @@ export function createAuthService(deps: {
     async setup({ code, username, password, from }) {
       if (!setupRequired() || setupInFlight)
         throw new AppError('SETUP_DONE', 'setup has already been completed');
-      if (!deps.setupCodes.consume(code)) {
+      if (!deps.setupCodes.matches(code)) {
         await events.record({
           level: 'warning',
           category: 'security',
@@ -51,7 +51,10 @@ export function createAuthService(deps: {
       }
       setupInFlight = true;
       try {
+        // Hash first, use the code up after: a host too busy to hash (429) must not burn it.
         const passwordHash = await hasher.hash(password);
+        if (!deps.setupCodes.consume(code))
+          throw new AppError('SETUP_CODE_INVALID', 'the setup code is wrong, expired or already used');
         const at = new Date().toISOString();
         await state.update((d) => {
           d.users.push({ username, role: 'admin', passwordHash, createdAt: at, passwordChangedAt: at });

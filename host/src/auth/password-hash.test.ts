@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes, scryptSync } from 'node:crypto';
 import { before, describe, it } from 'node:test';
+import { AppError } from '@quantix/shared';
 import { createPasswordHasher } from './password-hash.ts';
 
 const PASSWORD = 'correct horse battery staple';
@@ -71,6 +72,23 @@ describe('password hasher', () => {
     const [, , , , salt = '', key = ''] = cheapHash('pw').split('$');
     assert.equal(await hasher.verify('pw', `scrypt$1000$8$1$${salt}$${key}`), false);
     assert.equal(await hasher.verify('pw', `scrypt$1073741824$8$1$${salt}$${key}`), false);
+  });
+
+  it('refuses to check when the queue is full: RATE_LIMITED, never a mismatch', async () => {
+    const busy = createPasswordHasher({ concurrency: 1, maxQueue: 0 });
+    const stored = cheapHash('the right password');
+    const first = busy.verify('the right password', stored);
+    const isBusy = (err: unknown) =>
+      err instanceof AppError && err.code === 'RATE_LIMITED' && err.details?.retryAfterSeconds !== undefined;
+    // all three asked while the first still holds the only slot
+    const known = busy.verify('the right password', stored);
+    const unknown = busy.dummyVerify('the right password');
+    const hashing = busy.hash('the right password');
+    await assert.rejects(known, isBusy, 'a known user');
+    await assert.rejects(unknown, isBusy, 'an unknown user');
+    await assert.rejects(hashing, isBusy);
+    assert.equal(await first, true);
+    assert.equal(await busy.verify('the right password', stored), true, 'free again');
   });
 
   it('burns a full hash in dummyVerify', async () => {

@@ -10,7 +10,10 @@ const MAXMEM = 256 * 1024 * 1024;
 
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
-  /** Constant-time; an unparseable stored hash is simply a mismatch. */
+  /**
+   * Constant-time; an unparseable stored hash is simply a mismatch. Throws RATE_LIMITED when too
+   * many checks are waiting, exactly as dummyVerify does.
+   */
   verify(password: string, stored: string): Promise<boolean>;
   /** Burns the same time as a real verify, so unknown usernames are not revealed by timing. */
   dummyVerify(password: string): Promise<void>;
@@ -29,8 +32,12 @@ export function createPasswordHasher(opts: { concurrency?: number; maxQueue?: nu
     if (running >= limit) {
       // A flood of logins (each distinct username has its own rate-limit bucket) must not queue
       // unbounded work in front of the admin's own login.
+      // This is a refusal to check, never a verdict on the password: it must reach the client as
+      // 429 for every username, known or not.
       if (waiting.length >= maxQueue)
-        throw new AppError('RATE_LIMITED', 'the host is busy checking passwords; retry shortly');
+        throw new AppError('RATE_LIMITED', 'the host is busy checking passwords; retry shortly', {
+          details: { retryAfterSeconds: 2 },
+        });
       await new Promise<void>((resolve) => waiting.push(resolve));
     }
     running++;
@@ -64,12 +71,16 @@ export function createPasswordHasher(opts: { concurrency?: number; maxQueue?: nu
       // Refuse parameters scrypt would reject (N not a power of two) or that exceed our memory cap.
       if (!n || !r || !p || (n & (n - 1)) !== 0 || 128 * n * r > MAXMEM / 2) return false;
       const expected = Buffer.from(parts[5] ?? '', 'base64');
+      let key: Buffer;
       try {
-        const key = await derive(password, Buffer.from(parts[4] ?? '', 'base64'), n, r, p);
-        return expected.length === key.length && timingSafeEqual(expected, key);
-      } catch {
-        return false;
+        key = await derive(password, Buffer.from(parts[4] ?? '', 'base64'), n, r, p);
+      } catch (err) {
+        // Only parameters scrypt refuses make a stored hash a mismatch. A full queue (429) or a
+        // failing scrypt is not a wrong password: it must not become 401 nor count as a failure.
+        if ((err as { code?: string }).code === 'ERR_CRYPTO_INVALID_SCRYPT_PARAMS') return false;
+        throw err;
       }
+      return expected.length === key.length && timingSafeEqual(expected, key);
     },
     async dummyVerify(password) {
       await derive(password, dummySalt, N, R, P);

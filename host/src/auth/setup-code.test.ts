@@ -73,6 +73,20 @@ describe('setup codes', () => {
     assert.equal(codes.consume(code), true);
   });
 
+  it('checks a code without using it up', () => {
+    const clock = fakeClock();
+    const codes = createSetupCodes({ now: clock.now });
+    const { code } = codes.current();
+    assert.equal(codes.matches('AAAA-AAAA-AAAA'), false);
+    assert.equal(codes.matches(code.toLowerCase()), true);
+    assert.equal(codes.matches(code), true, 'still valid after a check');
+    assert.equal(codes.consume(code), true);
+    assert.equal(codes.matches(code), false, 'used up');
+    const next = codes.current();
+    clock.t += TTL_MS;
+    assert.equal(codes.matches(next.code), false, 'expired');
+  });
+
   it('rejects everything before a code has been shown', () => {
     const codes = createSetupCodes();
     assert.equal(codes.consume(''), false);

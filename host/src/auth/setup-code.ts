@@ -6,6 +6,8 @@ const TTL_MS = 30 * 60_000;
 export interface SetupCodes {
   /** The current code, minting a fresh one if none is valid. */
   current(): { code: string; expiresAt: Date };
+  /** True if the code matches and is still valid; it stays usable. */
+  matches(candidate: string): boolean;
   /** Consumes the code if it matches and is still valid. */
   consume(candidate: string): boolean;
 }
@@ -18,6 +20,8 @@ export function createSetupCodes(deps: { now?: () => number } = {}): SetupCodes 
     createHash('sha256')
       .update(s.toUpperCase().replace(/[^A-Z0-9]/g, ''))
       .digest();
+  const matches = (candidate: string) =>
+    !!active && active.expiresAt > now() && timingSafeEqual(digest(candidate), digest(active.code));
   return {
     current() {
       if (!active || active.expiresAt <= now()) {
@@ -29,9 +33,9 @@ export function createSetupCodes(deps: { now?: () => number } = {}): SetupCodes 
       }
       return { code: active.code, expiresAt: new Date(active.expiresAt) };
     },
+    matches,
     consume(candidate) {
-      if (!active || active.expiresAt <= now()) return false;
-      const ok = timingSafeEqual(digest(candidate), digest(active.code));
+      const ok = matches(candidate);
       if (ok) active = null;
       return ok;
     },

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { Logger } from '../logging/logger.ts';
+import { shortPath } from './errors.ts';
 
 /**
  * One line per API request: method, path, status, duration, client. Never headers or bodies, so
@@ -12,7 +13,7 @@ export function accessLog(log: Logger): RequestHandler {
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
       const entry = {
         method: req.method,
-        path: req.originalUrl.split('?')[0],
+        path: shortPath(req, 256),
         status: res.statusCode,
         ms: Math.round(ms * 10) / 10,
         client: req.socket.remoteAddress,

@@ -28,11 +28,13 @@ import type { HostIdentity, RegistrationService } from '../registration/registra
 import type { TelemetrySampler } from '../telemetry/sampler.ts';
 import { telemetryRoutes } from '../telemetry/telemetry.routes.ts';
 import type { HostSummary } from '@quantix/shared';
+import type { AllowedHosts } from './allowed-hosts.ts';
+import { apiPathShapes } from './api-path.ts';
 import { identify, requireAuth, requireSetupDone } from './auth-middleware.ts';
 import { accessLog } from './access-log.ts';
 import { apiNotFound, errorHandler, sendError } from './errors.ts';
 import { createRateLimits } from './rate-limits.ts';
-import { isCrossOrigin, securityHeaders, writeGuard } from './security.ts';
+import { hostGuard, isCrossOrigin, securityHeaders, writeGuard } from './security.ts';
 import { uiRoutes } from './static.ts';
 
 export interface AppDeps {
@@ -56,6 +58,8 @@ export interface AppDeps {
   maxUploadBytes: () => number;
   tasks: TaskSink;
   logs: LogsService;
+  /** the names a request may give in `Host` */
+  allowedHosts: AllowedHosts;
 }
 
 const BODY_LIMIT = '64kb';
@@ -65,6 +69,9 @@ export function createApp(d: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(securityHeaders());
+  // first of all: a request must name this host (DNS rebinding), or nothing below is reached
+  app.use(hostGuard(d.allowedHosts));
+  app.use(apiPathShapes);
 
   const api = express.Router();
   const limits = createRateLimits();
@@ -122,6 +129,8 @@ export function createApp(d: AppDeps): Express {
       },
       browser: d.files,
       maxUploadBytes: d.maxUploadBytes,
+      audit: (level, message, source) =>
+        void d.events.record({ level, category: 'storage', message, source }),
     }),
   );
   api.use('/networks', ...guarded, networkRoutes({ networks: d.networks }));
@@ -129,7 +138,6 @@ export function createApp(d: AppDeps): Express {
 
   app.use(API_PREFIX, api);
   app.use('/api', apiNotFound);
-      audit: (level, message, source) => void d.events.record({ level, category: 'storage', message, source }),
   app.use(uiRoutes(d.publicDir));
   app.use(errorHandler(d.log));
   return app;

@@ -1,4 +1,4 @@
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { clientAddress } from './auth-middleware.ts';
 import { sendError } from './errors.ts';
@@ -7,14 +7,18 @@ function limiter(opts: {
   windowMs: number;
   limit: number;
   key: (req: Request) => string;
-  skipSuccessfulRequests?: boolean;
+  /** count only the requests this says failed */
+  failed?: (res: Response) => boolean;
 }): RequestHandler {
+  const failed = opts.failed;
   return rateLimit({
     windowMs: opts.windowMs,
     limit: opts.limit,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    skipSuccessfulRequests: opts.skipSuccessfulRequests ?? false,
+    ...(failed
+      ? { skipSuccessfulRequests: true, requestWasSuccessful: (_req: Request, res: Response) => !failed(res) }
+      : {}),
     keyGenerator: opts.key,
     handler: (_req, res, _next, o) => {
       // express-rate-limit has already set Retry-After
@@ -46,7 +50,10 @@ export function createRateLimits(): RateLimits {
       windowMs: 15 * 60_000,
       limit: 5,
       key: (req) => `${address(req)}|${username(req)}`,
-      skipSuccessfulRequests: true,
+      // Only a password that was checked and found wrong is a failure. A login refused because
+      // the host was too busy to check it (429) says nothing about the password, and counting it
+      // let a flood of bogus logins lock the real admin out.
+      failed: (res) => res.statusCode === 401,
     }),
     loginPerAddress: limiter({ windowMs: 15 * 60_000, limit: 100, key: address }),
     setup: limiter({ windowMs: 15 * 60_000, limit: 10, key: address }),

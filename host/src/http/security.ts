@@ -1,9 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
+import type { AllowedHosts } from './allowed-hosts.ts';
 import { sendError } from './errors.ts';
 
-/** Strict CSP: nothing inline, nothing from elsewhere; socket.io over wss to ourselves. */
+/**
+ * Strict CSP: nothing inline, nothing from elsewhere. `connect-src 'self'` covers socket.io's wss
+ * to ourselves (CSP3 matches the same host over wss); a bare `wss:` would allow any host.
+ */
 export function securityHeaders(): RequestHandler {
   return helmet({
     contentSecurityPolicy: {
@@ -14,7 +18,7 @@ export function securityHeaders(): RequestHandler {
         'style-src': ["'self'"],
         'img-src': ["'self'", 'data:'],
         'font-src': ["'self'"],
-        'connect-src': ["'self'", 'wss:'],
+        'connect-src': ["'self'"],
         'object-src': ["'none'"],
         'base-uri': ["'none'"],
         'form-action': ["'self'"],
@@ -27,7 +31,18 @@ export function securityHeaders(): RequestHandler {
   });
 }
 
-/** The origin this request reached: what a same-origin browser page sends as Origin. */
+/**
+ * Every request must name one of the host's own names in `Host` (see AllowedHosts); only then is
+ * `https://<Host>` our origin. This runs first, for the API and the UI alike.
+ */
+export function hostGuard(allowed: AllowedHosts): RequestHandler {
+  return (req, res, next) => {
+    if (allowed.allows(req.headers.host)) return next();
+    sendError(res, 'HOST_NOT_ALLOWED', 'this host does not answer to that name (see --public-name)');
+  };
+}
+
+/** The origin this request reached, once hostGuard has accepted its Host header. */
 export function ownOrigin(req: IncomingMessage): string | null {
   const host = req.headers.host;
   return host ? `https://${host}` : null;
@@ -37,6 +52,11 @@ export function ownOrigin(req: IncomingMessage): string | null {
 export function isCrossOrigin(req: IncomingMessage): boolean {
   const origin = req.headers.origin;
   return origin !== undefined && origin !== ownOrigin(req);
+}
+
+/** For WebSocket handshakes, which skip the express stack: an allowed Host and exactly its origin. */
+export function isSameOriginHandshake(req: IncomingMessage, allowed: AllowedHosts): boolean {
+  return allowed.allows(req.headers.host) && req.headers.origin !== undefined && !isCrossOrigin(req);
 }
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);

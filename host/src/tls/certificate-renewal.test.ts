@@ -3,10 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, request } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:tls';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
 import { ensureCertificate, type HostCertificate } from './certificate.ts';
 import { scheduleCertificateRenewal } from './certificate-renewal.ts';
+import { secureContextOptions } from './tls-options.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'qx-renew-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -25,10 +27,30 @@ function servedCert(port: number): Promise<string> {
   });
 }
 
+/** A TLS 1.2 client that offers CBC suites only. */
+function cbcHandshake(port: number): Promise<'accepted' | 'refused'> {
+  return new Promise((resolve) => {
+    const s = connect(
+      {
+        host: '127.0.0.1',
+        port,
+        rejectUnauthorized: false,
+        maxVersion: 'TLSv1.2',
+        ciphers: 'ECDHE-ECDSA-AES128-SHA256:ECDHE-ECDSA-AES256-SHA384:ECDHE-ECDSA-AES128-SHA',
+      },
+      () => {
+        s.destroy();
+        resolve('accepted');
+      },
+    );
+    s.on('error', () => resolve('refused'));
+  });
+}
+
 it('swaps a renewed certificate into the running server without a restart, keeping the key', async () => {
   const opts = { dir, hostname: 'renew-test', addresses: [] };
   const first = await ensureCertificate(opts);
-  const server = createServer({ key: first.key, cert: first.cert }, (_req, res) => res.end('ok'));
+  const server = createServer(secureContextOptions(first), (_req, res) => res.end('ok'));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
   const before = await servedCert(port);
@@ -53,6 +75,7 @@ it('swaps a renewed certificate into the running server without a restart, keepi
   assert.ok(next.notAfter > first.notAfter);
   const afterSerial = await servedCert(port);
   assert.notEqual(afterSerial, before, 'new connections get the renewed certificate');
+  assert.equal(await cbcHandshake(port), 'refused', 'the renewed context still offers AEAD suites only');
   server.closeAllConnections();
   await new Promise<void>((r) => server.close(() => r()));
 });

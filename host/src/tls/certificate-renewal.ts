@@ -1,5 +1,6 @@
 import type { Server } from 'node:https';
 import type { HostCertificate } from './certificate.ts';
+import { secureContextOptions } from './tls-options.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -25,7 +26,7 @@ export function scheduleCertificateRenewal(deps: {
       inFlight = deps.ensure().then(
         (next) => {
           if (stopped || next.cert === current.cert) return;
-          deps.server.setSecureContext({ key: next.key, cert: next.cert, minVersion: 'TLSv1.2' });
+          deps.server.setSecureContext(secureContextOptions(next));
           current = next;
           deps.onRenewed(next);
         },

@@ -39,7 +39,7 @@ export function wantedNames(hostname: string, addresses: string[]): string[] {
 }
 
 /** One spelling per address, so `::1` and `0:0:0:0:0:0:0:1` compare equal. */
-function normalizeIp(ip: string): string {
+export function normalizeIp(ip: string): string {
   return isIP(ip) === 6 ? new URL(`http://[${ip}]`).hostname.slice(1, -1) : ip;
 }
 

@@ -1,25 +1,27 @@
 import type { IncomingMessage, Server } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { AppError } from '@quantix/shared';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { SessionStore } from '../auth/sessions.ts';
-import { readCookie, SESSION_COOKIE } from '../http/cookies.ts';
-import { ownOrigin } from '../http/security.ts';
+import type { AllowedHosts } from '../http/allowed-hosts.ts';
+import { CONSOLE_PATH, handshakeSession, refuseUpgrade } from '../http/upgrade-guard.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { VmService } from './vm.service.ts';
-
-const PATH = /^\/api\/v1\/vms\/([0-9a-fA-F-]{36})\/console$/;
 
 /**
  * The browser console: a WebSocket on the host's own HTTPS server that carries a VM's VNC
  * stream (noVNC speaks RFB over it). QEMU's VNC listens on 127.0.0.1 only; this proxy is the one
  * way in, and only for a live session from our own origin. Sockets close when the session ends.
+ * Every refusal is answered and the socket closed: an upgrade socket has no HTTP response that
+ * would ever close it.
  */
 export function attachConsoleProxy(deps: {
   server: Server;
   sessions: SessionStore;
   vms: VmService;
   log: Logger;
+  allowedHosts: AllowedHosts;
 }): () => void {
   const wss = new WebSocketServer({
     noServer: true,
@@ -28,34 +30,40 @@ export function attachConsoleProxy(deps: {
   });
   const bySession = new Map<string, Set<WebSocket>>();
 
-  const refuse = (socket: Duplex, status: number, text: string) => {
-    socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-  };
-
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const m = PATH.exec((req.url ?? '').split('?')[0] ?? '');
+    const m = CONSOLE_PATH.exec((req.url ?? '').split('?')[0] ?? '');
     if (!m?.[1]) return; // not ours (socket.io handles its own path)
+    // already answered by the upgrade guard (wrong Host, too many handshakes)
+    if (socket.destroyed || socket.writableEnded) return;
     socket.on('error', () => socket.destroy()); // a client that resets mid-handshake
     const uuid = m[1];
-    if (req.headers.origin !== ownOrigin(req)) return refuse(socket, 403, 'Forbidden');
-    const sid = readCookie(req.headers.cookie, SESSION_COOKIE);
-    const session = sid ? deps.sessions.touch(sid) : null;
-    if (!session) return refuse(socket, 401, 'Unauthorized');
+    const session = handshakeSession(req, deps.allowedHosts, deps.sessions);
+    if (session instanceof AppError) return refuseUpgrade(socket, session.code, session.message);
     void deps.vms.detail(uuid).then(
       (vm) => {
         // the session may have ended while the VM was looked up
-        if (!deps.sessions.touch(session.id)) return refuse(socket, 401, 'Unauthorized');
+        if (!deps.sessions.touch(session.id)) return refuseUpgrade(socket, 'UNAUTHENTICATED', 'log in first');
         const vnc = vm.graphics.find((g) => g.type === 'vnc' && g.port);
-        if (vm.state !== 'running' && vm.state !== 'paused') return refuse(socket, 409, 'Conflict');
-        if (!vnc?.port) return refuse(socket, 409, 'Conflict');
+        if (vm.state !== 'running' && vm.state !== 'paused')
+          return refuseUpgrade(socket, 'VM_STATE_INVALID', 'the VM is not running');
+        if (!vnc?.port) return refuseUpgrade(socket, 'VM_STATE_INVALID', 'the VM has no VNC display');
         // Only ever to this host's loopback: a VM defined elsewhere with VNC on another address must
         // not turn the proxy into a relay to it. Listening on all addresses includes loopback.
         const listen = vnc.listen ?? '127.0.0.1';
         const host = listen === '0.0.0.0' || listen === '::' ? '127.0.0.1' : listen;
-        if (!/^127\.|^::1$/.test(host)) return refuse(socket, 409, 'Conflict');
+        if (!/^127\.|^::1$/.test(host))
+          return refuseUpgrade(socket, 'VM_STATE_INVALID', 'the VNC display of this VM is not on loopback');
+        // the guard may have closed a handshake that waited too long
+        if (socket.destroyed) return;
         wss.handleUpgrade(req, socket, head, (ws) => bridge(ws, session.id, host, vnc.port ?? 0, vm.name));
       },
-      () => refuse(socket, 404, 'Not Found'),
+      // the lookup's own code: VM_NOT_FOUND, or HYPERVISOR_UNAVAILABLE when libvirt is down
+      (err: unknown) => {
+        if (!(err instanceof AppError)) deps.log.error({ err, vm: uuid }, 'console: VM lookup failed');
+        const e =
+          err instanceof AppError ? err : new AppError('INTERNAL', 'internal error; see the host log');
+        refuseUpgrade(socket, e.code, e.message);
+      },
     );
   };
 
