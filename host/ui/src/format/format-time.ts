@@ -24,13 +24,24 @@ export function formatCountdown(msLeft: number): string | null {
   return hours > 0 ? `${hours}:${pad(minutes)}:${pad(seconds)}` : `${minutes}:${pad(seconds)}`;
 }
 
-/** Local `YYYY-MM-DD HH:MM:SS`: sortable, unambiguous and narrow enough for a table. */
+/** Minutes east of UTC as `UTC+01:00`, `UTC-03:30`; plain `UTC` at zero. */
+export function formatUtcOffset(minutesEast: number): string {
+  if (!Number.isFinite(minutesEast) || minutesEast === 0) return 'UTC';
+  const abs = Math.abs(Math.round(minutesEast));
+  return `UTC${minutesEast > 0 ? '+' : '-'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+/**
+ * Local `YYYY-MM-DD HH:MM:SS UTC+01:00`: sortable, and the zone says which clock it is (the
+ * browser's, which need not be the host's). The offset is the one in force at that moment.
+ */
 export function formatDateTime(value: string | number | Date): string {
   const d = value instanceof Date ? value : new Date(value);
   if (Number.isNaN(d.getTime())) return '—';
   return (
     `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ` +
-    `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`
+    `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())} ` +
+    formatUtcOffset(-d.getTimezoneOffset())
   );
 }
 

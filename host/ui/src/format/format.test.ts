@@ -43,8 +43,8 @@ test('formatCountdown rounds up and ends with null', () => {
   assert.equal(formatCountdown(-1), null);
 });
 
-test('formatDateTime is local YYYY-MM-DD HH:MM:SS', () => {
-  assert.equal(formatDateTime(new Date(2025, 0, 2, 3, 4, 5)), '2025-01-02 03:04:05');
+test('formatDateTime is local YYYY-MM-DD HH:MM:SS with the zone', () => {
+  assert.match(formatDateTime(new Date(2025, 0, 2, 3, 4, 5)), /^2025-01-02 03:04:05 UTC([+-]\d\d:\d\d)?$/);
   assert.equal(formatDateTime('not a date'), '—');
 });
 

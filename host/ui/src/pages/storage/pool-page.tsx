@@ -4,6 +4,7 @@ import { ErrorMessage } from '../../components/error-message.tsx';
 import { HypervisorStatus, useReloadWhenHypervisorBack } from '../../components/hypervisor-status.tsx';
 import { Link } from '../../components/link.tsx';
 import { pickTab, type TabDef, Tabs } from '../../components/tabs.tsx';
+import { usePageTitle } from '../../hooks/use-page-title.ts';
 import { useRoute } from '../../hooks/use-route.ts';
 import { useApi, useStore } from '../../store/use-store.ts';
 import { FilesTab } from './files-tab.tsx';
@@ -27,6 +28,7 @@ export function PoolPage() {
   useReloadWhenHypervisorBack(() => void api.storage.loadPools());
   const pool = pools.data?.find((p) => p.name === name) ?? null;
   const tab = pickTab(TABS, route.query.get('tab'));
+  usePageTitle(name || null);
 
   return (
     <div class="page" data-testid="page-pool" data-pool-name={name}>

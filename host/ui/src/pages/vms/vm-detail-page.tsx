@@ -3,6 +3,7 @@ import { ErrorMessage } from '../../components/error-message.tsx';
 import { HypervisorStatus, useReloadWhenHypervisorBack } from '../../components/hypervisor-status.tsx';
 import { Link } from '../../components/link.tsx';
 import { pickTab, type TabDef, Tabs } from '../../components/tabs.tsx';
+import { usePageTitle } from '../../hooks/use-page-title.ts';
 import { useRoute } from '../../hooks/use-route.ts';
 import { useApi, useStore } from '../../store/use-store.ts';
 import { VmDisksTab, VmHardwareTab, VmNetworkTab } from './vm-config-tabs.tsx';
@@ -32,6 +33,7 @@ export function VmDetailPage() {
   useReloadWhenHypervisorBack(() => void api.vms.loadDetail(uuid));
 
   const vm = state.data?.uuid === uuid ? state.data : null;
+  usePageTitle(vm?.name ?? null);
   const tab = pickTab(TABS, route.query.get('tab'));
 
   if (!vm) {
