@@ -134,8 +134,17 @@ describe('browser: pool upload, VM wizard, start, console, stop, delete', () => 
     await page.screenshot({ path: join(OUTPUT_DIR, 'vm-console.png'), fullPage: true });
   });
 
-  it('forces it off and deletes it with its disk', async () => {
+  it('forces it off (after confirming) and deletes it with its disk', async () => {
     await page.getByTestId('vm-action-destroy').click();
+    // force off asks first, naming the VM; nothing happens until the user says yes
+    const dialog = page.getByTestId('confirm-dialog');
+    await dialog.waitFor();
+    assert.match(
+      (await dialog.textContent()) ?? '',
+      new RegExp(`Force off ${vmName}\\?.*pulling the power cord`),
+    );
+    assert.equal(await page.getByTestId('vm-detail').getAttribute('data-state'), 'running');
+    await page.getByTestId('confirm-accept').click();
     await page.locator('[data-testid="vm-detail"][data-state="shutoff"]').waitFor({ timeout: 30_000 });
     await page.getByTestId('vm-delete').click();
     await page.getByTestId('delete-volumes').check();

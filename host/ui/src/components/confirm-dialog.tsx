@@ -2,6 +2,13 @@ import type { ComponentChildren } from 'preact';
 import { BusyButton } from './busy-button.tsx';
 import { useModalDialog } from './modal-dialog.tsx';
 
+/** What a confirmation dialog says before an action that cannot simply be taken back. */
+export interface Confirmation {
+  readonly title: string;
+  readonly body: string;
+  readonly confirmText: string;
+}
+
 /** A modal `<dialog>` asking to confirm a destructive action; Escape or Cancel closes it. */
 export function ConfirmDialog(props: {
   title: string;

@@ -1,17 +1,18 @@
 import { useState } from 'preact/hooks';
 import { toErrorInfo } from '../api/api-error.ts';
 import type { ErrorInfo } from '../store/app-state.ts';
+import { type Confirmation, ConfirmDialog } from './confirm-dialog.tsx';
 import { ErrorMessage } from './error-message.tsx';
 
 export type RowBusy = 'start' | 'stop' | 'autostart' | 'delete';
 
-/** The busy state, last error and delete confirmation of one row in a start/stop/delete table. */
+/** The busy state, last error and pending confirmation (stop or delete) of one table row. */
 export function useRowAction() {
   const [busy, setBusy] = useState<RowBusy | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
-  const [confirming, setConfirming] = useState(false);
+  const [confirming, setConfirming] = useState<'stop' | 'delete' | null>(null);
 
-  // One action at a time; whatever the outcome the confirmation closes (on success the row is gone).
+  // One action at a time; whatever the outcome the confirmation closes (on success the row may be gone).
   async function act(kind: RowBusy, run: () => Promise<void>) {
     setBusy(kind);
     setError(null);
@@ -21,7 +22,7 @@ export function useRowAction() {
       setError(toErrorInfo(err));
     } finally {
       setBusy(null);
-      setConfirming(false);
+      setConfirming(null);
     }
   }
 
@@ -56,35 +57,60 @@ export function AutostartCell(props: {
   );
 }
 
-/** Start or Stop, then Delete (which asks first). Test ids are `<kind>-start|stop|delete`. */
+/**
+ * Start or Stop, then Delete; Stop and Delete ask first, with the texts given. Test ids are
+ * `<kind>-start|stop|delete`; the dialogs' buttons are `confirm-accept` and `confirm-cancel`.
+ */
 export function StartStopDelete(props: {
   row: RowAction;
   kind: string;
   active: boolean;
   onToggle: (verb: 'start' | 'stop') => Promise<void>;
+  onDelete: () => Promise<void>;
+  stopConfirmation: Confirmation;
+  deleteConfirmation: Confirmation;
 }) {
   const { row, kind, active } = props;
   const verb = active ? 'stop' : 'start';
+  const pending = row.confirming === 'stop' ? props.stopConfirmation : props.deleteConfirmation;
   return (
     <td class="actions nowrap">
       <button
         type="button"
         class="btn btn-secondary btn-small"
         disabled={row.busy !== null}
-        onClick={() => void row.act(verb, () => props.onToggle(verb))}
+        onClick={() =>
+          verb === 'stop' ? row.setConfirming('stop') : void row.act('start', () => props.onToggle('start'))
+        }
         data-testid={`${kind}-${verb}`}
       >
-        {row.busy === 'start' ? 'Starting…' : row.busy === 'stop' ? 'Stopping…' : active ? 'Stop' : 'Start'}
+        {row.busy === 'start' ? 'Starting…' : row.busy === 'stop' ? 'Stopping…' : active ? 'Stop…' : 'Start'}
       </button>{' '}
       <button
         type="button"
         class="btn btn-danger btn-small"
         disabled={row.busy !== null}
-        onClick={() => row.setConfirming(true)}
+        onClick={() => row.setConfirming('delete')}
         data-testid={`${kind}-delete`}
       >
-        Delete
+        Delete…
       </button>
+      {row.confirming && (
+        <ConfirmDialog
+          title={pending.title}
+          confirmText={pending.confirmText}
+          busyText={row.confirming === 'stop' ? 'Stopping…' : 'Deleting…'}
+          busy={row.busy === row.confirming}
+          onConfirm={() =>
+            void (row.confirming === 'stop'
+              ? row.act('stop', () => props.onToggle('stop'))
+              : row.act('delete', props.onDelete))
+          }
+          onCancel={() => row.setConfirming(null)}
+        >
+          <p>{pending.body}</p>
+        </ConfirmDialog>
+      )}
     </td>
   );
 }

@@ -1,9 +1,9 @@
 import type { NetworkSummary } from '@quantix/shared';
-import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
 import { HostInterfaces } from '../../components/host-interfaces.tsx';
 import { LibvirtListPage } from '../../components/libvirt-list-page.tsx';
 import { AutostartCell, RowError, StartStopDelete, useRowAction } from '../../components/row-actions.tsx';
 import { useApi, useStore } from '../../store/use-store.ts';
+import { networkDeleteConfirmation, networkStopConfirmation } from './network-confirm.ts';
 import { NetworkCreateDialog } from './network-create-dialog.tsx';
 
 export function NetworksPage() {
@@ -82,21 +82,12 @@ function NetworkRow(props: { net: NetworkSummary }) {
           kind="network"
           active={net.active}
           onToggle={(verb) => api.networks.action(net.name, verb)}
+          onDelete={() => api.networks.remove(net.name)}
+          stopConfirmation={networkStopConfirmation(net.name)}
+          deleteConfirmation={networkDeleteConfirmation(net.name)}
         />
       </tr>
       <RowError row={row} name={net.name} colSpan={7} testId="network-row-error" />
-      {row.confirming && (
-        <ConfirmDialog
-          title={`Delete network "${net.name}"?`}
-          confirmText="Delete network"
-          busyText="Deleting…"
-          busy={row.busy === 'delete'}
-          onConfirm={() => void row.act('delete', () => api.networks.remove(net.name))}
-          onCancel={() => row.setConfirming(false)}
-        >
-          <p>VMs connected to it lose that network interface's connectivity.</p>
-        </ConfirmDialog>
-      )}
     </>
   );
 }

@@ -1,10 +1,10 @@
 import type { PoolSummary } from '@quantix/shared';
-import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
 import { Link } from '../../components/link.tsx';
 import { AutostartCell, RowError, StartStopDelete, useRowAction } from '../../components/row-actions.tsx';
 import { UsageBar } from '../../components/usage-bar.tsx';
 import { formatBytes, formatPercent, percentOf } from '../../format/format-bytes.ts';
 import { useApi } from '../../store/use-store.ts';
+import { poolDeleteConfirmation, poolStopConfirmation } from './pool-confirm.ts';
 
 const STATE_BADGE: Record<PoolSummary['state'], string> = {
   running: 'badge-ok',
@@ -89,24 +89,12 @@ function PoolRow(props: { pool: PoolSummary }) {
           kind="pool"
           active={pool.state === 'running'}
           onToggle={(verb) => api.storage.poolAction(pool.name, verb)}
+          onDelete={() => api.storage.deletePool(pool.name)}
+          stopConfirmation={poolStopConfirmation(pool.name)}
+          deleteConfirmation={poolDeleteConfirmation(pool.name, pool.volumes)}
         />
       </tr>
       <RowError row={row} name={pool.name} colSpan={8} testId="pool-row-error" />
-      {row.confirming && (
-        <ConfirmDialog
-          title={`Delete pool "${pool.name}"?`}
-          confirmText="Delete pool"
-          busyText="Deleting…"
-          busy={row.busy === 'delete'}
-          onConfirm={() => void row.act('delete', () => api.storage.deletePool(pool.name))}
-          onCancel={() => row.setConfirming(false)}
-        >
-          <p>
-            The pool is removed from libvirt. Its {pool.volumes} volume{pool.volumes === 1 ? '' : 's'} and its
-            directory or volume group are left as they are. A pool that VMs use cannot be deleted.
-          </p>
-        </ConfirmDialog>
-      )}
     </>
   );
 }

@@ -6,6 +6,7 @@ import { ErrorMessage } from '../../components/error-message.tsx';
 import { TaskProgress } from '../../components/task-progress.tsx';
 import type { ErrorInfo } from '../../store/app-state.ts';
 import { useApi } from '../../store/use-store.ts';
+import { deleteVmNote } from './vm-actions.ts';
 
 /** "Delete VM?" with the choice to delete its disk volumes too; shows the host's progress. */
 export function DeleteVmDialog(props: {
@@ -41,21 +42,19 @@ export function DeleteVmDialog(props: {
       onConfirm={confirm}
       onCancel={props.onCancel}
     >
-      <p>
-        The VM's definition is removed from this host. This cannot be undone.
-        {props.vm.disks > 0 &&
-          ` It has ${props.vm.disks} disk${props.vm.disks === 1 ? '' : 's'}; they are kept unless you tick the box.`}
-      </p>
-      <label class="check">
-        <input
-          type="checkbox"
-          checked={deleteVolumes}
-          disabled={taskId !== null}
-          onChange={(e) => setDeleteVolumes(e.currentTarget.checked)}
-          data-testid="delete-volumes"
-        />
-        Also delete its disks
-      </label>
+      <p>{deleteVmNote(props.vm.disks)}</p>
+      {props.vm.disks > 0 && (
+        <label class="check">
+          <input
+            type="checkbox"
+            checked={deleteVolumes}
+            disabled={taskId !== null}
+            onChange={(e) => setDeleteVolumes(e.currentTarget.checked)}
+            data-testid="delete-volumes"
+          />
+          {props.vm.disks === 1 ? 'Also delete its disk' : 'Also delete its disks'}
+        </label>
+      )}
       <TaskProgress taskId={taskId} label="Deleting" />
       <ErrorMessage error={error} testId="delete-vm-error" />
     </ConfirmDialog>

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ACTION_LABEL, allowedActions, canDelete, hasConsole, isActionAllowed } from './vm-actions.ts';
+import {
+  ACTION_LABEL,
+  actionButtonLabel,
+  actionConfirmation,
+  allowedActions,
+  canDelete,
+  deleteVmNote,
+  hasConsole,
+  isActionAllowed,
+} from './vm-actions.ts';
 
 test('each state offers the actions the host accepts', () => {
   assert.deepEqual(allowedActions('shutoff'), ['start']);
@@ -26,4 +35,27 @@ test('delete needs the VM off; the console needs it on', () => {
   assert.equal(hasConsole('running'), true);
   assert.equal(hasConsole('paused'), true);
   assert.equal(hasConsole('shutoff'), false);
+});
+
+test('force off and force reset ask first, naming the VM and what the guest loses', () => {
+  assert.deepEqual(actionConfirmation('destroy', 'web01'), {
+    title: 'Force off web01?',
+    body: 'The guest is stopped at once, like pulling the power cord; unsaved data in the guest is lost.',
+    confirmText: 'Force off',
+  });
+  const reset = actionConfirmation('reset', 'web01');
+  assert.equal(reset?.title, 'Force reset web01?');
+  assert.match(reset?.body ?? '', /restarts at once.*unsaved data in the guest is lost/);
+  for (const a of ['start', 'shutdown', 'reboot', 'suspend', 'resume'] as const) {
+    assert.equal(actionConfirmation(a, 'web01'), null, a);
+  }
+  assert.equal(actionButtonLabel('destroy'), 'Force off…');
+  assert.equal(actionButtonLabel('reset'), 'Force reset…');
+  assert.equal(actionButtonLabel('shutdown'), 'Shut down');
+});
+
+test('the delete note agrees with the number of disks', () => {
+  assert.match(deleteVmNote(1), /It has 1 disk; it is kept unless you tick the box\.$/);
+  assert.match(deleteVmNote(3), /It has 3 disks; they are kept unless you tick the box\.$/);
+  assert.doesNotMatch(deleteVmNote(0), /disk/);
 });

@@ -1,4 +1,6 @@
 import type { VmAction, VmState } from '@quantix/shared';
+import type { Confirmation } from '../../components/confirm-dialog.tsx';
+import { countOf, itIs } from '../../format/plural.ts';
 
 /** The menu order: the usual first, the forceful last. */
 export const ACTION_ORDER: readonly VmAction[] = [
@@ -48,6 +50,38 @@ export function isActionAllowed(action: VmAction, state: VmState): boolean {
 
 export function allowedActions(state: VmState): VmAction[] {
   return ACTION_ORDER.filter((a) => isActionAllowed(a, state));
+}
+
+/** The forceful actions ask first, naming the VM and what happens to the guest; the rest do not. */
+export function actionConfirmation(action: VmAction, name: string): Confirmation | null {
+  switch (action) {
+    case 'destroy':
+      return {
+        title: `Force off ${name}?`,
+        body: 'The guest is stopped at once, like pulling the power cord; unsaved data in the guest is lost.',
+        confirmText: 'Force off',
+      };
+    case 'reset':
+      return {
+        title: `Force reset ${name}?`,
+        body: 'The guest restarts at once, like pressing the reset button; unsaved data in the guest is lost.',
+        confirmText: 'Force reset',
+      };
+    default:
+      return null;
+  }
+}
+
+/** The delete dialog's text about the VM's disks, agreeing with their number. */
+export function deleteVmNote(disks: number): string {
+  const base = "The VM's definition is removed from this host. This cannot be undone.";
+  if (disks === 0) return base;
+  return `${base} It has ${countOf(disks, 'disk')}; ${itIs(disks)} kept unless you tick the box.`;
+}
+
+/** A button or menu label: "…" where a confirmation follows. */
+export function actionButtonLabel(action: VmAction): string {
+  return actionConfirmation(action, '') ? `${ACTION_LABEL[action]}…` : ACTION_LABEL[action];
 }
 
 /** A VM is deleted only when it is not running (the host refuses otherwise). */

@@ -1,36 +1,20 @@
-import type { VmAction, VmSummary } from '@quantix/shared';
+import type { VmSummary } from '@quantix/shared';
 import { useState } from 'preact/hooks';
-import { toErrorInfo } from '../../api/api-error.ts';
 import { ActionMenu, type MenuItem } from '../../components/action-menu.tsx';
-import type { ErrorInfo } from '../../store/app-state.ts';
-import { useApi } from '../../store/use-store.ts';
+import type { VmPower } from './use-vm-power.ts';
 import { DeleteVmDialog } from './delete-vm-dialog.tsx';
-import { ACTION_BUSY, ACTION_LABEL, ACTION_ORDER, canDelete, isActionAllowed } from './vm-actions.ts';
+import { ACTION_BUSY, ACTION_ORDER, actionButtonLabel, canDelete, isActionAllowed } from './vm-actions.ts';
 
-/** A VM row's actions; an error is handed up so the row can show it under itself. */
-export function VmRowMenu(props: { vm: VmSummary; onError: (error: ErrorInfo | null) => void }) {
-  const api = useApi();
-  const { vm } = props;
-  const [busy, setBusy] = useState<string | null>(null);
+/** A VM row's actions; the row shows what they report (`power`) under itself. */
+export function VmRowMenu(props: { vm: VmSummary; power: VmPower }) {
+  const { vm, power } = props;
   const [deleting, setDeleting] = useState(false);
 
-  async function run(action: VmAction) {
-    setBusy(ACTION_BUSY[action]);
-    props.onError(null);
-    try {
-      await api.vms.action(vm.uuid, action);
-    } catch (err) {
-      props.onError(toErrorInfo(err));
-    } finally {
-      setBusy(null);
-    }
-  }
-
   const items: MenuItem[] = ACTION_ORDER.map((a) => ({
-    label: ACTION_LABEL[a],
+    label: actionButtonLabel(a),
     testId: `vm-action-${a}`,
     disabled: !isActionAllowed(a, vm.state),
-    onSelect: () => void run(a),
+    onSelect: () => power.request(a),
   }));
   items.push({
     label: 'Delete…',
@@ -40,10 +24,11 @@ export function VmRowMenu(props: { vm: VmSummary; onError: (error: ErrorInfo | n
     hint: canDelete(vm.state) ? undefined : 'Power the VM off first',
     onSelect: () => setDeleting(true),
   });
+  const busyAction = ACTION_ORDER.find((a) => a === power.busy);
 
   return (
     <>
-      <ActionMenu items={items} busyText={busy} testId="vm-actions" />
+      <ActionMenu items={items} busyText={busyAction ? ACTION_BUSY[busyAction] : null} testId="vm-actions" />
       {deleting && (
         <DeleteVmDialog vm={vm} onDone={() => setDeleting(false)} onCancel={() => setDeleting(false)} />
       )}

@@ -1,36 +1,23 @@
-import type { VmAction, VmDetail } from '@quantix/shared';
+import type { VmDetail } from '@quantix/shared';
 import { useState } from 'preact/hooks';
-import { toErrorInfo } from '../../api/api-error.ts';
 import { BusyButton } from '../../components/busy-button.tsx';
 import { Card } from '../../components/card.tsx';
-import { ErrorMessage } from '../../components/error-message.tsx';
 import { UsageBar } from '../../components/usage-bar.tsx';
 import { formatMiB, formatPercent, percentOf } from '../../format/format-bytes.ts';
-import type { ErrorInfo } from '../../store/app-state.ts';
 import { useApi } from '../../store/use-store.ts';
 import { DeleteVmDialog } from './delete-vm-dialog.tsx';
-import { ACTION_BUSY, ACTION_LABEL, ACTION_ORDER, canDelete, isActionAllowed } from './vm-actions.ts';
+import { useVmPower } from './use-vm-power.ts';
+import { ACTION_BUSY, ACTION_ORDER, actionButtonLabel, canDelete, isActionAllowed } from './vm-actions.ts';
+import { VmPowerNotices } from './vm-power-notices.tsx';
 import { VmStateBadge } from './vm-state-badge.tsx';
 
 /** The VM's power actions, autostart, delete and live usage. */
 export function VmSummaryCard(props: { vm: VmDetail; onDeleted: () => void }) {
   const api = useApi();
   const { vm } = props;
-  const [busy, setBusy] = useState<VmAction | 'autostart' | null>(null);
-  const [error, setError] = useState<ErrorInfo | null>(null);
+  const power = useVmPower(vm);
+  const { busy } = power;
   const [deleting, setDeleting] = useState(false);
-
-  async function act(action: VmAction | 'autostart', run: () => Promise<unknown>) {
-    setBusy(action);
-    setError(null);
-    try {
-      await run();
-    } catch (err) {
-      setError(toErrorInfo(err));
-    } finally {
-      setBusy(null);
-    }
-  }
 
   const diskCount = vm.disks.filter((d) => d.device === 'disk').length;
   const memPct = vm.memoryUsedMiB === null ? null : percentOf(vm.memoryUsedMiB, vm.memoryMiB);
@@ -45,9 +32,9 @@ export function VmSummaryCard(props: { vm: VmDetail; onDeleted: () => void }) {
             disabled={busy !== null || !isActionAllowed(a, vm.state)}
             variant={a === 'destroy' || a === 'reset' ? 'danger' : a === 'start' ? 'primary' : 'secondary'}
             testId={`vm-action-${a}`}
-            onClick={() => void act(a, () => api.vms.action(vm.uuid, a))}
+            onClick={() => power.request(a)}
           >
-            {ACTION_LABEL[a]}
+            {actionButtonLabel(a)}
           </BusyButton>
         ))}
         <span class="spacer" />
@@ -62,7 +49,7 @@ export function VmSummaryCard(props: { vm: VmDetail; onDeleted: () => void }) {
           Delete…
         </button>
       </div>
-      <ErrorMessage error={error} testId="vm-action-error" />
+      <VmPowerNotices power={power} name={vm.name} errorTestId="vm-action-error" />
       <dl class="kv kv-cols">
         <dt>vCPUs</dt>
         <dd>{vm.vcpus}</dd>
@@ -97,7 +84,7 @@ export function VmSummaryCard(props: { vm: VmDetail; onDeleted: () => void }) {
               disabled={busy !== null || !vm.persistent}
               onChange={(e) => {
                 const on = e.currentTarget.checked;
-                void act('autostart', () => api.vms.setAutostart(vm.uuid, on));
+                void power.act('autostart', () => api.vms.setAutostart(vm.uuid, on));
               }}
               data-testid="vm-autostart"
             />

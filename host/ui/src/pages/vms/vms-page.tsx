@@ -1,5 +1,5 @@
 import type { VmSummary } from '@quantix/shared';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
 import { Card } from '../../components/card.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import {
@@ -10,8 +10,9 @@ import {
 import { Link } from '../../components/link.tsx';
 import { UsageBar } from '../../components/usage-bar.tsx';
 import { formatMiB, formatPercent, percentOf } from '../../format/format-bytes.ts';
-import type { ErrorInfo } from '../../store/app-state.ts';
 import { useApi, useStore } from '../../store/use-store.ts';
+import { useVmPower } from './use-vm-power.ts';
+import { VmPowerNotices } from './vm-power-notices.tsx';
 import { VmRowMenu } from './vm-row-menu.tsx';
 import { VmStateBadge } from './vm-state-badge.tsx';
 
@@ -76,7 +77,7 @@ export function VmsPage() {
 
 function VmRow(props: { vm: VmSummary }) {
   const { vm } = props;
-  const [error, setError] = useState<ErrorInfo | null>(null);
+  const power = useVmPower(vm);
   const memPct = vm.memoryUsedMiB === null ? null : percentOf(vm.memoryUsedMiB, vm.memoryMiB);
   return (
     <>
@@ -114,16 +115,13 @@ function VmRow(props: { vm: VmSummary }) {
         </td>
         <td>{vm.autostart ? 'On' : 'Off'}</td>
         <td class="actions">
-          <VmRowMenu vm={vm} onError={setError} />
+          <VmRowMenu vm={vm} power={power} />
         </td>
       </tr>
-      {error && (
+      {(power.error || power.shutdown !== 'idle' || power.confirming) && (
         <tr class="row-error">
           <td colSpan={9}>
-            <ErrorMessage
-              error={{ ...error, message: `${vm.name}: ${error.message}` }}
-              testId="vm-row-error"
-            />
+            <VmPowerNotices power={power} name={vm.name} errorTestId="vm-row-error" inRow />
           </td>
         </tr>
       )}
