@@ -20,6 +20,8 @@ import {
   type WizardContext,
   type WizardForm,
 } from './wizard-form.ts';
+import { defaultPool, hostCapacity, overcommitWarnings } from './wizard-host.ts';
+import { HostFitNotes, PoolDefaultNote } from './wizard-notes.tsx';
 import { BasicsStep, DisksStep } from './wizard-steps-hw.tsx';
 import { BootStep, CdromStep, NetworkStep, ReviewStep } from './wizard-steps-more.tsx';
 
@@ -29,6 +31,7 @@ export function VmWizardPage() {
   const volumes = useStore((s) => s.volumes);
   const networks = useStore((s) => s.networks);
   const hardware = useStore((s) => s.hardware);
+  const hostSummary = useStore((s) => s.host.data);
   const vms = useStore((s) => s.vms.data);
   const [form, setForm] = useState<WizardForm>(emptyWizardForm);
   const [step, setStep] = useState<StepId>('basics');
@@ -49,9 +52,7 @@ export function VmWizardPage() {
   }, [api, pools.data]);
   // sensible defaults once the host's pools and networks are known
   useEffect(() => {
-    const best = [...(pools.data ?? [])]
-      .filter((p) => p.state === 'running')
-      .sort((a, b) => b.available - a.available)[0];
+    const best = defaultPool(pools.data ?? []);
     if (best) setForm((f) => ({ ...f, disks: f.disks.map((d) => (d.pool ? d : { ...d, pool: best.name })) }));
   }, [pools.data]);
   useEffect(() => {
@@ -101,79 +102,86 @@ export function VmWizardPage() {
   }
 
   const stepProps = { form, errors, set };
+  const cap = hostCapacity(hardware.data, hostSummary);
+  const warnings = overcommitWarnings(form, cap);
   return (
-    <div class="page page-narrow" data-testid="page-vm-new">
+    <div class="page page-form" data-testid="page-vm-new">
       <HypervisorStatus />
       <div class="crumbs">
         <Link href="/vms">Virtual machines</Link> <span class="muted">/</span> Create VM
       </div>
       <Card title="Create a virtual machine" testId="vm-wizard">
-        <ol class="steps" data-testid="wizard-steps">
-          {STEPS.map((s, i) => (
-            <li
-              key={s.id}
-              class={i < index ? 'step-done' : ''}
-              aria-current={s.id === step ? 'step' : undefined}
-              data-step={s.id}
-            >
-              <span class="step-n">{i + 1}</span> {s.title}
-            </li>
-          ))}
-        </ol>
-        <form
-          class="wizard-body"
-          noValidate
-          data-step={step}
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (step === 'review') void create();
-            else next();
-          }}
-        >
-          <ErrorMessage error={pools.error} testId="wizard-pools-error" />
-          {step === 'basics' && <BasicsStep {...stepProps} />}
-          {step === 'disks' && <DisksStep {...stepProps} pools={pools.data} poolsLoading={pools.loading} />}
-          {step === 'cdrom' && <CdromStep {...stepProps} isos={isos} loading={isosLoading} />}
-          {step === 'network' && (
-            <NetworkStep
-              {...stepProps}
-              networks={networks.data}
-              interfaces={hardware.data?.networkInterfaces ?? null}
-              interfacesError={hardware.error}
-            />
-          )}
-          {step === 'boot' && <BootStep {...stepProps} />}
-          {step === 'review' && <ReviewStep form={form} />}
-          {step === 'network' && <ErrorMessage error={networks.error} testId="wizard-networks-error" />}
-          <TaskProgress taskId={taskId} label="Creating the VM" />
-          <ErrorMessage error={error} testId="wizard-error" />
-          <div class="wizard-actions">
-            <button
-              type="button"
-              class="btn btn-secondary"
-              disabled={index === 0 || creating}
-              onClick={() => setStep(STEPS[index - 1]?.id ?? 'basics')}
-              data-testid="wizard-back"
-            >
-              Back
-            </button>
-            {step === 'review' ? (
-              <BusyButton
-                type="submit"
-                variant="primary"
-                busy={creating}
-                busyText="Creating…"
-                testId="wizard-create"
+        <div class="wizard-layout">
+          <ol class="steps" data-testid="wizard-steps">
+            {STEPS.map((s, i) => (
+              <li
+                key={s.id}
+                class={i < index ? 'step-done' : ''}
+                aria-current={s.id === step ? 'step' : undefined}
+                data-step={s.id}
               >
-                Create VM
-              </BusyButton>
-            ) : (
-              <button type="submit" class="btn btn-primary" data-testid="wizard-next">
-                Next
-              </button>
+                <span class="step-n">{i + 1}</span> {s.title}
+              </li>
+            ))}
+          </ol>
+          <form
+            class="wizard-body"
+            noValidate
+            data-step={step}
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (step === 'review') void create();
+              else next();
+            }}
+          >
+            <ErrorMessage error={pools.error} testId="wizard-pools-error" />
+            {step === 'basics' && <BasicsStep {...stepProps} />}
+            {step === 'basics' && <HostFitNotes cap={cap} warnings={warnings} showHost />}
+            {step === 'disks' && <PoolDefaultNote pool={defaultPool(pools.data ?? [])} />}
+            {step === 'disks' && <DisksStep {...stepProps} pools={pools.data} poolsLoading={pools.loading} />}
+            {step === 'cdrom' && <CdromStep {...stepProps} isos={isos} loading={isosLoading} />}
+            {step === 'network' && (
+              <NetworkStep
+                {...stepProps}
+                networks={networks.data}
+                interfaces={hardware.data?.networkInterfaces ?? null}
+                interfacesError={hardware.error}
+              />
             )}
-          </div>
-        </form>
+            {step === 'boot' && <BootStep {...stepProps} />}
+            {step === 'review' && <ReviewStep form={form} />}
+            {step === 'review' && <HostFitNotes cap={cap} warnings={warnings} showHost={false} />}
+            {step === 'network' && <ErrorMessage error={networks.error} testId="wizard-networks-error" />}
+            <TaskProgress taskId={taskId} label="Creating the VM" />
+            <ErrorMessage error={error} testId="wizard-error" />
+            <div class="wizard-actions">
+              <button
+                type="button"
+                class="btn btn-secondary"
+                disabled={index === 0 || creating}
+                onClick={() => setStep(STEPS[index - 1]?.id ?? 'basics')}
+                data-testid="wizard-back"
+              >
+                Back
+              </button>
+              {step === 'review' ? (
+                <BusyButton
+                  type="submit"
+                  variant="primary"
+                  busy={creating}
+                  busyText="Creating…"
+                  testId="wizard-create"
+                >
+                  Create VM
+                </BusyButton>
+              ) : (
+                <button type="submit" class="btn btn-primary" data-testid="wizard-next">
+                  Next
+                </button>
+              )}
+            </div>
+          </form>
+        </div>
       </Card>
     </div>
   );
