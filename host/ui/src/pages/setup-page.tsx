@@ -2,9 +2,10 @@ import { useState } from 'preact/hooks';
 import { toErrorInfo } from '../api/api-error.ts';
 import { BusyButton } from '../components/busy-button.tsx';
 import { ErrorMessage } from '../components/error-message.tsx';
+import { Field } from '../components/field.tsx';
 import type { ErrorInfo } from '../store/app-state.ts';
 import { useApi } from '../store/use-store.ts';
-import { type SetupForm, validateSetup } from './setup-validation.ts';
+import { PASSWORD_HINT, type SetupForm, validateSetup } from './setup-validation.ts';
 
 export function SetupPage() {
   const api = useApi();
@@ -60,22 +61,15 @@ export function SetupPage() {
         </span>
         {hint('code')}
       </div>
-      <div class="field">
-        <label for="setup-username">Username</label>
+      <Field id="setup-username" label="Username" error={shown.username}>
         <input {...field('username')} autoComplete="username" />
-        {hint('username')}
-      </div>
-      <div class="field">
-        <label for="setup-password">Password</label>
+      </Field>
+      <Field id="setup-password" label="Password" error={shown.password} hint={PASSWORD_HINT}>
         <input {...field('password')} type="password" autoComplete="new-password" />
-        <span class="hint">At least 10 characters.</span>
-        {hint('password')}
-      </div>
-      <div class="field">
-        <label for="setup-confirm">Confirm password</label>
+      </Field>
+      <Field id="setup-confirm" label="Confirm password" error={shown.confirm}>
         <input {...field('confirm')} type="password" autoComplete="new-password" />
-        {hint('confirm')}
-      </div>
+      </Field>
       <BusyButton
         type="submit"
         variant="primary"

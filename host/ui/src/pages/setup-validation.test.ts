@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { validateSetup } from './setup-validation.ts';
+import { PASSWORD_HINT, validateSetup } from './setup-validation.ts';
 
 const ok = { code: 'ABCD-EFGH-IJKL', username: 'admin', password: 'correct horse', confirm: 'correct horse' };
 
@@ -18,6 +18,13 @@ test('each field is checked', () => {
   assert.equal(validateSetup({ ...ok, username: '_svc.adm-1' }).username, undefined);
   assert.ok(validateSetup({ ...ok, password: 'x'.repeat(257), confirm: 'x'.repeat(257) }).password);
   assert.equal(validateSetup({ ...ok, confirm: 'correct horsE' }).confirm, 'The passwords do not match.');
+});
+
+test('a short password says how short, not the hint again', () => {
+  const short = validateSetup({ ...ok, password: 'abc', confirm: 'abc' }).password;
+  assert.equal(short, 'Too short: 3 of at least 10 characters.');
+  assert.notEqual(short, PASSWORD_HINT);
+  assert.equal(validateSetup({ ...ok, password: '', confirm: '' }).password, 'Enter a password.');
 });
 
 test('agrees with the shared zod schema (kept out of the bundle, so checked here)', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { diskUsage } from '../../components/disk-usage.ts';
 import { emptyPoolForm, splitDevices, toPoolRequest, validatePoolForm } from './pool-form.ts';
-import { volumeNameError, withExtension } from './volume-form.ts';
+import { canResize, volumeNameError, withExtension } from './volume-form.ts';
 
 test('a directory pool needs a name and an absolute plain path', () => {
   const f = { ...emptyPoolForm(), name: 'images', path: '/var/lib/quantix/images' };
@@ -66,4 +66,14 @@ test('a local disk with a mounted partition is in use', () => {
   assert.equal(diskUsage({ partitions: [{ mount: '/', fstype: 'ext4' }] }), 'mounted');
   assert.equal(diskUsage({ partitions: [{ mount: '', fstype: 'LVM2_member' }] }), 'formatted');
   assert.equal(diskUsage({ partitions: [] }), 'unused');
+});
+
+test('only disk images are offered a resize', () => {
+  assert.equal(canResize({ name: 'web-disk0.qcow2', type: 'file', format: 'qcow2' }), true);
+  assert.equal(canResize({ name: 'scratch.img', type: 'file', format: 'raw' }), true);
+  assert.equal(canResize({ name: 'lv_web', type: 'block', format: null }), true);
+  assert.equal(canResize({ name: 'debian.iso', type: 'file', format: 'iso' }), false);
+  assert.equal(canResize({ name: 'debian.ISO', type: 'file', format: 'raw' }), false);
+  assert.equal(canResize({ name: 'installer', type: 'file', format: 'iso' }), false);
+  assert.equal(canResize({ name: 'isos', type: 'dir', format: null }), false);
 });

@@ -27,3 +27,12 @@ export function withExtension(name: string, format: VolumeFormat): string {
   if (name === '' || name.includes('.')) return name;
   return `${name}.${format === 'qcow2' ? 'qcow2' : 'img'}`;
 }
+
+/**
+ * Only disk images grow: an ISO (by libvirt's probed format or by name) or a directory has no
+ * size to change. Block volumes without a format (LVM) are disks too.
+ */
+export function canResize(v: { name: string; type: string; format: string | null }): boolean {
+  if (v.type === 'dir' || v.name.toLowerCase().endsWith('.iso')) return false;
+  return v.format === null || v.format === 'qcow2' || v.format === 'raw';
+}

@@ -10,7 +10,7 @@ import { formatBytes } from '../../format/format-bytes.ts';
 import type { ErrorInfo } from '../../store/app-state.ts';
 import { useApi, useStore } from '../../store/use-store.ts';
 import { GiB, parseGiB } from '../../format/parse-size.ts';
-import { volumeNameError, withExtension } from './volume-form.ts';
+import { canResize, volumeNameError, withExtension } from './volume-form.ts';
 
 export function VolumesTab(props: { pool: PoolSummary }) {
   const api = useApi();
@@ -71,21 +71,25 @@ export function VolumesTab(props: { pool: PoolSummary }) {
                   {v.path}
                 </td>
                 <td class="actions nowrap">
-                  <button
-                    type="button"
-                    class="btn btn-secondary btn-small"
-                    onClick={() => setResizing(v)}
-                    data-testid="volume-resize"
-                  >
-                    Resize
-                  </button>{' '}
+                  {canResize(v) && (
+                    <>
+                      <button
+                        type="button"
+                        class="btn btn-secondary btn-small"
+                        onClick={() => setResizing(v)}
+                        data-testid="volume-resize"
+                      >
+                        Resize…
+                      </button>{' '}
+                    </>
+                  )}
                   <button
                     type="button"
                     class="btn btn-danger btn-small"
                     onClick={() => setDeleting(v)}
                     data-testid="volume-delete"
                   >
-                    Delete
+                    Delete…
                   </button>
                 </td>
               </tr>
@@ -103,8 +107,8 @@ export function VolumesTab(props: { pool: PoolSummary }) {
           onCancel={() => setDeleting(null)}
         >
           <p>
-            Its data ({formatBytes(deleting.allocation)} allocated) is destroyed. A VM using it loses the
-            disk.
+            Its data ({formatBytes(deleting.allocation)} allocated) is destroyed; this cannot be undone. A
+            volume that a VM uses cannot be deleted.
           </p>
         </ConfirmDialog>
       )}
