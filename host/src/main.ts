@@ -33,8 +33,8 @@ import { settleHeap } from './runtime/settle-heap.ts';
 import { createIo, type HostIo, sessionRoom } from './socket/io.ts';
 import { createNetworkService } from './networks/network.service.ts';
 import { createFileBrowser } from './storage/files/file-browser.service.ts';
-import { createStorageService } from './storage/pools/pool.service.ts';
 import { createBlockUsageReader, deviceUsageOfPath } from './storage/block-devices/device-usage.ts';
+import { createStorageService } from './storage/pools/pool.service.ts';
 import { createCpuProbe } from './vms/cpu-probe.ts';
 import { createVmInventory } from './vms/vm-inventory.ts';
 import { createVmStatsSampler } from './vms/vm-stats-sampler.ts';
@@ -136,13 +136,16 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   const cpuProbe = createCpuProbe({ monitor: hypervisorMonitor, log });
   const vmInventory = createVmInventory({ monitor: hypervisorMonitor, log, ignore: cpuProbe.isProbeGuest });
   const vmStats = createVmStatsSampler({ monitor: hypervisorMonitor, log });
+  const objectEvents = createObjectEvents({ monitor: hypervisorMonitor, log });
   // the storage service asks the VM service which disks are in use, and the VM service creates
   // volumes through the storage service: tie the knot through a function
   let vmService: VmService | null = null;
+  const blockUsage = createBlockUsageReader();
   const storage = createStorageService({
     monitor: hypervisorMonitor,
     events,
     diskUsers: () => vmService?.diskUsers() ?? Promise.resolve([]),
+    deviceUsage: (dev) => deviceUsageOfPath(dev, blockUsage),
   });
   vmService = createVmService({
     monitor: hypervisorMonitor,
@@ -150,6 +153,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     storage,
     events,
     live: (name) => vmStats.live(name),
+    cpu: cpuProbe,
   });
   const vms = vmService;
   const networks = createNetworkService({
@@ -159,22 +163,18 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
       vmInventory
         .all()
         .filter((r) => r.spec.nics.some((n) => n.type === 'network' && n.source === network))
-  const objectEvents = createObjectEvents({ monitor: hypervisorMonitor, log });
         .map((r) => r.info.name),
   });
   const logs = await createHostLogs({ appLogFile: join(dataDir, 'logs', 'quantix-host.log') });
-  const blockUsage = createBlockUsageReader();
   let io: HostIo | null = null;
   const reader = createProcReader();
   const sampler = createTelemetrySampler({ reader });
   const summary = createHostSummary({
-    deviceUsage: (dev) => deviceUsageOfPath(dev, blockUsage),
     hostId: state.data.hostId,
     hostname,
     cert: () => cert,
     build: BUILD,
     startedAt,
-    cpu: cpuProbe,
     enrolled: registration.enrolled,
   });
 
@@ -198,6 +198,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     version: BUILD.version,
     publicDir,
     hypervisor: hypervisorMonitor,
+    cpu: cpuProbe,
     vms,
     storage,
     networks,
@@ -222,7 +223,6 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   attachConsoleProxy({ server, sessions, vms, log, allowedHosts });
   const stopLogsSocket = attachLogsSocket({ io, logs });
 
-    cpu: cpuProbe,
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.listen.port, config.listen.host, () => resolve());
@@ -306,8 +306,8 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     void io?.close();
     server.closeAllConnections();
     server.close(() => {
-      void Promise.allSettled([hypervisorMonitor.close(), lock.release()]).then(() =>
-        log.flush(() => process.exit(0)),
+      void Promise.allSettled([cpuProbe.close().then(() => hypervisorMonitor.close()), lock.release()]).then(
+        () => log.flush(() => process.exit(0)),
       );
     });
     setTimeout(() => process.exit(0), 3000).unref();

@@ -41,10 +41,13 @@ export async function startHost(opts: {
   dataDir: string;
   env?: Record<string, string>;
   port?: number;
+  /** a command that execs the host (nsenter into a namespace): its pid stays the host's */
+  wrap?: string[];
 }): Promise<RunningHost> {
+  const [cmd, ...pre] = [...(opts.wrap ?? []), process.execPath];
   const child = spawn(
-    process.execPath,
-    [HOST_CLI, 'serve', '--listen', `127.0.0.1:${opts.port ?? 0}`, '--data', opts.dataDir],
+    cmd ?? process.execPath,
+    [...pre, HOST_CLI, 'serve', '--listen', `127.0.0.1:${opts.port ?? 0}`, '--data', opts.dataDir],
     {
       env: { ...process.env, QUANTIX_LIBVIRT_URI: 'test:///default', ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
