@@ -26,9 +26,16 @@ export interface CpuProbe {
   defaultCpu(): Promise<VmCpu>;
   /** refuses a CPU the probe saw fail here (VALIDATION_FAILED, with the reason) */
   assertStartable(cpu: VmCpu): Promise<void>;
-  /** the probe's own throw-away guests, which the VM list and the audit trail leave out */
-  isProbeGuest(uuid: string): boolean;
+  /** the probe's throw-away guests (ours by UUID, any host's by name), which the VM list and the audit trail leave out */
+  isProbeGuest(uuid: string, name?: string): boolean;
+  /** destroys a probe guest still running, before the host stops */
+  close(): Promise<void>;
 }
+
+/** `qx-cpu-probe-<start time, base 36 seconds>-<random>`: a host that died mid-probe leaves one running */
+const PROBE_NAME = /^qx-cpu-probe-([0-9a-z]+)-[0-9a-f]+$/;
+/** a probe guest older than this is a leftover of a host that died mid-probe: destroyed */
+const LEFTOVER_AFTER_S = 120;
 
 const key = (cpu: VmCpu): string => (cpu.mode === 'custom' ? `custom:${cpu.model}` : cpu.mode);
 
@@ -51,6 +58,8 @@ export function createCpuProbe(deps: {
   alsoProbe?: VmCpu[];
 }): CpuProbe {
   const probeGuests = new Set<string>();
+  let running: { h: Hypervisor; uuid: string } | null = null;
+  let closed = false;
   let current: Promise<Result> | null = null;
   let snapshot: Result | null = null;
   let generation = 0;
@@ -59,8 +68,10 @@ export function createCpuProbe(deps: {
   const tryStart = async (h: Hypervisor, virtType: 'kvm' | 'qemu', cpu: VmCpu): Promise<string | null> => {
     const uuid = randomUUID();
     probeGuests.add(uuid);
-    const name = `qx-cpu-probe-${uuid.slice(0, 8)}`;
+    const name = `qx-cpu-probe-${Math.floor(Date.now() / 1000).toString(36)}-${uuid.slice(0, 8)}`;
+    if (closed) throw new Error('the host is stopping');
     try {
+      running = { h, uuid };
       await h.createTransientDomain(buildProbeDomainXml({ name, uuid, virtType, cpu }));
     } catch (err) {
       if ((err as AppError).code === 'HYPERVISOR_UNAVAILABLE') throw err;
@@ -78,11 +89,27 @@ export function createCpuProbe(deps: {
         : `the guest stopped right after it started (${state})`;
     } finally {
       await h.domainAction(uuid, 'destroy').catch(() => undefined);
+      running = null;
+    }
+  };
+  /** probe guests that a host killed mid-probe left running (transient, so nothing else removes them) */
+  const sweepLeftovers = async (h: Hypervisor) => {
+    const now = Date.now() / 1000;
+    for (const d of await h.listDomains()) {
+      const started = PROBE_NAME.exec(d.name)?.[1];
+      if (started && d.active && !d.persistent && now - Number.parseInt(started, 36) > LEFTOVER_AFTER_S) {
+        await h.domainAction(d.uuid, 'destroy').catch(() => undefined);
+        deps.log.info(
+          { name: d.name },
+          'destroyed a CPU probe guest left running by an earlier host process',
+        );
+      }
     }
   };
 
   const run = async (gen: number): Promise<Result> => {
     const h = deps.monitor.get();
+    await sweepLeftovers(h);
     const virtType = (await h.kvmAvailable()) ? 'kvm' : 'qemu';
     let caps: CpuCaps | null = null;
     try {
@@ -223,6 +250,11 @@ export function createCpuProbe(deps: {
         throw new AppError('VALIDATION_FAILED', `cpu: ${cpu.mode} needs KVM, which this host does not offer`);
       }
     },
-    isProbeGuest: (uuid) => probeGuests.has(uuid),
+    isProbeGuest: (uuid, name) => probeGuests.has(uuid) || (name !== undefined && PROBE_NAME.test(name)),
+    async close() {
+      closed = true;
+      const r = running;
+      if (r) await r.h.domainAction(r.uuid, 'destroy').catch(() => undefined);
+    },
   };
 }

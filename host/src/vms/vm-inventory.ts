@@ -30,9 +30,9 @@ export function createVmInventory(deps: {
   monitor: HypervisorMonitor;
   log: Logger;
   /** guests that are not the admin's (the CPU probe's throw-away guests) */
-  ignore?: (uuid: string) => boolean;
+  ignore?: (uuid: string, name?: string) => boolean;
 }): VmInventory {
-  const ignored = (uuid: string) => deps.ignore?.(uuid) ?? false;
+  const ignored = (uuid: string, name?: string) => deps.ignore?.(uuid, name) ?? false;
   const records = new Map<string, VmRecord>();
   const listeners = new Set<(uuid: string, r: VmRecord | undefined, e: DomainEventKind | null) => void>();
   let loading: Promise<void> = Promise.resolve();
@@ -45,6 +45,7 @@ export function createVmInventory(deps: {
     const h = deps.monitor.get();
     try {
       const [info, xml, state] = await Promise.all([h.domain(uuid), h.domainXml(uuid), h.domainState(uuid)]);
+      if (ignored(uuid, info.name)) return undefined;
       return { info, spec: parseDomainXml(xml), state };
     } catch (err) {
       if ((err as { code?: string }).code === 'VM_NOT_FOUND') return undefined;
@@ -89,7 +90,7 @@ export function createVmInventory(deps: {
     const touched = new Set<string>();
     loadingNow = touched;
     const [all, stats] = await Promise.all([h.listDomains(), h.domainStats()]);
-    const infos = all.filter((i) => !ignored(i.uuid));
+    const infos = all.filter((i) => !ignored(i.uuid, i.name));
     const states = new Map(stats.map((s) => [s.name, s.state]));
     const loaded = await Promise.all(
       infos.map(async (info) => ({
