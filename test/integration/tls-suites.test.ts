@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { connect as tcpConnect } from 'node:net';
 import { connect, type ConnectionOptions } from 'node:tls';
 import { type RunningHost, startHost, tempDataDir } from '../support/host-process.ts';
 
@@ -67,6 +68,21 @@ describe('TLS: AEAD suites only, TLS 1.2 and 1.3', () => {
     const r = await handshake(host, {});
     assert.equal(r.ok && r.protocol, 'TLSv1.3');
     assert.ok(r.ok && /^TLS_(AES_(128|256)_GCM|CHACHA20_POLY1305)_SHA(256|384)$/.test(r.cipher));
+  });
+
+  it('closes a connection that never starts the TLS handshake (it would hold a descriptor)', async () => {
+    const silent = tcpConnect({ host: '127.0.0.1', port: host.port });
+    silent.on('error', () => {});
+    // Node's default handshake timeout is 120 s; ours is 10 s. Bounded wait: 40 s.
+    const closedByServer = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 40_000);
+      silent.once('close', () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+    silent.destroy();
+    assert.ok(closedByServer, 'the server closed the silent connection');
   });
 
   it('refuses TLS 1.1 and 1.0', async () => {
