@@ -13,6 +13,8 @@ export interface AllowedHosts {
   allows(hostHeader: string | undefined): boolean;
 }
 
+export const HOST_NOT_ALLOWED_MESSAGE = 'this host does not answer to that name (see --public-name)';
+
 /** Addresses change (DHCP, a new NIC): read them again after this long at most. */
 const REFRESH_MS = 3000;
 

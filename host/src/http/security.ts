@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
-import type { AllowedHosts } from './allowed-hosts.ts';
+import { type AllowedHosts, HOST_NOT_ALLOWED_MESSAGE } from './allowed-hosts.ts';
 import { sendError } from './errors.ts';
 
 /**
@@ -38,7 +38,7 @@ export function securityHeaders(): RequestHandler {
 export function hostGuard(allowed: AllowedHosts): RequestHandler {
   return (req, res, next) => {
     if (allowed.allows(req.headers.host)) return next();
-    sendError(res, 'HOST_NOT_ALLOWED', 'this host does not answer to that name (see --public-name)');
+    sendError(res, 'HOST_NOT_ALLOWED', HOST_NOT_ALLOWED_MESSAGE);
   };
 }
 

@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import { AppError, type ErrorCode } from '@quantix/shared';
 import { ipKeyGenerator } from 'express-rate-limit';
 import type { Session, SessionStore } from '../auth/sessions.ts';
-import type { AllowedHosts } from './allowed-hosts.ts';
+import { type AllowedHosts, HOST_NOT_ALLOWED_MESSAGE } from './allowed-hosts.ts';
 import { readCookie, SESSION_COOKIE } from './cookies.ts';
 import { isSameOriginHandshake } from './security.ts';
 
@@ -88,11 +88,7 @@ export function guardUpgrades(deps: {
     const socket = duplex as Socket;
     socket.on('error', () => socket.destroy()); // a client that resets mid-handshake
     if (!deps.allowedHosts.allows(req.headers.host))
-      return refuseUpgrade(
-        socket,
-        'HOST_NOT_ALLOWED',
-        'this host does not answer to that name (see --public-name)',
-      );
+      return refuseUpgrade(socket, 'HOST_NOT_ALLOWED', HOST_NOT_ALLOWED_MESSAGE);
     if (!isOwned(req.url ?? '')) return refuseUpgrade(socket, 'NOT_FOUND', 'no WebSocket endpoint here');
     // IPv6 clients are bucketed by /56, as in the rate limits
     const key = ipKeyGenerator(socket.remoteAddress ?? 'unknown');
