@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { HypervisorStatus } from '@quantix/shared';
 import { type RunningHost, setupAdmin, startHost, tempDataDir } from '../support/host-process.ts';
@@ -104,4 +104,56 @@ describe('the host survives losing its libvirt bus', () => {
     assert.notEqual(pidsWith('dbus-daemon', `--config-file=${busConf}`)[0], bus, 'a fresh connection');
     await expectEventsFlow();
   });
+
+  it('keeps no helper processes, and its bus and libvirt-dbus die with it on kill -9', async () => {
+    const own = tempDataDir();
+    const second = await startHost({ dataDir: own.dir });
+    try {
+      const jar = await setupAdmin(second);
+      for (let i = 0; i < 100; i++) {
+        const s = HypervisorStatus.parse((await second.api('/api/v1/hypervisor', { jar })).json);
+        if (s.available) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const children = childrenOf(second.pid);
+      assert.deepEqual(
+        children.map((c) => c.comm).sort(),
+        ['dbus-daemon', 'libvirt-dbus'],
+        'one process per job, no shell or cat to watch them',
+      );
+      await second.kill9();
+      const alive = () => children.filter((c) => existsSync(`/proc/${c.pid}`) && !isZombie(c.pid));
+      for (let i = 0; i < 50 && alive().length; i++) await new Promise((r) => setTimeout(r, 100));
+      assert.deepEqual(alive(), [], 'the bus and libvirt-dbus died with the host');
+    } finally {
+      await second.stop().catch(() => undefined);
+      own.remove();
+    }
+  });
 });
+
+function childrenOf(pid: number): Array<{ pid: number; comm: string }> {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .flatMap((d) => {
+      try {
+        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+        // pid (comm) state ppid …; comm may hold spaces, so split after the last ')'
+        const [, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return Number(ppid) === pid
+          ? [{ pid: Number(d), comm: readFileSync(`/proc/${d}/comm`, 'utf8').trim() }]
+          : [];
+      } catch {
+        return [];
+      }
+    });
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return false;
+  }
+}

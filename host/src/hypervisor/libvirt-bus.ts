@@ -72,7 +72,7 @@ export async function startLibvirtBus(deps: {
     () => closing,
     () => {
       busGone = true;
-      for (const c of children) if (c !== bus) c.stdin?.end();
+      for (const c of children) if (c !== bus) c.kill('SIGTERM');
     },
   );
   await waitFor(() => existsSync(socket), 5000, 'the private D-Bus daemon did not start');
@@ -109,17 +109,16 @@ export async function startLibvirtBus(deps: {
 }
 
 /**
- * Spawns `cmd` so that it dies with us, even when we are killed with SIGKILL: a small sh wrapper
- * holds a pipe from us and kills the command when that pipe closes, and exits when the command does.
+ * Spawns `cmd` so that it dies with us, even when we are killed with SIGKILL: util-linux's setpriv
+ * sets the kernel's parent-death signal and execs the command, so no process stays around only
+ * to watch (setpriv is gone once the command runs). The signal comes when our main thread exits,
+ * and the main thread is the one that spawns.
  */
 function spawnTied(cmd: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  // sh gives a background job /dev/null as stdin, so our pipe is kept on fd 3 for the watcher.
-  const script =
-    'exec 3<&0; "$@" </dev/null 3<&- & child=$!; (cat <&3 >/dev/null; kill $child 2>/dev/null) & exec 3<&-; wait $child';
-  const child = spawn('sh', ['-c', script, 'tied', cmd, ...args], { stdio: ['pipe', 'ignore', 'pipe'], env });
-  child.on('exit', () => child.stdin?.end());
-  child.stdin?.on('error', () => undefined);
-  return child;
+  return spawn('setpriv', ['--pdeathsig', 'KILL', '--', cmd, ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env,
+  });
 }
 
 function watch(
@@ -149,7 +148,7 @@ function stop(child: ChildProcess): Promise<void> {
       clearTimeout(timer);
       resolve();
     });
-    child.stdin?.end(); // the wrapper kills the command and exits
+    child.kill('SIGTERM');
   });
 }
 
