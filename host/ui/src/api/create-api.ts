@@ -12,6 +12,7 @@ import { createLoader } from './load-into.ts';
 import { type LogsApi, createLogsApi } from './logs-api.ts';
 import { type Navigation, createNavigation } from './navigation.ts';
 import { type NetworksApi, createNetworksApi } from './networks-api.ts';
+import { documentVisibility } from './poller.ts';
 import { type RegistrationApi, createRegistrationApi } from './registration-api.ts';
 import { type SessionApi, createSessionApi } from './session-api.ts';
 import { type QxSocket, createSocketClient } from './socket-client.ts';
@@ -62,8 +63,13 @@ export function createApi(deps: { store: Store<AppState>; window: Window; socket
   });
   const nav = createNavigation({ store, window: w });
   const loadInto = createLoader(store);
+  const timers = {
+    setTimeout: (fn: () => void, ms: number) => w.setTimeout(fn, ms),
+    clearTimeout: w.clearTimeout.bind(w),
+  };
+  const visibility = documentVisibility(w.document);
   const host = createHostApi({ http, loadInto });
-  hypervisor = createHypervisorApi({ http, socket, store, setTimeout: (fn, ms) => w.setTimeout(fn, ms) });
+  hypervisor = createHypervisorApi({ http, socket, store, loadInto, timers, visibility });
   dataDisk = createDataDiskApi({ socket, store });
   const tasks = createTasksApi({ socket, store });
   const markUnavailable = hypervisor.markUnavailable;
@@ -88,10 +94,19 @@ export function createApi(deps: { store: Store<AppState>; window: Window; socket
     registration: createRegistrationApi({ http, socket, store, loadInto }),
     events: createEventsApi({ http, socket, store, loadInto }),
     hypervisor,
-    vms: createVmsApi({ http, socket, store, loadInto, tasks, onHypervisorUnavailable: markUnavailable }),
-    storage: createStorageApi({ http, store, loadInto, tasks }),
+    vms: createVmsApi({
+      http,
+      socket,
+      store,
+      loadInto,
+      tasks,
+      onHypervisorUnavailable: markUnavailable,
+      timers,
+      visibility,
+    }),
+    storage: createStorageApi({ http, socket, store, loadInto, tasks }),
     files: createFilesApi({ http, loadInto, base: API_BASE, makeXhr: () => new XMLHttpRequest(), onError }),
-    networks: createNetworksApi({ http, loadInto }),
+    networks: createNetworksApi({ http, socket, store, loadInto, timers, visibility }),
     logs: createLogsApi({ http, socket, store, loadInto, base: API_BASE }),
     console: createConsoleApi({ location: w.location, base: API_BASE }),
   };

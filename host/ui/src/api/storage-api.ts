@@ -1,9 +1,14 @@
-import type { PoolCreateRequest, PoolSummary, VolumeCreateRequest, VolumeSummary } from '@quantix/shared';
+import type {
+  ObjectChanged,
+  PoolCreateRequest,
+  PoolSummary,
+  VolumeCreateRequest,
+  VolumeList,
+} from '@quantix/shared';
 import type { AppState } from '../store/app-state.ts';
-import type { Store } from '../store/create-store.ts';
+import type { StoreApiDeps } from './api-deps.ts';
 import { toErrorInfo } from './api-error.ts';
-import type { HttpClient } from './http-client.ts';
-import type { LoadInto } from './load-into.ts';
+import { coalesce } from './coalesce.ts';
 import type { TasksApi } from './tasks-api.ts';
 
 export interface StorageApi {
@@ -20,12 +25,10 @@ export interface StorageApi {
 
 export const poolPath = (pool: string) => `/storage/pools/${encodeURIComponent(pool)}`;
 
-export function createStorageApi(deps: {
-  http: HttpClient;
-  store: Store<AppState>;
-  loadInto: LoadInto;
-  tasks: TasksApi;
-}): StorageApi {
+/** After these a pool has no volumes to list (gone, or stopped: the pool page says "start it"). */
+const NO_VOLUMES: ReadonlySet<ObjectChanged['event']> = new Set(['undefined', 'deleted', 'stopped']);
+
+export function createStorageApi(deps: StoreApiDeps & { tasks: TasksApi }): StorageApi {
   const { http, store, loadInto } = deps;
   const latest = new Map<string, number>();
   let seq = 0;
@@ -44,8 +47,13 @@ export function createStorageApi(deps: {
       });
     patch({ loading: true, error: null });
     try {
-      const { volumes } = await http.get<{ volumes: VolumeSummary[] }>(`${poolPath(pool)}/volumes`);
-      if (latest.get(pool) === mine) patch({ data: volumes, loading: false });
+      const { volumes, skipped } = await http.get<VolumeList>(`${poolPath(pool)}/volumes`);
+      if (latest.get(pool) !== mine) return;
+      store.update((s) => ({
+        ...s,
+        volumes: { ...s.volumes, [pool]: { data: volumes, loading: false, error: null } },
+        volumesSkipped: { ...s.volumesSkipped, [pool]: skipped },
+      }));
     } catch (err) {
       if (latest.get(pool) === mine) patch({ loading: false, error: toErrorInfo(err) });
     }
@@ -53,6 +61,23 @@ export function createStorageApi(deps: {
 
   /** After a change to a pool's volumes, its usage changed too. */
   const afterVolumeChange = (pool: string) => Promise.all([loadVolumes(pool), loadPools()]).then(() => {});
+
+  // A pool changed anywhere (this UI, virsh, another tool): what this session has read of it is
+  // read again, once per burst of events. Lists never read stay unread.
+  const reloadPools = coalesce(loadPools);
+  const reloadVolumes = new Map<string, () => Promise<void>>();
+  deps.socket.on('pool:changed', (c) => {
+    const s = store.get();
+    if (s.pools.data !== null || s.pools.loading) void reloadPools();
+    if (c.name === null || !s.volumes[c.name] || NO_VOLUMES.has(c.event)) return;
+    const name = c.name;
+    let reload = reloadVolumes.get(name);
+    if (!reload) {
+      reload = coalesce(() => loadVolumes(name));
+      reloadVolumes.set(name, reload);
+    }
+    void reload();
+  });
 
   return {
     loadPools,

@@ -4,8 +4,9 @@ import type { VmDetail, VmSummary } from '@quantix/shared';
 import { type AppState, initialState } from '../store/app-state.ts';
 import { createStore } from '../store/create-store.ts';
 import { ApiError } from './api-error.ts';
+import { HYPERVISOR_UP, routedHttp } from './fake-http.test-helper.ts';
 import { fakeSocketClient } from './fake-socket-client.test-helper.ts';
-import type { HttpClient } from './http-client.ts';
+import { fakeTimers } from './fake-timers.test-helper.ts';
 import { createLoader } from './load-into.ts';
 import { createTasksApi } from './tasks-api.ts';
 import { createVmsApi } from './vms-api.ts';
@@ -36,20 +37,9 @@ const detail = (s: VmSummary): VmDetail => ({
 
 function setup(routes: Record<string, () => unknown>, ack: (event: string) => unknown = () => ({ vms: [] })) {
   const store = createStore<AppState>(initialState({ path: '/vms', search: '' }));
-  const calls: string[] = [];
-  const call = async (key: string) => {
-    calls.push(key);
-    const r = routes[key];
-    if (!r) throw new ApiError('NOT_FOUND', key);
-    return r();
-  };
-  const http = {
-    get: (p: string) => call(`GET ${p}`),
-    post: (p: string) => call(`POST ${p}`),
-    put: (p: string) => call(`PUT ${p}`),
-    del: (p: string) => call(`DELETE ${p}`),
-  } as unknown as HttpClient;
+  const { http, calls, bodies } = routedHttp(routes);
   const socket = fakeSocketClient((event) => ack(event));
+  const t = fakeTimers();
   const unavailable: string[] = [];
   const vms = createVmsApi({
     http,
@@ -58,8 +48,10 @@ function setup(routes: Record<string, () => unknown>, ack: (event: string) => un
     loadInto: createLoader(store),
     tasks: createTasksApi({ socket: socket.client, store }),
     onHypervisorUnavailable: (m) => unavailable.push(m),
+    timers: t.timers,
+    visibility: t.visibility,
   });
-  return { store, calls, socket, vms, unavailable };
+  return { store, calls, bodies, socket, vms, unavailable, t };
 }
 
 const tick = () => new Promise((r) => setImmediate(r));
@@ -145,4 +137,82 @@ test('actions and delete update the list from the answer', async () => {
   await h.vms.remove(a.uuid, true, 'task-abcdefghijklmnop');
   assert.deepEqual(h.store.get().vms.data, []);
   assert.ok(h.calls.includes(`DELETE /vms/${a.uuid}?deleteVolumes=true`));
+});
+
+test('the CPU change goes to the host and its answer replaces the open detail', async () => {
+  const a = summary('a');
+  const changed = { ...detail(a), cpu: { mode: 'host-model', model: null } };
+  const h = setup({
+    'GET /vms': () => ({ vms: [a] }),
+    [`GET /vms/${a.uuid}`]: () => detail(a),
+    [`PUT /vms/${a.uuid}/cpu`]: () => changed,
+  });
+  await h.vms.loadList();
+  await h.vms.loadDetail(a.uuid);
+  await h.vms.setCpu(a.uuid, { mode: 'host-model' });
+  assert.deepEqual(h.bodies, [{ cpu: { mode: 'host-model' } }]);
+  assert.deepEqual(h.store.get().vm.data?.cpu, { mode: 'host-model', model: null });
+  assert.equal('cpu' in (h.store.get().vms.data?.[0] ?? {}), false, 'the list keeps summaries');
+});
+
+test('a new VM goes into the list as a summary', async () => {
+  const a = summary('a');
+  const h = setup({ 'GET /vms': () => ({ vms: [] }), 'POST /vms': () => detail(a) });
+  await h.vms.loadList();
+  await h.vms.create(
+    {
+      name: 'a',
+      vcpus: 1,
+      memoryMiB: 512,
+      disks: [{ pool: 'p', sizeGiB: 1, format: 'qcow2' }],
+      network: { type: 'none' },
+      bootOrder: ['hd'],
+      autostart: false,
+    },
+    'task-abcdefghijklmnop',
+  );
+  assert.deepEqual(h.store.get().vms.data, [{ ...a, disks: 0 }]);
+});
+
+test('while libvirt is gone, stats ticks do not bring live figures back', async () => {
+  const a = summary('a', { state: 'running' });
+  const h = setup({ 'GET /vms': () => ({ vms: [a] }) });
+  await h.vms.loadList();
+  h.store.update((s) => ({
+    ...s,
+    hypervisor: { ...HYPERVISOR_UP, available: false, error: 'gone' },
+  }));
+  h.socket.emit('vms:stats', {
+    t: 1,
+    vms: [{ uuid: a.uuid, state: 'running', cpuPercent: 5, memoryUsedMiB: 9 }],
+  });
+  assert.equal(h.store.get().vms.data?.[0]?.cpuPercent, null);
+});
+
+test('snapshots are read again on vm:changed of that VM and every 5 s while visible', async () => {
+  const a = summary('a');
+  const h = setup({ [`GET /vms/${a.uuid}/snapshots`]: () => ({ snapshots: [] }) });
+  const reads = () => h.calls.filter((c) => c.endsWith('/snapshots')).length;
+  const stop = h.vms.watchSnapshots(a.uuid);
+  await tick();
+  assert.equal(reads(), 1);
+  assert.deepEqual(h.store.get().snapshots.data, { uuid: a.uuid, list: [] });
+  h.socket.emit('vm:changed', { uuid: 'other', event: 'started', vm: null });
+  await tick();
+  assert.equal(reads(), 1, 'another VM: nothing to read');
+  h.socket.emit('vm:changed', { uuid: a.uuid, event: 'started', vm: { ...a, state: 'running' } });
+  await tick();
+  assert.equal(reads(), 2);
+  await h.t.fire();
+  assert.equal(reads(), 3);
+  await h.t.show(false);
+  await h.t.fire();
+  assert.equal(reads(), 3, 'a hidden page is not polled');
+  await h.t.show(true);
+  assert.equal(reads(), 4, 'shown again: read at once');
+  stop();
+  assert.equal(h.t.pending.size, 0);
+  h.socket.emit('vm:changed', { uuid: a.uuid, event: 'stopped', vm: a });
+  await tick();
+  assert.equal(reads(), 4, 'stopped for good');
 });

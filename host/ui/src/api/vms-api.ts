@@ -1,16 +1,13 @@
-import type { SnapshotSummary, VmAction, VmCreateRequest, VmDetail, VmSummary } from '@quantix/shared';
-import type { AppState } from '../store/app-state.ts';
-import type { Store } from '../store/create-store.ts';
+import type { SnapshotSummary, VmAction, VmCpu, VmCreateRequest, VmDetail, VmSummary } from '@quantix/shared';
 import {
   applyStatsToDetail,
   applyVmChanged,
   applyVmStats,
   mergeSummaryIntoDetail,
 } from '../store/vm-list.ts';
+import type { StoreApiDeps } from './api-deps.ts';
 import { ApiError, toErrorInfo } from './api-error.ts';
-import type { HttpClient } from './http-client.ts';
-import type { LoadInto } from './load-into.ts';
-import type { SocketClient } from './socket-client.ts';
+import { type PollDeps, poll } from './poller.ts';
 import type { TasksApi } from './tasks-api.ts';
 
 export interface VmsApi {
@@ -22,25 +19,34 @@ export interface VmsApi {
   loadDetail(uuid: string): Promise<void>;
   action(uuid: string, action: VmAction): Promise<VmSummary>;
   setAutostart(uuid: string, autostart: boolean): Promise<VmSummary>;
+  /** the CPU from the VM's next start */
+  setCpu(uuid: string, cpu: VmCpu): Promise<VmDetail>;
   create(req: VmCreateRequest, taskId: string): Promise<VmDetail>;
   remove(uuid: string, deleteVolumes: boolean, taskId: string): Promise<void>;
   loadXml(uuid: string): Promise<void>;
   loadSnapshots(uuid: string): Promise<void>;
+  /**
+   * The Snapshots tab: libvirt has no snapshot events, so the list is read again on `vm:changed`
+   * of that VM and every 5 s while the page is visible (a snapshot taken with virsh shows up).
+   */
+  watchSnapshots(uuid: string): () => void;
   createSnapshot(uuid: string, name: string, description: string): Promise<void>;
   revertSnapshot(uuid: string, name: string): Promise<void>;
   deleteSnapshot(uuid: string, name: string): Promise<void>;
 }
 
 const vmPath = (uuid: string) => `/vms/${encodeURIComponent(uuid)}`;
+const SNAPSHOT_POLL_MS = 5000;
 
-export function createVmsApi(deps: {
-  http: HttpClient;
-  socket: SocketClient;
-  store: Store<AppState>;
-  loadInto: LoadInto;
-  tasks: TasksApi;
-  onHypervisorUnavailable: (message: string) => void;
-}): VmsApi {
+/** A detail as the list's summary: the list counts disks, and has no config. */
+export function summaryOfDetail(vm: VmDetail): VmSummary {
+  const { disks, nics: _n, graphics: _g, bootOrder: _b, os: _o, description: _d, cpu: _c, ...rest } = vm;
+  return { ...rest, disks: disks.filter((d) => d.device === 'disk').length };
+}
+
+export function createVmsApi(
+  deps: StoreApiDeps & PollDeps & { tasks: TasksApi; onHypervisorUnavailable: (message: string) => void },
+): VmsApi {
   const { http, socket, store, loadInto } = deps;
   let statsWatchers = 0;
   let stopStats: (() => void) | null = null;
@@ -82,6 +88,8 @@ export function createVmsApi(deps: {
   });
   socket.on('vms:stats', (tick) =>
     store.update((s) => {
+      // while libvirt is gone the figures are not live (store/stale.ts); a late tick must not revive them
+      if (s.hypervisor?.available === false) return s;
       const list = s.vms.data ? applyVmStats(s.vms.data, tick) : null;
       const detail = s.vm.data ? applyStatsToDetail(s.vm.data, tick) : null;
       if (list === s.vms.data && detail === s.vm.data) return s;
@@ -150,10 +158,15 @@ export function createVmsApi(deps: {
       applySummary(uuid, vm);
       return vm;
     },
+    async setCpu(uuid, cpu) {
+      const vm = await http.put<VmDetail>(`${vmPath(uuid)}/cpu`, { cpu });
+      store.update((s) => (s.vm.data?.uuid === uuid ? { ...s, vm: { ...s.vm, data: vm } } : s));
+      applySummary(uuid, summaryOfDetail(vm));
+      return vm;
+    },
     async create(req, taskId) {
       const vm = await deps.tasks.run(taskId, (headers) => http.post<VmDetail>('/vms', req, { headers }));
-      const { disks, nics: _n, graphics: _g, bootOrder: _b, os: _o, description: _d, ...rest } = vm;
-      applySummary(vm.uuid, { ...rest, disks: disks.filter((d) => d.device === 'disk').length });
+      applySummary(vm.uuid, summaryOfDetail(vm));
       return vm;
     },
     async remove(uuid, deleteVolumes, taskId) {
@@ -168,6 +181,23 @@ export function createVmsApi(deps: {
         xml: (await http.get<{ xml: string }>(`${vmPath(uuid)}/xml`)).xml,
       })),
     loadSnapshots,
+    watchSnapshots(uuid) {
+      const poller = poll({
+        run: () => loadSnapshots(uuid),
+        intervalMs: SNAPSHOT_POLL_MS,
+        timers: deps.timers,
+        visibility: deps.visibility,
+        // libvirt is gone: nothing to read; the next tick after it is back reads again
+        skip: () => store.get().hypervisor?.available === false,
+      });
+      const off = socket.on('vm:changed', (c) => {
+        if (c.uuid === uuid) poller.now();
+      });
+      return () => {
+        off();
+        poller.stop();
+      };
+    },
     async createSnapshot(uuid, name, description) {
       await http.post(`${vmPath(uuid)}/snapshots`, description ? { name, description } : { name });
       await loadSnapshots(uuid);

@@ -1,4 +1,5 @@
 import type {
+  CpuCapabilities,
   DataDiskStatus,
   EventCategory,
   EventLevel,
@@ -18,6 +19,7 @@ import type {
   TelemetrySample,
   VmDetail,
   VmSummary,
+  VolumeList,
   VolumeSummary,
 } from '@quantix/shared';
 import { initialLogView, type LogView } from './log-view.ts';
@@ -68,6 +70,10 @@ export interface AppState {
   readonly pools: Loadable<readonly PoolSummary[]>;
   /** by pool name */
   readonly volumes: Readonly<Record<string, Loadable<readonly VolumeSummary[]>>>;
+  /** by pool name: volumes libvirt could not read, left out of `volumes` */
+  readonly volumesSkipped: Readonly<Record<string, readonly SkippedVolume[]>>;
+  /** the CPUs a VM may get here (`GET /hypervisor/cpu`) */
+  readonly cpuCaps: Loadable<CpuCapabilities>;
   readonly networks: Loadable<readonly NetworkSummary[]>;
   readonly hardware: Loadable<HardwareReport>;
   /** the Files tab's directory page */
@@ -79,6 +85,8 @@ export interface AppState {
   /** progress of our own long requests, by X-Quantix-Task id, while they run */
   readonly tasks: Readonly<Record<string, TaskProgress>>;
 }
+
+export type SkippedVolume = VolumeList['skipped'][number];
 
 export const idle = <T>(): Loadable<T> => ({ data: null, loading: false, error: null });
 
@@ -103,6 +111,8 @@ export function initialState(location: { path: string; search: string }): AppSta
     snapshots: idle(),
     pools: idle(),
     volumes: {},
+    volumesSkipped: {},
+    cpuCaps: idle(),
     networks: idle(),
     hardware: idle(),
     files: idle(),

@@ -188,3 +188,13 @@ test('the request carries what the form says', () => {
   assert.deepEqual(plain.network, { type: 'none' });
   assert.deepEqual(toCreateRequest(good).network, { type: 'network', name: 'default' });
 });
+
+test('the request carries a CPU only when one other than the default was picked', () => {
+  assert.equal('cpu' in toCreateRequest(good), false, "'' is the host's default: left out");
+  assert.deepEqual(toCreateRequest({ ...good, cpu: 'custom:Westmere' }).cpu, {
+    mode: 'custom',
+    model: 'Westmere',
+  });
+  assert.deepEqual(toCreateRequest({ ...good, cpu: 'host-passthrough' }).cpu, { mode: 'host-passthrough' });
+  assert.equal('cpu' in toCreateRequest({ ...good, cpu: 'custom:bad name' }), false);
+});

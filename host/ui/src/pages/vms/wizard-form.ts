@@ -2,12 +2,14 @@ import type {
   BootDevice,
   PoolSummary,
   VmCreateRequest,
+  VmCpu,
   VmNetworkRef,
   VolumeFormat,
   VolumeSummary,
 } from '@quantix/shared';
 import { formatBytes } from '../../format/format-bytes.ts';
 import { GiB, parseGiB } from '../../format/parse-size.ts';
+import { parseCpuKey } from './cpu-options.ts';
 
 export { GiB, parseGiB };
 
@@ -34,6 +36,8 @@ export interface WizardForm {
   /** comma-separated BootDevice list, as the select's value */
   readonly bootOrder: string;
   readonly autostart: boolean;
+  /** a CPU key (cpu-options.ts), or '' for the host's default: then the request leaves `cpu` out */
+  readonly cpu: string;
 }
 
 export const STEPS = [
@@ -67,6 +71,7 @@ export function emptyWizardForm(): WizardForm {
     bridge: '',
     bootOrder: 'hd',
     autostart: false,
+    cpu: '',
   };
 }
 
@@ -255,5 +260,11 @@ export function toCreateRequest(form: WizardForm): VmCreateRequest {
     bootOrder: form.bootOrder.split(',') as BootDevice[],
     autostart: form.autostart,
     ...(description ? { description } : {}),
+    ...cpuField(form.cpu),
   };
+}
+
+function cpuField(key: string): { cpu?: VmCpu } {
+  const cpu = key === '' ? null : parseCpuKey(key);
+  return cpu ? { cpu } : {};
 }
