@@ -10,9 +10,9 @@ import { waitForHypervisor } from '../support/hypervisor-ready.ts';
 import { ensureLibvirtd } from '../support/libvirtd.ts';
 
 /** Polls `check` every 100 ms, at most `tries` times. */
-async function eventually(what: string, check: () => boolean, tries = 300): Promise<void> {
+async function eventually(what: string, check: () => boolean | Promise<boolean>, tries = 300): Promise<void> {
   for (let i = 0; i < tries; i++) {
-    if (check()) return;
+    if (await check()) return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`timed out waiting until ${what}`);
@@ -108,6 +108,11 @@ describe('an ISO upload cut short by kill -9', () => {
     upload.write(Buffer.alloc(256 * 1024, 0x5a));
     const parts = () => readdirSync(poolDir).filter((n) => /^\.upload-[0-9a-f]{16}\.part$/.test(n));
     await eventually('the upload has a temp file', () => parts().length === 1);
+    // not while the CPU probe has a throw-away guest running: a kill then leaves it to the next probe
+    await eventually('the CPU probe is done', async () => {
+      const caps = await first.api('/api/v1/hypervisor/cpu', { jar });
+      return caps.status === 200 && (caps.json as { probing: boolean }).probing === false;
+    });
     await first.kill9();
     upload.destroy();
     await gone;
