@@ -1,5 +1,8 @@
 import { useEffect, useRef } from 'preact/hooks';
+import type { ErrorInfo } from '../store/app-state.ts';
+import { errorBesideBanner, isStale } from '../store/stale.ts';
 import { useApi, useStore } from '../store/use-store.ts';
+import { ErrorMessage } from './error-message.tsx';
 
 /**
  * On every virtualization page: which libvirt we talk to, or a clear banner while it is gone —
@@ -14,10 +17,16 @@ export function HypervisorStatus() {
   if (!hv) return null;
   if (!hv.available) {
     return (
-      <div class="alert alert-warn" role="alert" data-testid="hypervisor-unavailable">
+      <div class="alert alert-warn hv-stale" role="alert" data-testid="hypervisor-unavailable">
         <span>
-          <span class="spinner" aria-hidden="true" /> Hypervisor unavailable —{' '}
+          <span class="spinner" aria-hidden="true" /> <strong>Hypervisor unavailable</strong> —{' '}
           {hv.error ?? 'libvirt does not answer'}. Reconnecting…
+          <br />
+          <span data-testid="stale-banner">
+            Not live: what this page shows was read before libvirt went away. VM and pool states may have
+            changed since, and VM CPU and memory use is not shown. Everything is read again when libvirt is
+            back.
+          </span>
         </span>
       </div>
     );
@@ -39,7 +48,24 @@ export function HypervisorStatus() {
 
 /** false while libvirt is known to be gone; true when up, or not known yet. */
 export function useHypervisorAvailable(): boolean {
-  return useStore((s) => s.hypervisor?.available !== false);
+  return useStore((s) => !isStale(s.hypervisor));
+}
+
+/** A page's load error, unless it only repeats the banner's "libvirt is gone". */
+export function LoadError(props: { error: ErrorInfo | null | undefined; testId: string }) {
+  const hv = useStore((s) => s.hypervisor);
+  return <ErrorMessage error={errorBesideBanner(props.error ?? null, hv)} testId={props.testId} />;
+}
+
+/** Over a list read before libvirt went away: says it is not live. Nothing while libvirt answers. */
+export function StaleNote(props: { what: string }) {
+  if (useHypervisorAvailable()) return null;
+  return (
+    <p class="stale-note" role="status" data-testid="stale-note">
+      <span class="badge badge-warning">not live</span> {props.what} as read before libvirt went away; it may
+      have changed since.
+    </p>
+  );
 }
 
 /** Runs `reload` when libvirt comes back after being gone. */

@@ -7,6 +7,7 @@ import { Card } from './card.tsx';
 import { ErrorMessage } from './error-message.tsx';
 import {
   HypervisorStatus,
+  StaleNote,
   useHypervisorAvailable,
   useReloadWhenHypervisorBack,
 } from './hypervisor-status.tsx';
@@ -63,7 +64,8 @@ export function LibvirtListPage<T>(props: {
         }
       >
         <ErrorMessage error={error} testId={props.errorTestId} />
-        {!available ? (
+        {list.data !== null && <StaleNote what="This list" />}
+        {!available && list.data === null ? (
           props.unavailable
         ) : list.data === null ? (
           <p class="muted">{list.loading ? 'Loading…' : ''}</p>

@@ -1,12 +1,6 @@
 import type { HardwareReport } from '@quantix/shared';
 import { formatBytes } from '../format/format-bytes.ts';
-import { diskUsage } from './disk-usage.ts';
-
-const USAGE: Record<ReturnType<typeof diskUsage>, { label: string; badge: string }> = {
-  mounted: { label: 'In use (mounted)', badge: 'badge-warning' },
-  formatted: { label: 'Has filesystems', badge: 'badge-info' },
-  unused: { label: 'Unused', badge: 'badge-ok' },
-};
+import { diskUseLabel } from './disk-usage.ts';
 
 /** The host's block devices, for choosing where a pool goes. */
 export function LocalDisks(props: { disks: HardwareReport['disks'] }) {
@@ -26,7 +20,7 @@ export function LocalDisks(props: { disks: HardwareReport['disks'] }) {
       </thead>
       <tbody>
         {props.disks.map((d) => {
-          const use = USAGE[diskUsage(d)];
+          const use = diskUseLabel(d);
           return (
             <tr key={d.name} data-testid="local-disk-row" data-name={d.name}>
               <td class="mono">{d.name}</td>
@@ -54,8 +48,15 @@ export function LocalDisks(props: { disks: HardwareReport['disks'] }) {
                   </ul>
                 )}
               </td>
-              <td>
+              <td class="disk-use" data-testid="local-disk-use" data-use={use.kind}>
                 <span class={`badge ${use.badge}`}>{use.label}</span>
+                {use.reasons.length > 0 && (
+                  <ul class="plain-list hint">
+                    {use.reasons.map((r) => (
+                      <li key={r}>{r}</li>
+                    ))}
+                  </ul>
+                )}
               </td>
             </tr>
           );

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { HypervisorStatus, VmDetail, VmSummary } from '@quantix/shared';
 import { HYPERVISOR_UP as UP } from '../api/fake-http.test-helper.ts';
 import { initialState } from './app-state.ts';
-import { cameBack, isStale, withHypervisorStatus } from './stale.ts';
+import { cameBack, errorBesideBanner, isStale, withHypervisorStatus } from './stale.ts';
 
 const DOWN: HypervisorStatus = { ...UP, available: false, error: 'libvirtd is not running' };
 
@@ -68,4 +68,13 @@ test('libvirt going away keeps the lists but drops live CPU and memory figures',
   assert.equal(again.vms, down.vms, 'nothing to drop twice');
   const up = withHypervisorStatus(down, UP);
   assert.equal(up.vms, down.vms, 'coming back changes nothing by itself: the pages read again');
+});
+
+test("a page's HYPERVISOR_UNAVAILABLE error is left to the banner, other errors stay", () => {
+  const gone = { code: 'HYPERVISOR_UNAVAILABLE', message: 'libvirt is not running' };
+  const notFound = { code: 'VM_NOT_FOUND', message: 'no such VM' };
+  assert.equal(errorBesideBanner(gone, DOWN), null);
+  assert.equal(errorBesideBanner(gone, UP), gone, 'without the banner the error must show');
+  assert.equal(errorBesideBanner(notFound, DOWN), notFound);
+  assert.equal(errorBesideBanner(null, DOWN), null);
 });

@@ -44,3 +44,11 @@ export function withHypervisorStatus(s: AppState, hypervisor: HypervisorStatus):
   }
   return { ...s, hypervisor };
 }
+
+/** A page's own load error, unless it only repeats the banner's "libvirt is gone". */
+export function errorBesideBanner<E extends { readonly code: string }>(
+  error: E | null,
+  hv: HypervisorStatus | null,
+): E | null {
+  return error && isStale(hv) && error.code === 'HYPERVISOR_UNAVAILABLE' ? null : error;
+}

@@ -9,6 +9,7 @@ import { formatBytes, formatPercent, percentOf } from '../../format/format-bytes
 import { formatDateTime } from '../../format/format-time.ts';
 import { useApi, useStore } from '../../store/use-store.ts';
 import { PciTable } from './pci-table.tsx';
+import { virtualizationLine } from './virtualization.ts';
 
 export function HardwarePage() {
   const api = useApi();
@@ -36,6 +37,7 @@ export function HardwarePage() {
 function HardwareReportView(props: { hw: HardwareReport; loading: boolean; onReload: () => void }) {
   const { hw } = props;
   const memUsed = hw.memory.total - hw.memory.available;
+  const virt = virtualizationLine(hw.cpu);
   return (
     <>
       <div class="hv-line">
@@ -70,12 +72,9 @@ function HardwareReportView(props: { hw: HardwareReport; loading: boolean; onRel
             <dt>Clock</dt>
             <dd>{hw.cpu.mhz > 0 ? `${hw.cpu.mhz} MHz` : '—'}</dd>
             <dt>Virtualization</dt>
-            <dd data-testid="hw-virtualization">
-              {hw.cpu.virtualization.length > 0 ? (
-                <span class="badge badge-ok">{hw.cpu.virtualization.join(', ')}</span>
-              ) : (
-                <span class="badge badge-error">none — KVM cannot run VMs at full speed</span>
-              )}
+            <dd data-testid="hw-virtualization" data-tone={virt.tone}>
+              <span class={`badge badge-${virt.tone}`}>{virt.badge}</span>
+              <span class="hint virt-text">{virt.text}</span>
             </dd>
           </dl>
         </Card>

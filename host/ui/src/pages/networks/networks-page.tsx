@@ -1,4 +1,5 @@
 import type { NetworkSummary } from '@quantix/shared';
+import { useEffect } from 'preact/hooks';
 import { HostInterfaces } from '../../components/host-interfaces.tsx';
 import { LibvirtListPage } from '../../components/libvirt-list-page.tsx';
 import { AutostartCell, RowError, StartStopDelete, useRowAction } from '../../components/row-actions.tsx';
@@ -9,6 +10,8 @@ import { NetworkCreateDialog } from './network-create-dialog.tsx';
 export function NetworksPage() {
   const api = useApi();
   const networks = useStore((s) => s.networks);
+  // addresses and links change without an event: re-read while the page is open and visible
+  useEffect(() => api.networks.watchInterfaces(), [api]);
   return (
     <LibvirtListPage
       testId="page-networks"

@@ -63,7 +63,7 @@ test('volume names: the extension must match the format', () => {
 });
 
 test('a local disk with a mounted partition is in use', () => {
-  assert.equal(diskUsage({ partitions: [{ mount: '/', fstype: 'ext4' }] }), 'mounted');
+  assert.equal(diskUsage({ partitions: [{ mount: '/', fstype: 'ext4' }] }), 'in-use');
   assert.equal(diskUsage({ partitions: [{ mount: '', fstype: 'LVM2_member' }] }), 'formatted');
   assert.equal(diskUsage({ partitions: [] }), 'unused');
 });

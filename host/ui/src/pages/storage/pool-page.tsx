@@ -1,7 +1,11 @@
 import { useEffect } from 'preact/hooks';
 import { Card } from '../../components/card.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
-import { HypervisorStatus, useReloadWhenHypervisorBack } from '../../components/hypervisor-status.tsx';
+import {
+  HypervisorStatus,
+  LoadError,
+  useReloadWhenHypervisorBack,
+} from '../../components/hypervisor-status.tsx';
 import { Link } from '../../components/link.tsx';
 import { pickTab, type TabDef, Tabs } from '../../components/tabs.tsx';
 import { usePageTitle } from '../../hooks/use-page-title.ts';
@@ -36,7 +40,7 @@ export function PoolPage() {
       <div class="crumbs">
         <Link href="/storage">Storage</Link> <span class="muted">/</span> {name}
       </div>
-      <ErrorMessage error={pools.error} testId="pools-error" />
+      <LoadError error={pools.error} testId="pools-error" />
       {pools.data && !pool && (
         <ErrorMessage error={{ code: 'POOL_NOT_FOUND', message: `There is no storage pool "${name}".` }} />
       )}

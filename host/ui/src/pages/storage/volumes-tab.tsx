@@ -6,16 +6,19 @@ import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { Field } from '../../components/field.tsx';
 import { FormDialog } from '../../components/form-dialog.tsx';
+import { useReloadWhenHypervisorBack } from '../../components/hypervisor-status.tsx';
 import { formatBytes } from '../../format/format-bytes.ts';
 import type { ErrorInfo } from '../../store/app-state.ts';
 import { useApi, useStore } from '../../store/use-store.ts';
 import { GiB, parseGiB } from '../../format/parse-size.ts';
+import { SkippedVolumes } from './skipped-volumes-note.tsx';
 import { canResize, volumeNameError, withExtension } from './volume-form.ts';
 
 export function VolumesTab(props: { pool: PoolSummary }) {
   const api = useApi();
   const { pool } = props;
   const state = useStore((s) => s.volumes[pool.name]);
+  const skipped = useStore((s) => s.volumesSkipped[pool.name]);
   const [deleting, setDeleting] = useState<VolumeSummary | null>(null);
   const [resizing, setResizing] = useState<VolumeSummary | null>(null);
   const [busy, setBusy] = useState(false);
@@ -23,6 +26,7 @@ export function VolumesTab(props: { pool: PoolSummary }) {
   useEffect(() => {
     void api.storage.loadVolumes(pool.name);
   }, [api, pool.name]);
+  useReloadWhenHypervisorBack(() => void api.storage.loadVolumes(pool.name));
 
   async function remove(v: VolumeSummary) {
     setBusy(true);
@@ -42,11 +46,12 @@ export function VolumesTab(props: { pool: PoolSummary }) {
     <div data-testid="pool-volumes">
       <CreateVolumeForm pool={pool} />
       <ErrorMessage error={error ?? state?.error} testId="volumes-error" />
+      <SkippedVolumes skipped={skipped} />
       {list === null ? (
         <p class="muted">{state?.loading ? 'Loading…' : ''}</p>
       ) : list.length === 0 ? (
         <p class="muted" data-testid="volumes-empty">
-          No volumes in this pool.
+          {skipped?.length ? 'No other volumes.' : 'No volumes in this pool.'}
         </p>
       ) : (
         <table class="table" data-testid="volume-list">

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import type { CpuCapabilities } from '@quantix/shared';
 import {
   choiceNote,
+  cpuChangeNote,
   cpuGroups,
   cpuKey,
   describeVmCpu,
@@ -10,6 +11,7 @@ import {
   findChoice,
   parseCpuKey,
   wizardCpuValue,
+  wizardSelectValue,
 } from './cpu-options.ts';
 
 /** As a nested AMD host answers: its own CPU aborts QEMU, Westmere is the probed default. */
@@ -137,6 +139,9 @@ test("the wizard keeps '' for the default, so the request leaves the CPU to the 
   assert.equal(wizardCpuValue('host-model', caps), 'host-model');
   assert.equal(wizardCpuValue('', caps), '');
   assert.equal(wizardCpuValue('host-model', null), 'host-model');
+  assert.equal(wizardSelectValue('', caps), 'custom:Westmere', 'the select shows which CPU the default is');
+  assert.equal(wizardSelectValue('host-model', caps), 'host-model');
+  assert.equal(wizardSelectValue('', null), '');
 });
 
 test('a VM CPU in words', () => {
@@ -146,4 +151,10 @@ test('a VM CPU in words', () => {
     "host-passthrough (this host's CPU)",
   );
   assert.equal(describeVmCpu({ mode: 'default', model: null }), "QEMU's default model (none set)");
+});
+
+test('a CPU change says it takes effect at the next start', () => {
+  assert.equal(cpuChangeNote('shutoff'), 'It takes effect at the next start.');
+  assert.match(cpuChangeNote('running'), /^It takes effect at the next start: the VM keeps its current CPU/);
+  assert.match(cpuChangeNote('paused'), /keeps its current CPU/);
 });

@@ -29,6 +29,14 @@ export const STATUS_TEXT: Record<CpuProbeStatus, string> = {
   probing: 'being tested…',
 };
 
+/** The badge beside the select. */
+export const STATUS_SHORT: Record<CpuProbeStatus, string> = {
+  ok: 'starts here',
+  failed: 'does not start here',
+  untested: 'not tested',
+  probing: 'testing…',
+};
+
 /** How sure the UI is about a CPU: drives the badge colour. */
 export const STATUS_TONE: Record<CpuProbeStatus, 'ok' | 'error' | 'neutral' | 'info'> = {
   ok: 'ok',
@@ -131,6 +139,11 @@ export function wizardCpuValue(picked: string, caps: CpuCapabilities | null): st
   return picked === cpuKey(caps.default) ? '' : picked;
 }
 
+/** The select's value for the wizard's field, where '' stands for the host's default. */
+export function wizardSelectValue(picked: string, caps: CpuCapabilities | null): string {
+  return picked === '' && caps ? cpuKey(caps.default) : picked;
+}
+
 /** What a VM's `<cpu>` says, in words. */
 export function describeVmCpu(cpu: { readonly mode: string; readonly model: string | null }): string {
   switch (cpu.mode) {
@@ -175,4 +188,11 @@ const STARTS_BUT = 'starts here, but ';
 function sentence(text: string, capital: boolean): string {
   const t = capital ? text.charAt(0).toUpperCase() + text.slice(1) : text;
   return /[.!?…)]$/.test(t) ? t : `${t}.`;
+}
+
+/** When a CPU change applies: a running guest keeps its CPU until it is started again. */
+export function cpuChangeNote(state: string): string {
+  return state === 'shutoff' || state === 'crashed'
+    ? 'It takes effect at the next start.'
+    : 'It takes effect at the next start: the VM keeps its current CPU until it is shut down and started again.';
 }

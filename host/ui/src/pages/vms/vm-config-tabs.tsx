@@ -1,5 +1,6 @@
 import type { VmDetail } from '@quantix/shared';
 import { formatBytes, formatMiB } from '../../format/format-bytes.ts';
+import { VmCpuRow } from './vm-cpu-editor.tsx';
 
 const BOOT_LABEL: Record<string, string> = { hd: 'Disk', cdrom: 'CD-ROM', network: 'Network (PXE)' };
 
@@ -12,6 +13,10 @@ export function VmHardwareTab(props: { vm: VmDetail }) {
         <dd>{vm.vcpus}</dd>
         <dt>Memory</dt>
         <dd>{formatMiB(vm.memoryMiB)}</dd>
+        <dt>CPU</dt>
+        <dd>
+          <VmCpuRow vm={vm} />
+        </dd>
         <dt>Machine</dt>
         <dd>
           {vm.os.type}

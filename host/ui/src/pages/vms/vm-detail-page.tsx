@@ -1,6 +1,10 @@
 import { useEffect } from 'preact/hooks';
 import { ErrorMessage } from '../../components/error-message.tsx';
-import { HypervisorStatus, useReloadWhenHypervisorBack } from '../../components/hypervisor-status.tsx';
+import {
+  HypervisorStatus,
+  LoadError,
+  useReloadWhenHypervisorBack,
+} from '../../components/hypervisor-status.tsx';
 import { Link } from '../../components/link.tsx';
 import { pickTab, type TabDef, Tabs } from '../../components/tabs.tsx';
 import { usePageTitle } from '../../hooks/use-page-title.ts';
@@ -55,7 +59,7 @@ export function VmDetailPage() {
       <div class="crumbs">
         <Link href="/vms">Virtual machines</Link> <span class="muted">/</span> {vm.name}
       </div>
-      <ErrorMessage error={state.error} testId="vm-error" />
+      <LoadError error={state.error} testId="vm-error" />
       <VmSummaryCard vm={vm} onDeleted={() => api.nav.navigate('/vms')} />
       <section class="card" aria-label="VM details">
         <Tabs tabs={TABS} current={tab} onSelect={(id) => route.setQuery({ tab: id })} label="VM details" />

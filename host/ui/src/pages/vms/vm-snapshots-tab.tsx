@@ -34,9 +34,8 @@ export function VmSnapshotsTab(props: { vm: VmDetail }) {
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
-  useEffect(() => {
-    void api.vms.loadSnapshots(uuid);
-  }, [api, uuid]);
+  // libvirt has no snapshot events: virsh snapshots and the "current" marker show up by polling
+  useEffect(() => api.vms.watchSnapshots(uuid), [api, uuid]);
 
   const list = state.data?.uuid === uuid ? state.data.list : null;
   const nameError = snapshotNameError(name.trim(), list?.map((s) => s.name) ?? []);

@@ -4,6 +4,7 @@ import { Card } from '../../components/card.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import {
   HypervisorStatus,
+  StaleNote,
   useHypervisorAvailable,
   useReloadWhenHypervisorBack,
 } from '../../components/hypervisor-status.tsx';
@@ -38,7 +39,8 @@ export function VmsPage() {
         }
       >
         <ErrorMessage error={error} testId="vms-error" />
-        {!available ? (
+        {vms.data !== null && <StaleNote what="The VMs and their states" />}
+        {!available && vms.data === null ? (
           <p class="muted" data-testid="vms-unavailable">
             The VM list cannot be read while the hypervisor is unavailable.
           </p>

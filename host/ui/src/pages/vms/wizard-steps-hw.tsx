@@ -1,6 +1,8 @@
 import type { PoolSummary, VolumeFormat } from '@quantix/shared';
 import { Field } from '../../components/field.tsx';
 import { formatBytes, formatMiB } from '../../format/format-bytes.ts';
+import { wizardCpuValue, wizardSelectValue } from './cpu-options.ts';
+import { CpuSelect, useCpuCapabilities } from './cpu-select.tsx';
 import {
   type DiskForm,
   type Errors,
@@ -63,6 +65,7 @@ export function BasicsStep(props: StepProps) {
           data-testid="wizard-memory"
         />
       </Field>
+      <CpuField form={form} set={set} />
       <Field id="vm-description" label="Description (optional)" error={errors.description} class="span-2">
         <input
           id="vm-description"
@@ -72,6 +75,22 @@ export function BasicsStep(props: StepProps) {
           data-testid="wizard-description"
         />
       </Field>
+    </div>
+  );
+}
+
+/** The guest CPU: the host's default (said which it is) unless the user picks another. */
+function CpuField(props: Pick<StepProps, 'form' | 'set'>) {
+  const caps = useCpuCapabilities();
+  return (
+    <div class="field span-2" data-testid="wizard-cpu">
+      <label for="vm-cpu">CPU</label>
+      <CpuSelect
+        id="vm-cpu"
+        caps={caps}
+        value={wizardSelectValue(props.form.cpu, caps.data)}
+        onChange={(key) => props.set({ cpu: wizardCpuValue(key, caps.data) })}
+      />
     </div>
   );
 }
