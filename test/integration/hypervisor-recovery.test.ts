@@ -32,8 +32,8 @@ describe('the host survives losing its libvirt bus', () => {
     await host.stop();
     data.remove();
   });
-  /** libvirt's lifecycle events reach a socket: suspend the fixture VM and see vm:changed say so */
-  const expectEventsFlow = async () => {
+  /** libvirt's lifecycle events reach a socket: suspend (or resume) the fixture VM and see vm:changed say so */
+  const expectEventsFlow = async (action: 'suspend' | 'resume' = 'suspend') => {
     const socket = openSocket(host, admin);
     await connected(socket);
     const vm = (
@@ -44,10 +44,10 @@ describe('the host survives losing its libvirt bus', () => {
       socket.on('vm:changed', (c) => c.uuid === vm.uuid && c.event !== null && resolve(c.event)),
     );
     assert.equal(
-      (await host.api(`/api/v1/vms/${vm.uuid}/actions/suspend`, { method: 'POST', jar: admin })).status,
+      (await host.api(`/api/v1/vms/${vm.uuid}/actions/${action}`, { method: 'POST', jar: admin })).status,
       200,
     );
-    assert.equal(await event, 'suspended');
+    assert.equal(await event, action === 'suspend' ? 'suspended' : 'resumed');
     socket.close();
   };
   const status = async () =>
@@ -103,6 +103,28 @@ describe('the host survives losing its libvirt bus', () => {
     await until(async () => (await status()).available, 'available again');
     assert.notEqual(pidsWith('dbus-daemon', `--config-file=${busConf}`)[0], bus, 'a fresh connection');
     await expectEventsFlow();
+  });
+
+  it('reports a libvirt that hangs as unavailable, and recovers when it answers again', async () => {
+    await until(async () => (await status()).available, 'available');
+    const [pid] = pidsWith('libvirt-dbus', 'libvirt-dbus --system').filter((p) =>
+      readFileSync(`/proc/${p}/environ`, 'utf8').includes(
+        `DBUS_SYSTEM_BUS_ADDRESS=unix:path=${data.dir}/run/`,
+      ),
+    );
+    assert.ok(pid);
+    process.kill(pid, 'SIGSTOP');
+    try {
+      await until(async () => !(await status()).available, 'unavailable while libvirt-dbus hangs');
+      const s = await status();
+      assert.match(s.error ?? '', /no answer/);
+      assert.doesNotMatch(s.error ?? '', /unavailable: .*unavailable/, 'said once');
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    await until(async () => (await status()).available, 'available again');
+    // the same connection as before (the earlier test suspended the fixture VM on it)
+    await expectEventsFlow('resume');
   });
 
   it('keeps no helper processes, and its bus and libvirt-dbus die with it on kill -9', async () => {

@@ -18,7 +18,15 @@ export class DbusCallError extends Error {
 }
 
 export interface DbusClient {
-  call(path: string, iface: string, member: string, signature?: string, body?: unknown[]): Promise<unknown[]>;
+  call(
+    path: string,
+    iface: string,
+    member: string,
+    signature?: string,
+    body?: unknown[],
+    /** how long an answer may take; default 25 s */
+    timeoutMs?: number,
+  ): Promise<unknown[]>;
   /** a method of the bus itself (org.freedesktop.DBus), e.g. ListNames */
   callBus(member: string): Promise<unknown[]>;
   getAll(path: string, iface: string): Promise<Record<string, unknown>>;
@@ -86,17 +94,24 @@ export async function connectDbus(address: string): Promise<DbusClient> {
   // (loading 500 VMs) goes through a window of 32 in flight.
   let inFlight = 0;
   const queue: Array<() => void> = [];
-  const call: DbusClient['call'] = async (path, iface, member, signature = '', body = []) => {
+  const call: DbusClient['call'] = async (path, iface, member, signature = '', body = [], timeoutMs) => {
     if (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((resolve) => queue.push(resolve));
     inFlight++;
     try {
-      return await callNow(path, iface, member, signature, body);
+      return await callNow(path, iface, member, signature, body, timeoutMs);
     } finally {
       inFlight--;
       queue.shift()?.();
     }
   };
-  const callNow: DbusClient['call'] = async (path, iface, member, signature = '', body = []) => {
+  const callNow: DbusClient['call'] = async (
+    path,
+    iface,
+    member,
+    signature = '',
+    body = [],
+    timeoutMs = CALL_TIMEOUT_MS,
+  ) => {
     if (dead) throw lost();
     let reject: (err: Error) => void = () => undefined;
     const failed = new Promise<never>((_, r) => {
@@ -104,8 +119,14 @@ export async function connectDbus(address: string): Promise<DbusClient> {
     });
     pending.add(reject);
     const timer = setTimeout(
-      () => reject(new DbusCallError('org.freedesktop.DBus.Error.NoReply', `no answer to ${member} in 25 s`)),
-      CALL_TIMEOUT_MS,
+      () =>
+        reject(
+          new DbusCallError(
+            'org.freedesktop.DBus.Error.NoReply',
+            `no answer to ${member} in ${timeoutMs / 1000} s`,
+          ),
+        ),
+      timeoutMs,
     );
     try {
       const reply = await Promise.race([

@@ -189,8 +189,11 @@ export function createDbusHypervisor(deps: { client: DbusClient; uri: string }):
       try {
         // one Get per property: libvirt-dbus answers GetAll with empty values when libvirtd is
         // gone (version "0.0.0", "available"), while a single Get fails as it should
+        // a liveness check: a libvirtd (or libvirt-dbus) that hangs counts as gone after 3 s
         const prop = async (name: string) =>
-          (await call(base, 'org.freedesktop.DBus.Properties', 'Get', 'ss', [I.connect, name]))[0];
+          (
+            await client.call(base, 'org.freedesktop.DBus.Properties', 'Get', 'ss', [I.connect, name], 3000)
+          )[0];
         const [v, hostname] = await Promise.all([prop('LibVersion'), prop('Hostname')]);
         const n = num(v);
         if (n === 0) throw new Error('libvirt reports no version: the daemon does not answer');
@@ -207,7 +210,8 @@ export function createDbusHypervisor(deps: { client: DbusClient; uri: string }):
           uri,
           hostname: null,
           libvirtVersion: null,
-          error: toAppError(err, 'LIBVIRT_ERROR').message,
+          // libvirt's own words: the monitor says "libvirt … is unavailable" around them
+          error: err instanceof Error ? err.message : String(err),
         };
       }
     },
