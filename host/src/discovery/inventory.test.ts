@@ -99,18 +99,22 @@ describe('createInventory', () => {
 });
 
 describe('createInventorySource', () => {
-  it('returns a report when one part never resolves: that part is empty and named', async () => {
+  // The budget is per part and shared by the real reads (/proc/self/mounts, /sys/class/net, the
+  // virsh spawn): it must be loose enough that only a real hang trips it on a busy machine. The
+  // test's own timeout is what fails a collect() that waits for the part that never answers.
+  const PART_BUDGET_MS = 3_000;
+  it('returns a report when one part never resolves: that part is empty and named', {
+    timeout: 60_000,
+  }, async () => {
     const source = createInventorySource({
       si: fixtureSi({
         blockDevices: () => new Promise(() => {}),
         cpu: () => Promise.reject(new Error('no lscpu')),
       }),
-      timeoutMs: 100,
+      timeoutMs: PART_BUDGET_MS,
       virsh: '/nonexistent/virsh',
     });
-    const started = Date.now();
     const report = await createInventory({ source }).collect();
-    assert.ok(Date.now() - started < 2_000);
     assert.deepEqual(
       report.disks.map((d) => [d.name, d.partitions.length]),
       [
@@ -123,7 +127,7 @@ describe('createInventorySource', () => {
     assert.deepEqual(report.cpu.virtualization, ['vmx'], 'cpuFlags still answered');
     assert.deepEqual(report.libvirt, { version: null, status: 'unavailable' });
     assert.deepEqual(report.warnings, [
-      'blockDevices: timed out after 100 ms',
+      `blockDevices: timed out after ${PART_BUDGET_MS} ms`,
       'cpu: no lscpu',
       'libvirt: /nonexistent/virsh not found',
     ]);

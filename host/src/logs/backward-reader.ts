@@ -7,93 +7,107 @@ export interface ScanBudget {
 
 export const BUDGET_SPENT = Symbol('budget spent');
 
-export interface BackwardLine {
-  line: string;
-  /** byte offset where the line starts */
-  offset: number;
+/** Whole lines read from a file: `buf` holds bytes `[start, start + buf.length)`. */
+export interface LineBlock {
+  buf: Buffer;
+  start: number;
+  /** the last line was longer than the line limit: `buf` has only its start (and no newline) */
+  cutLast: boolean;
 }
 
 export interface BackwardReader {
-  /** the next older line, null at the start of the file, BUDGET_SPENT when the budget ran out */
-  next(): Promise<BackwardLine | null | typeof BUDGET_SPENT>;
-  /** where the last line returned starts (everything from here on has been read) */
-  position(): number;
+  /** the next older block, null at the start of the file, BUDGET_SPENT when the budget ran out */
+  next(): Promise<LineBlock | null | typeof BUDGET_SPENT>;
+}
+
+export interface BackwardReaderOptions {
+  /** the first read; each next one is twice as big, up to `maxChunkSize` */
+  chunkSize: number;
+  maxChunkSize: number;
+  maxLineBytes: number;
+  budget: ScanBudget;
+  /** whether the reader may stop for the budget now (default: always) */
+  mayStop?: () => boolean;
 }
 
 const NL = 0x0a;
 const EMPTY = Buffer.alloc(0);
 
 /**
- * Reads the lines of `[0, end)` newest first, `chunkSize` bytes at a time from the end, so a
- * 1 GB log costs only what a page needs. An unterminated last line (still being written) is left
- * out: a line is there once its newline is. A line longer than `maxLineBytes` is cut.
+ * Reads `[0, end)` backwards in blocks of whole lines. The first read is small, so a page of the
+ * newest lines costs little; the reads then grow, so a scan through a big file costs few calls.
+ * An unterminated last line (still being written) is left out: a line is there once its newline
+ * is. Of a line longer than `maxLineBytes` only its start is kept. A block's bytes are valid until
+ * the next call: the reader reads the next block into the same memory.
  */
 export function createBackwardReader(
   fh: FileHandle,
   end: number,
-  opts: { chunkSize: number; maxLineBytes: number; budget: ScanBudget },
+  opts: BackwardReaderOptions,
 ): BackwardReader {
-  let start = end; // file offset of buf[0]
-  let buf: Buffer = EMPTY; // bytes [start, start + buf.length)
-  let regionEnd = end;
-  let truncated = false; // buf was cut: its last line has lost its end (and its newline)
-  let partial = false; // buf ends in the unterminated last line of the file
-  let checkedTail = false;
+  let pos = end; // bytes [pos, end) have been read
+  let chunk = Math.max(1, opts.chunkSize);
+  const maxChunk = Math.max(opts.maxChunkSize, opts.chunkSize);
+  let work = EMPTY;
+  // work[0, carry): the end part of a line whose start lies before `pos`, with its newline
+  let carry = 0;
+  let carryCut = false;
+  let tailChecked = false; // the bytes after the last newline (an unterminated line) are dropped
 
-  async function fill(): Promise<boolean> {
-    if (opts.budget.remaining <= 0) return false;
-    const n = Math.min(opts.chunkSize, start);
-    const chunk = Buffer.allocUnsafe(n);
+  /** reads the `n` bytes before `pos` into work[0, n), with the carry moved to follow them */
+  async function read(): Promise<number | null> {
+    if (opts.budget.remaining <= 0 && (opts.mayStop?.() ?? true)) return null;
+    const n = Math.min(chunk, pos);
+    chunk = Math.min(chunk * 2, maxChunk);
+    if (work.length < n + carry) {
+      const bigger = Buffer.allocUnsafe(Math.max(n + carry, Math.min(2 * work.length, 2 * maxChunk)));
+      work.copy(bigger, n, 0, carry);
+      work = bigger;
+    } else if (carry > 0) work.copyWithin(n, 0, carry);
     let got = 0;
     while (got < n) {
-      const { bytesRead } = await fh.read(chunk, got, n - got, start - n + got);
+      const { bytesRead } = await fh.read(work, got, n - got, pos - n + got);
       if (bytesRead === 0) throw new Error('the file shrank while it was read');
       got += bytesRead;
     }
     opts.budget.remaining -= n;
-    start -= n;
-    let joined = buf.length > 0 ? Buffer.concat([chunk, buf]) : chunk;
-    // only one (overlong) line can be this big: keep its head, the chunk stays whole
-    const keep = opts.chunkSize + opts.maxLineBytes;
-    if (joined.length > keep) {
-      joined = Buffer.from(joined.subarray(0, keep));
-      truncated = true;
-    }
-    buf = joined;
-    return true;
+    pos -= n;
+    return n;
   }
 
   return {
-    position: () => regionEnd,
     async next() {
-      if (!checkedTail) {
-        if (start > 0 && buf.length === 0 && !(await fill())) return BUDGET_SPENT;
-        checkedTail = true;
-        partial = buf.length > 0 && buf[buf.length - 1] !== NL;
-      }
-      for (;;) {
-        if (buf.length === 0 && start === 0) return null;
-        const open = truncated || partial; // the current line has no newline in buf
-        const searchFrom = open ? buf.length - 1 : buf.length - 2;
-        const i = searchFrom >= 0 ? buf.lastIndexOf(NL, searchFrom) : -1;
-        if (i < 0 && start > 0) {
-          if (!(await fill())) return BUDGET_SPENT;
+      while (pos > 0) {
+        const n = await read();
+        if (n === null) return BUDGET_SPENT;
+        let bytes = n; // work[0, bytes) is what was just read; the carry follows
+        if (!tailChecked) {
+          const last = work.lastIndexOf(NL, bytes - 1);
+          if (last < 0) continue; // all of it belongs to the unterminated line
+          tailChecked = true;
+          bytes = last + 1;
+        }
+        const first = pos === 0 ? -1 : work.indexOf(NL);
+        if (pos > 0 && (first < 0 || first >= bytes)) {
+          // no line starts in these bytes: they are the middle of a line
+          carry += bytes;
+          if (carry > opts.maxLineBytes) {
+            carry = opts.maxLineBytes;
+            carryCut = true;
+          }
           continue;
         }
-        const from = i + 1;
-        const to = open ? buf.length : buf.length - 1;
-        const line = buf.toString('utf8', from, to);
-        const offset = start + from;
-        buf = buf.subarray(0, from);
-        regionEnd = offset;
-        const cut = truncated;
-        truncated = false;
-        if (partial) {
-          partial = false;
-          continue;
-        }
-        return { line: cut ? `${line}…` : line, offset };
+        const from = first + 1;
+        const block: LineBlock = {
+          buf: work.subarray(from, bytes + carry),
+          start: pos + from,
+          cutLast: carryCut,
+        };
+        carry = from;
+        carryCut = false;
+        if (block.buf.length > 0) return block;
       }
+      return null;
     },
   };
 }

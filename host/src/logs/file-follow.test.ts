@@ -15,6 +15,7 @@ import type { LogEntry } from '@quantix/shared';
 import { followFile } from './file-follow.ts';
 import type { RawFileEntry } from './file-parse.ts';
 import { createFileSource } from './file-source.ts';
+import { until as waitUntil } from './wait.test-helper.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'quantix-follow-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -22,14 +23,9 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const pino = (ms: number, msg: string, level = 30) =>
   `${JSON.stringify({ level, time: new Date(ms).toISOString(), msg })}\n`;
 
-/** Resolves once `pred` holds for what was collected (polling briefly), or fails after 3 s. */
-async function until<T>(items: T[], pred: (items: T[]) => boolean): Promise<void> {
-  const deadline = Date.now() + 3000;
-  while (!pred(items)) {
-    if (Date.now() > deadline) assert.fail(`timed out; got ${JSON.stringify(items)}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+/** Resolves once `pred` holds for what was collected. */
+const until = <T>(items: T[], pred: (items: T[]) => boolean): Promise<void> =>
+  waitUntil(() => pred(items), `more entries than ${JSON.stringify(items)}`);
 
 describe('following a file', () => {
   it('sees appended lines only, a line once its newline is written, and survives truncation', async () => {
@@ -120,7 +116,8 @@ describe('file source tail', () => {
     const all: LogEntry[] = [];
     const stopErrors = src.tail({ level: 'error', source: 'quantix-host' }, (e) => errors.push(e));
     const stopAll = src.tail({ text: 'NEEDLE' }, (e) => all.push(e));
-    await new Promise((r) => setTimeout(r, 30)); // the file list is async
+    // the file list is async: what is written once both listen is seen
+    await Promise.all([stopErrors.ready, stopAll.ready]);
     appendFileSync(path, pino(1, 'a needle', 30) + pino(2, 'boom', 50) + pino(3, 'needle boom', 60));
     await until(all, (a) => a.length === 2);
     await until(errors, (e) => e.length === 2);

@@ -1,6 +1,7 @@
 import { type FSWatcher, statSync, watch } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { createForwardAssembler, type FileFormat, type RawFileEntry } from './file-parse.ts';
+import { createForwardAssembler } from './file-assemble.ts';
+import type { FileFormat, RawFileEntry } from './file-parse.ts';
 
 export interface FollowOptions {
   /** stat the file this often as well: fs.watch misses rotation and some file systems */
@@ -63,8 +64,7 @@ export function followFile(
 
   const emitLine = (buf: Buffer) => {
     const line = buf.length > maxLine ? `${buf.toString('utf8', 0, maxLine)}…` : buf.toString('utf8');
-    const e = assemble(line, lineStart);
-    if (e) onEntry(e);
+    for (const e of assemble.push(line, lineStart)) onEntry(e);
   };
 
   const consume = (chunk: Buffer) => {
@@ -118,6 +118,8 @@ export function followFile(
       offset += bytesRead;
       consume(buf.subarray(0, bytesRead));
       if (offset < size) again = true;
+      // all there is has been read: an entry still open (libvirtd's multi-line message) is whole
+      else if (partialLen === 0) for (const e of assemble.flush()) onEntry(e);
     } finally {
       await fh.close();
     }

@@ -4,16 +4,26 @@ import {
   BUDGET_SPENT,
   type BackwardReader,
   createBackwardReader,
+  type LineBlock,
   type ScanBudget,
 } from './backward-reader.ts';
+import { type BlockLines, createBlockLines, fullMask, type MayMatch } from './block-lines.ts';
 import { createFeedHub } from './feed-hub.ts';
+import { createBackwardAssembler, type KeepGroup } from './file-assemble.ts';
 import { decodeFileCursor, encodeFileCursor, type FileCursor } from './file-cursor.ts';
 import { followFile } from './file-follow.ts';
+import {
+  type FileFormat,
+  pinoLevel,
+  pinoLevelAt,
+  pinoLinesFrom,
+  pinoTimeAhead,
+  type RawFileEntry,
+} from './file-parse.ts';
+import { type CompiledFilter, compileFilter, type LogFilter, levelRank } from './log-filter.ts';
 
 /** Stops a tail; `ready` (when present) settles once the tail is really listening. */
 export type TailStop = (() => void) & { ready?: Promise<void> };
-import { createBackwardAssembler, type FileFormat, type RawFileEntry } from './file-parse.ts';
-import { type CompiledFilter, compileFilter, type LogFilter } from './log-filter.ts';
 
 export interface FileSpec {
   /** the entries' `source`: `quantix-host`, `libvirtd`, `qemu:<vm>` */
@@ -27,7 +37,10 @@ export interface FileSourceDeps {
   files: () => FileSpec[] | Promise<FileSpec[]>;
   /** bytes one query may read over all files before it returns what it has (default 64 MiB) */
   scanBudgetBytes?: number;
+  /** the first read of a file (default 64 KiB: a page of the newest entries); reads then double */
   chunkSize?: number;
+  /** the biggest read (default 1 MiB) */
+  maxChunkSize?: number;
   maxLineBytes?: number;
   pollMs?: number;
 }
@@ -48,12 +61,93 @@ interface Stream {
   spec: FileSpec;
   fh: FileHandle;
   reader: BackwardReader;
+  /** the block being walked, and where it starts */
+  lines: BlockLines | null;
+  blockStart: number;
+  /** the block's lines that cannot match need not be looked at one by one (`blockPassable`) */
+  passOver: boolean;
   asm: ReturnType<typeof createBackwardAssembler>;
+  filter: CompiledFilter;
+  anchor: string | undefined;
+  mayMatch: MayMatch | undefined;
+  lineFinder: RegExp | undefined;
   ready: RawFileEntry[];
   atStart: boolean;
+  /** set when an entry older than `since` went by unparsed: nothing further back matches */
+  since: { passed: boolean };
   finished: boolean;
+  /** where the oldest line handed to the assembler starts */
+  scanned: number;
   lastTaken: number;
   skipNewerThan: number | null;
+}
+
+/**
+ * The text a candidate line must hold: the longest fragment of the filter's text (likely the
+ * rarest); the others are checked on the candidates' lines before they are parsed.
+ */
+const anchorOf = (fragments: readonly string[]): string | undefined =>
+  fragments.reduce<string | undefined>(
+    (best, f) => (best === undefined || f.length > best.length ? f : best),
+    undefined,
+  );
+
+/**
+ * A pino line is an entry of its own: one that is no candidate is dropped anyway, and can be
+ * passed over unseen — unless its time is wanted, to stop at `since` (see `blockPassable`).
+ */
+const canPassOver = (format: FileFormat, filter: CompiledFilter): boolean =>
+  format === 'pino' && (filter.fragments.length > 0 || filter.minRank > 0);
+
+/** The cheap look at a line: for pino, the level its first characters give. */
+function linesMayMatch(format: FileFormat, filter: CompiledFilter): MayMatch | undefined {
+  if (format !== 'pino' || filter.minRank === 0) return undefined;
+  return (text, a, b) => {
+    const n = pinoLevelAt(text, a, b);
+    return n < 0 || levelRank(pinoLevel(n)) >= filter.minRank;
+  };
+}
+
+/** The lowest pino level number that passes the filter's level (pino's levels go by tens). */
+const pinoMinLevel = (minRank: number): number => {
+  for (let n = 0; n < 60; n += 10) if (levelRank(pinoLevel(n)) >= minRank) return n;
+  return 60;
+};
+
+/**
+ * What can be decided about an entry before parsing it: its lines' masks (the anchor somewhere in
+ * them; for pino, the level), then every other fragment of the text somewhere in them. A dropped
+ * entry older than `since` ends the file's scan, as a parsed one would.
+ */
+function prefilter(format: FileFormat, filter: CompiledFilter, since: { passed: boolean }): KeepGroup {
+  const anchor = anchorOf(filter.fragments);
+  const all = fullMask(anchor);
+  const others = filter.fragments.filter((f) => f !== anchor);
+  const bySince = filter.sinceMs > Number.NEGATIVE_INFINITY;
+  const holdsOthers = (lines: readonly string[]): boolean => {
+    if (others.length === 0) return true;
+    const low = lines.map((l) => l.toLowerCase());
+    return others.every((f) => low.some((l) => l.includes(f)));
+  };
+  return (lines, mask, tsMs) => {
+    if ((mask & all) === all && holdsOthers(lines)) return true;
+    const t = tsMs ?? (format === 'pino' ? pinoTimeAhead(lines[0] ?? '') : Number.NaN);
+    if (bySince && t < filter.sinceMs) since.passed = true;
+    return false;
+  };
+}
+
+/**
+ * Whether a block's lines that are no candidates can be passed over unseen: with `since`, only
+ * when its first (oldest) line is not older (logs are written in time order; a block that reaches
+ * past `since` is walked line by line, so the scan stops where a parsed one would).
+ */
+function blockPassable(format: FileFormat, filter: CompiledFilter, block: LineBlock): boolean {
+  if (!canPassOver(format, filter)) return false;
+  if (filter.sinceMs === Number.NEGATIVE_INFINITY) return true;
+  const nl = block.buf.indexOf(0x0a);
+  const first = block.buf.toString('utf8', 0, nl < 0 ? block.buf.length : nl);
+  return pinoTimeAhead(first) >= filter.sinceMs;
 }
 
 const toEntry = (spec: FileSpec, e: RawFileEntry): LogEntry => {
@@ -79,6 +173,7 @@ const toEntry = (spec: FileSpec, e: RawFileEntry): LogEntry => {
 export function createFileSource(deps: FileSourceDeps): FileSource {
   const budgetBytes = deps.scanBudgetBytes ?? 64 * MiB;
   const chunkSize = deps.chunkSize ?? 64 * 1024;
+  const maxChunkSize = deps.maxChunkSize ?? MiB;
   const maxLineBytes = deps.maxLineBytes ?? 64 * 1024;
   const hub = createFeedHub<RawFileEntry>();
 
@@ -88,6 +183,7 @@ export function createFileSource(deps: FileSourceDeps): FileSource {
   async function openStream(
     spec: FileSpec,
     cursor: FileCursor | null,
+    filter: CompiledFilter,
     budget: ScanBudget,
     warnings: string[],
   ): Promise<Stream | 'empty' | null> {
@@ -113,17 +209,36 @@ export function createFileSource(deps: FileSourceDeps): FileSource {
       return 'empty';
     }
     const fallback = cursor?.t ?? Number(st.mtimeMs);
-    return {
+    const since = { passed: false };
+    const s: Stream = {
       spec,
       fh,
-      reader: createBackwardReader(fh, end, { chunkSize, maxLineBytes, budget }),
-      asm: createBackwardAssembler(spec.format, () => fallback),
+      reader: createBackwardReader(fh, end, {
+        chunkSize,
+        maxChunkSize,
+        maxLineBytes,
+        budget,
+        // every file gets past one entry per page, or a small budget over several files (one
+        // of which reads far for a rare match) could return the same page again and again
+        mayStop: () => s.scanned < end && !s.asm.hasPending(),
+      }),
+      lines: null,
+      blockStart: end,
+      passOver: false,
+      asm: createBackwardAssembler(spec.format, () => fallback, prefilter(spec.format, filter, since)),
+      filter,
+      anchor: anchorOf(filter.fragments),
+      mayMatch: linesMayMatch(spec.format, filter),
+      lineFinder: spec.format === 'pino' ? pinoLinesFrom(pinoMinLevel(filter.minRank)) : undefined,
       ready: [],
       atStart: false,
+      since,
       finished: false,
+      scanned: end,
       lastTaken: end,
       skipNewerThan,
     };
+    return s;
   }
 
   /** the stream's next entry without taking it */
@@ -135,14 +250,31 @@ export function createFileSource(deps: FileSourceDeps): FileSource {
         take(s);
         continue;
       }
-      if (s.atStart) return null;
+      if (s.atStart || s.since.passed) return null;
+      // whole blocks are walked here without waiting: only reading the next one does
+      const lines = s.lines;
+      if (lines?.prev(s.passOver)) {
+        s.scanned = lines.offset;
+        const out = s.asm.push(lines.text(), lines.offset, lines.mask);
+        if (out.length > 0) s.ready.push(...out);
+        continue;
+      }
+      if (lines) s.scanned = s.blockStart; // every line of the block has been handed on or passed over
+      s.lines = null;
       const r = await s.reader.next();
       if (r === BUDGET_SPENT) return r;
       if (r === null) {
         s.atStart = true;
         s.ready.push(...s.asm.end());
       } else {
-        s.ready.push(...s.asm.push(r.line, r.offset));
+        s.lines = createBlockLines(r, {
+          anchor: s.anchor,
+          maxLineBytes,
+          mayMatch: s.mayMatch,
+          lineFinder: s.lineFinder,
+        });
+        s.blockStart = r.start;
+        s.passOver = blockPassable(s.spec.format, s.filter, r);
       }
     }
   }
@@ -154,7 +286,7 @@ export function createFileSource(deps: FileSourceDeps): FileSource {
 
   const position = (s: Stream): number => {
     if (s.finished) return 0;
-    return s.ready.length === 0 && !s.asm.hasPending() ? s.reader.position() : s.lastTaken;
+    return s.ready.length === 0 && !s.asm.hasPending() ? s.scanned : s.lastTaken;
   };
 
   async function queryFiles(specs: FileSpec[], q: LogQuery): Promise<LogPage> {
@@ -166,7 +298,7 @@ export function createFileSource(deps: FileSourceDeps): FileSource {
     const exhausted: string[] = [];
     try {
       for (const spec of specs) {
-        const s = await openStream(spec, cursor, budget, warnings);
+        const s = await openStream(spec, cursor, filter, budget, warnings);
         if (s === 'empty') exhausted.push(spec.id);
         else if (s) streams.push(s);
       }

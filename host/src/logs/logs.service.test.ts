@@ -98,10 +98,15 @@ describe('logs service, files backend', () => {
       [
         ['qemu:web01', 'shutting down, reason=failed'],
         ['qemu:web01', page.entries[1]?.message],
-        ['qemu:web01', '-msg timestamp=on'],
+        ['qemu:web01', page.entries[2]?.message],
       ],
     );
     assert.match(page.entries[1]?.message ?? '', /Could not open/);
+    assert.match(
+      page.entries[2]?.message ?? '',
+      /^LC_ALL=C \\\n.*\n-msg timestamp=on$/s,
+      'the command line, whole',
+    );
     assert.ok(page.nextBefore);
     for (const bad of ['../etc/passwd', 'a/b', '.hidden', 'a..b', '', 'x'.repeat(65), 'web01\0']) {
       await assert.rejects(logs.vmLog(bad, LogQuery.parse({})), { code: 'VALIDATION_FAILED' }, bad);

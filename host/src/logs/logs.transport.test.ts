@@ -24,6 +24,7 @@ import { applianceLogFiles } from './logs-setup.ts';
 import { attachLogsSocket } from './logs.socket.ts';
 import { logsRoutes, vmLogRoutes } from './logs.routes.ts';
 import { createLogsService } from './logs.service.ts';
+import { until } from './wait.test-helper.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'quantix-logs-http-'));
 const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url);
@@ -83,14 +84,6 @@ async function client(): Promise<Client> {
     c.once('connect_error', reject);
   });
   return c;
-}
-
-async function until(pred: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 3000;
-  while (!pred()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 describe('logs over HTTP', () => {
