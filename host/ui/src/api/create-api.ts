@@ -9,7 +9,7 @@ import { type HostApi, createHostApi } from './host-api.ts';
 import { createHttpClient } from './http-client.ts';
 import { type HypervisorApi, createHypervisorApi } from './hypervisor-api.ts';
 import { createLoader } from './load-into.ts';
-import { type LogsApi, createLogsApi } from './logs-api.ts';
+import { type LogsApi, createLogsApi, saveWithLink } from './logs-api.ts';
 import { type Navigation, createNavigation } from './navigation.ts';
 import { type NetworksApi, createNetworksApi } from './networks-api.ts';
 import { documentVisibility } from './poller.ts';
@@ -107,7 +107,16 @@ export function createApi(deps: { store: Store<AppState>; window: Window; socket
     storage: createStorageApi({ http, socket, store, loadInto, tasks }),
     files: createFilesApi({ http, loadInto, base: API_BASE, makeXhr: () => new XMLHttpRequest(), onError }),
     networks: createNetworksApi({ http, socket, store, loadInto, timers, visibility }),
-    logs: createLogsApi({ http, socket, store, loadInto, base: API_BASE }),
+    logs: createLogsApi({
+      http,
+      socket,
+      store,
+      loadInto,
+      base: API_BASE,
+      fetch: w.fetch.bind(w),
+      save: saveWithLink(w),
+      onError,
+    }),
     console: createConsoleApi({ location: w.location, base: API_BASE }),
   };
 }

@@ -11,7 +11,7 @@ import {
   withLiveEntries,
   withOlderPage,
 } from '../store/log-view.ts';
-import { toErrorInfo } from './api-error.ts';
+import { ApiError, errorFromBody, toErrorInfo } from './api-error.ts';
 import type { HttpClient } from './http-client.ts';
 import type { LoadInto } from './load-into.ts';
 import type { SocketClient } from './socket-client.ts';
@@ -23,7 +23,8 @@ export interface LogsApi {
   reload(): Promise<void>;
   loadOlder(): Promise<void>;
   setLive(on: boolean): void;
-  downloadUrl(filter: LogFilter): string;
+  /** fetches the filtered log as a file and hands it to the browser to save */
+  download(): Promise<void>;
   /** a VM's own log (by name), on the VM page's Log tab */
   watchVm(name: string): () => void;
   setVmFilter(filter: LogFilter): Promise<void>;
@@ -33,12 +34,46 @@ export interface LogsApi {
 /** Live entries are applied in batches: a busy journal must not re-render the table per line. */
 const FLUSH_MS = 250;
 
+/** Gives a file to the browser to save, as a download of its own. */
+export type SaveFile = (file: Blob, name: string) => void;
+
+/** SaveFile in a real window: an object URL clicked as a download link, then let go. */
+export function saveWithLink(w: Window): SaveFile {
+  return (file, name) => {
+    const url = URL.createObjectURL(file);
+    const a = w.document.createElement('a');
+    a.href = url;
+    a.download = name;
+    w.document.body.append(a);
+    a.click();
+    a.remove();
+    // the browser has the file once the click was handled
+    w.setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  };
+}
+
+/** The file name in `Content-Disposition: attachment; filename="…"`, or the fallback. */
+export function attachmentName(header: string | null, fallback: string): string {
+  const m = header ? /filename="([^"/\\]+)"/.exec(header) : null;
+  return m?.[1] ?? fallback;
+}
+
 export function createLogsApi(deps: {
   http: HttpClient;
   socket: SocketClient;
   store: Store<AppState>;
   loadInto: LoadInto;
   base: string;
+  /**
+   * The download is fetched by the page, not followed as a link: a browser opens a new
+   * connection for a link's download and, with the host's self-signed certificate, may refuse
+   * it without a word (Chromium cancels it) — which is what happened once Live had left the
+   * page without a request for longer than the server keeps a connection open.
+   */
+  fetch: typeof fetch;
+  save: SaveFile;
+  /** sees a failed download, as the HTTP client's failures are seen (an ended session) */
+  onError?: (err: ApiError) => void;
 }): LogsApi {
   const { http, socket, store } = deps;
   // a newer load (filter change, reload) makes older answers stale: one generation per view
@@ -154,7 +189,42 @@ export function createLogsApi(deps: {
     reload,
     loadOlder,
     setLive,
-    downloadUrl: (filter) => `${deps.base}/logs/download?${logParams(filter).toString()}`,
+    async download() {
+      if (store.get().logs.downloading) return;
+      patchLogs((v) => ({ ...v, downloading: true, error: null }));
+      try {
+        const query = logParams(store.get().logs.filter).toString();
+        let res: Response;
+        try {
+          res = await deps.fetch(`${deps.base}/logs/download?${query}`, {
+            credentials: 'same-origin',
+            cache: 'no-store',
+          });
+        } catch (err) {
+          throw new ApiError('NETWORK_ERROR', 'Cannot reach the host.', { cause: err });
+        }
+        if (!res.ok) {
+          const body = errorFromBody(await res.json().catch(() => null));
+          throw new ApiError(
+            body?.code ?? 'BAD_RESPONSE',
+            body?.message ?? `Download failed (HTTP ${res.status}).`,
+            {
+              status: res.status,
+            },
+          );
+        }
+        const file = await res.blob();
+        deps.save(file, attachmentName(res.headers.get('Content-Disposition'), 'quantix-logs.log'));
+        patchLogs((v) => ({ ...v, downloading: false }));
+      } catch (err) {
+        const apiErr =
+          err instanceof ApiError
+            ? err
+            : new ApiError('NETWORK_ERROR', 'The download broke off.', { cause: err });
+        deps.onError?.(apiErr);
+        patchLogs((v) => ({ ...v, downloading: false, error: toErrorInfo(apiErr) }));
+      }
+    },
     watchVm(name) {
       if (store.get().vmLog.vm !== name) {
         patchVmLog((v) => ({ ...v, vm: name, entries: [], nextBefore: null, warnings: [], error: null }));

@@ -1,6 +1,6 @@
 import type { LogLevel, LogSource } from '@quantix/shared';
 import { useEffect, useState } from 'preact/hooks';
-import { checkLogFilter, emptyLogFilter, type LogFilter } from '../store/log-view.ts';
+import { checkLogFilter, defaultLogFilter, type LogFilter } from '../store/log-view.ts';
 
 // shared's LOG_LEVELS, lowest first; repeated so zod stays out of the bundle (the Record type
 // makes the compiler say when shared adds a level)
@@ -15,7 +15,8 @@ const LEVEL_LABEL = {
 
 /**
  * Level, source, text and time range. Selects apply at once; the text and times apply with the
- * Apply button (or Enter), so typing does not fire a query per key.
+ * Apply button (or Enter), so typing does not fire a query per key. Reset goes back to the
+ * default (info and above: each API request's access line is a debug line).
  */
 export function LogFilters(props: {
   filter: LogFilter;
@@ -49,7 +50,7 @@ export function LogFilters(props: {
           onChange={(e) => apply({ ...draft, level: e.currentTarget.value as LogLevel | '' })}
           data-testid="logs-level"
         >
-          <option value="">All</option>
+          <option value="">All levels</option>
           {Object.entries(LEVEL_LABEL).map(([l, label]) => (
             <option key={l} value={l}>
               {label} and above
@@ -113,10 +114,11 @@ export function LogFilters(props: {
       <button
         type="button"
         class="btn btn-secondary"
-        onClick={() => apply(emptyLogFilter())}
+        onClick={() => apply(defaultLogFilter())}
+        title="Back to the default: every source, info and above"
         data-testid="logs-clear"
       >
-        Clear
+        Reset
       </button>
       {problem && <span class="field-error">{problem}</span>}
     </form>

@@ -13,6 +13,28 @@ const LEVEL_BADGE: Record<LogEntry['level'], string> = {
   critical: 'badge-error',
 };
 
+/**
+ * One entry's message. One of several lines (a QEMU command line, an XML dump) shows its first
+ * line and opens to the rest, so a long entry does not push the others off the screen.
+ */
+function LogMessage(props: { message: string }) {
+  const nl = props.message.indexOf('\n');
+  if (nl < 0) return <>{props.message}</>;
+  const rest = props.message.slice(nl + 1);
+  const more = rest.split('\n').length;
+  return (
+    <details class="log-lines" data-testid="log-lines">
+      <summary>
+        {props.message.slice(0, nl)}{' '}
+        <span class="muted">
+          (+{more} line{more === 1 ? '' : 's'})
+        </span>
+      </summary>
+      {rest}
+    </details>
+  );
+}
+
 /** Log entries, newest first, with "Load older" at the bottom (cursor paging). */
 export function LogTable(props: {
   view: LogView;
@@ -64,7 +86,9 @@ export function LogTable(props: {
                     {e.pid !== undefined ? `[${e.pid}]` : ''}
                   </td>
                 )}
-                <td class="log-message mono">{e.message}</td>
+                <td class="log-message mono">
+                  <LogMessage message={e.message} />
+                </td>
               </tr>
             ))}
           </tbody>

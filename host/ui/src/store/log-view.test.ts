@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import type { LogEntry, LogPage } from '@quantix/shared';
 import {
   checkLogFilter,
+  defaultLogFilter,
   emptyLogFilter,
   initialLogView,
   localToIso,
@@ -81,4 +82,15 @@ test('past the cap the oldest rows fall off and Load older resumes after the las
   const out = withLiveEntries(v, [entry(4), entry(5)], 4);
   assert.deepEqual(cursors(out), ['c5', 'c4', 'c3', 'c2']);
   assert.equal(out.nextBefore, 'c2');
+});
+
+test('a view starts at info and above, not downloading; Reset goes back there', () => {
+  const v = initialLogView();
+  assert.deepEqual(v.filter, defaultLogFilter());
+  assert.equal(v.filter.level, 'info');
+  assert.equal(v.downloading, false);
+  const q = new URLSearchParams(logPageQuery(v.filter).slice(1));
+  assert.equal(q.get('level'), 'info', 'routine debug lines (each API request) are not asked for');
+  assert.deepEqual(tailRequest(v.filter), { level: 'info' });
+  assert.equal(new URLSearchParams(logPageQuery(emptyLogFilter()).slice(1)).has('level'), false);
 });

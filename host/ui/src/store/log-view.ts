@@ -24,6 +24,8 @@ export interface LogView {
   readonly live: boolean;
   /** entries the host did not send during the live tail (too many per second) */
   readonly dropped: number;
+  /** a download of the filtered log is being fetched */
+  readonly downloading: boolean;
 }
 
 export const LOG_PAGE_SIZE = 200;
@@ -32,9 +34,15 @@ export const LOG_VIEW_MAX = 2000;
 
 export const emptyLogFilter = (): LogFilter => ({ level: '', source: '', text: '', since: '', until: '' });
 
+/**
+ * What a log view starts with (and Clear goes back to): info and above. Routine debug lines —
+ * the access log's line per API request above all — stay out until the level asks for them.
+ */
+export const defaultLogFilter = (): LogFilter => ({ ...emptyLogFilter(), level: 'info' });
+
 export function initialLogView(): LogView {
   return {
-    filter: emptyLogFilter(),
+    filter: defaultLogFilter(),
     entries: [],
     nextBefore: null,
     backend: null,
@@ -44,6 +52,7 @@ export function initialLogView(): LogView {
     error: null,
     live: false,
     dropped: 0,
+    downloading: false,
   };
 }
 

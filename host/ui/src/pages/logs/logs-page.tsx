@@ -1,4 +1,5 @@
 import { useEffect } from 'preact/hooks';
+import { BusyButton } from '../../components/busy-button.tsx';
 import { Card } from '../../components/card.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { LogFilters } from '../../components/log-filters.tsx';
@@ -41,14 +42,14 @@ export function LogsPage() {
             >
               {view.loading ? 'Loading…' : 'Reload'}
             </button>
-            <a
-              class="btn btn-secondary"
-              href={api.logs.downloadUrl(view.filter)}
-              download
-              data-testid="logs-download"
+            <BusyButton
+              busy={view.downloading}
+              busyText="Downloading…"
+              onClick={() => void api.logs.download()}
+              testId="logs-download"
             >
               Download
-            </a>
+            </BusyButton>
           </>
         }
       >
