@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import {
   appendFileSync,
   mkdtempSync,
+  readFileSync,
   renameSync,
   rmSync,
   truncateSync,
@@ -97,6 +98,42 @@ describe('following a file', () => {
       );
     } finally {
       stop();
+    }
+  });
+});
+
+describe('following multi-line entries', () => {
+  it('a QEMU command line and a libvirtd XML dump, each written at once, come as one entry', async () => {
+    const vm = join(dir, 'web01.log');
+    const libvirtd = join(dir, 'libvirtd-follow.log');
+    writeFileSync(vm, '');
+    writeFileSync(libvirtd, '');
+    const qemu: RawFileEntry[] = [];
+    const lv: RawFileEntry[] = [];
+    const stops = [
+      followFile({ path: vm, format: 'qemu' }, (e) => qemu.push(e), { pollMs: 50 }),
+      followFile({ path: libvirtd, format: 'libvirtd' }, (e) => lv.push(e), { pollMs: 50 }),
+    ];
+    try {
+      const text = readFileSync(new URL('./fixtures/qemu-web01.log', import.meta.url), 'utf8');
+      appendFileSync(vm, text);
+      await until(qemu, (q) => q.length === 10);
+      const cmd = qemu.filter((e) => e.message.startsWith('LC_ALL=C \\\n'));
+      assert.equal(cmd.length, 2);
+      assert.equal(cmd[0]?.message.split('\n').length, 27);
+      assert.equal(cmd[0]?.offset, text.indexOf('LC_ALL=C'));
+      appendFileSync(
+        libvirtd,
+        "2026-11-26 21:09:06.013+0000: 8431: debug : virDomainDefFormat:28735 : formatted XML:\n<domain type='kvm'>\n</domain>\n",
+      );
+      await until(lv, (l) => l.length === 1);
+      assert.equal(
+        lv[0]?.message,
+        "virDomainDefFormat:28735 : formatted XML:\n<domain type='kvm'>\n</domain>",
+      );
+      assert.equal(lv[0]?.level, 'debug');
+    } finally {
+      for (const stop of stops) stop();
     }
   });
 });
