@@ -46,7 +46,7 @@ describe('libvirt changes made outside the UI', () => {
   });
 
   const until = async (what: string, pred: () => boolean) => {
-    for (let i = 0; i < 100 && !pred(); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 600 && !pred(); i++) await new Promise((r) => setTimeout(r, 50));
     assert.ok(pred(), `timed out waiting for ${what}`);
   };
   const audit = async () =>

@@ -94,7 +94,8 @@ describe('upgrade guard', () => {
     const before = handedOn.length;
     const waiting = Array.from({ length: 4 }, () => upgrade(port, '/socket.io/?hang'));
     // handed on in order: wait until all four are with the owner before the fifth
-    for (let i = 0; i < 200 && handedOn.length < before + 4; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 3000 && handedOn.length < before + 4; i++)
+      await new Promise((r) => setTimeout(r, 10));
     assert.equal(handedOn.length, before + 4);
     const fifth = await upgrade(port, '/socket.io/?hang').answer;
     assert.equal(fifth.status, 429);

@@ -63,7 +63,10 @@ describe('hypervisor over libvirt-dbus, test:///default', () => {
     assert.equal((await h.domain(d.uuid)).autostart, true);
     assert.match(await h.domainXml(d.uuid), /<name>qx-one<\/name>/);
     await h.undefineDomain(d.uuid);
-    await new Promise((r) => setTimeout(r, 100));
+    // signals come after the replies: wait for the last one (bounded), not a fixed time
+    for (let i = 0; i < 600 && !events.some(([u, k]) => u === d.uuid && k === 'undefined'); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
     off();
     const kinds = events.filter(([u]) => u === d.uuid).map(([, k]) => k);
     for (const k of ['defined', 'started', 'suspended', 'resumed', 'stopped', 'undefined'] as const) {

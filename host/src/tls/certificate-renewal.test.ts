@@ -67,7 +67,7 @@ it('swaps a renewed certificate into the running server without a restart, keepi
     onError: (err) => assert.fail(String(err)),
     intervalMs: 20,
   });
-  for (let i = 0; i < 100 && !renewed; i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 1500 && !renewed; i++) await new Promise((r) => setTimeout(r, 20));
   await stop();
   assert.ok(renewed, 'the renewal fired');
   const next = renewed as HostCertificate;

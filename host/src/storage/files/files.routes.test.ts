@@ -109,7 +109,7 @@ async function uploadTemps(): Promise<string[]> {
   );
 }
 
-async function waitFor(what: string, check: () => Promise<boolean>, ms = 3000): Promise<void> {
+async function waitFor(what: string, check: () => Promise<boolean>, ms = 30_000): Promise<void> {
   const until = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
