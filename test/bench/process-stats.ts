@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { request } from 'node:https';
 
 const CLK_TCK = 100; // Linux USER_HZ
@@ -101,4 +101,56 @@ export function percentile(values: number[], p: number): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+/** Every live descendant of `root` (children, grandchildren, …), from the ppid field of /proc/<pid>/stat. */
+export function descendantsOf(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    const list = children.get(ppid) ?? [];
+    list.push(Number(name));
+    children.set(ppid, list);
+  }
+  const out: number[] = [];
+  const queue = [...(children.get(root) ?? [])];
+  for (let pid = queue.shift(); pid !== undefined; pid = queue.shift()) {
+    out.push(pid);
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return out;
+}
+
+/** The executable path of a live process, or '' when it is gone. */
+export function exeOf(pid: number): string {
+  try {
+    return readlinkSync(`/proc/${pid}/exe`);
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * CPU seconds of a whole process tree selected by `match` (e.g. every chromium process under this
+ * one). Each process counts its own time and that of its reaped children, so a renderer that exits
+ * mid-window is not lost: its time moves into its parent's.
+ */
+export function treeCpuSeconds(root: number, match: (pid: number) => boolean): number {
+  let total = 0;
+  for (const pid of descendantsOf(root)) {
+    if (!match(pid)) continue;
+    try {
+      total += cpuSecondsOf(pid);
+    } catch {
+      // exited between the listing and the read
+    }
+  }
+  return total;
 }

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildPaths, niceBytesCeil, niceCeil, toXY, type Viewport } from './chart-scale.ts';
+import {
+  niceBytesCeil,
+  niceCeil,
+  type PathSink,
+  type Point,
+  toXY,
+  tracePath,
+  type Viewport,
+} from './chart-scale.ts';
 
 test('niceCeil rounds up to 1, 2, 5 × 10^n', () => {
   assert.equal(niceCeil(0), 1);
@@ -34,32 +42,49 @@ test('toXY maps time to x and value to y (0 at the bottom), clamped', () => {
   assert.deepEqual(toXY({ t: 500, v: 1 }, { ...vp, max: 0 }), [150, 100]);
 });
 
-test('buildPaths draws a line and a closed area', () => {
-  const { line, area } = buildPaths(
-    [
-      { t: 0, v: 0 },
-      { t: 500, v: 50 },
-    ],
+/** Records a traced path as SVG-like text: `M0,100L150,50`. */
+function record(points: Point[], gapMs: number, area = false): string {
+  let out = '';
+  const sink: PathSink = {
+    moveTo: (x, y) => (out += `M${x},${y}`),
+    lineTo: (x, y) => (out += `L${x},${y}`),
+  };
+  tracePath(
+    points,
+    (p) => p.t,
+    (p) => p.v,
     vp,
-    2000,
+    gapMs,
+    sink,
+    area,
   );
-  assert.equal(line, 'M0,100L150,50');
-  assert.equal(area, 'M0,100L0,100L150,50L150,100Z');
+  return out;
+}
+
+const twoPoints = [
+  { t: 0, v: 0 },
+  { t: 500, v: 50 },
+];
+const withGap = [
+  { t: 0, v: 0 },
+  { t: 100, v: 0 },
+  { t: 900, v: 20 },
+];
+
+test('tracePath draws a line through the points', () => {
+  assert.equal(record(twoPoints, 2000), 'M0,100L150,50');
 });
 
-test('buildPaths breaks the line at gaps', () => {
-  const { line } = buildPaths(
-    [
-      { t: 0, v: 0 },
-      { t: 100, v: 0 },
-      { t: 900, v: 0 },
-    ],
-    vp,
-    500,
-  );
-  assert.equal(line, 'M0,100L30,100M270,100');
+test('tracePath outlines the area under the line, down to the bottom edge', () => {
+  assert.equal(record(twoPoints, 2000, true), 'M0,100L0,100L150,50L150,100');
 });
 
-test('buildPaths with no points is empty', () => {
-  assert.deepEqual(buildPaths([], vp, 1000), { line: '', area: '' });
+test('tracePath breaks the line at gaps, and the area into one outline per run', () => {
+  assert.equal(record(withGap, 500), 'M0,100L30,100M270,80');
+  assert.equal(record(withGap, 500, true), 'M0,100L0,100L30,100L30,100M270,100L270,80L270,100');
+});
+
+test('tracePath with no points draws nothing', () => {
+  assert.equal(record([], 1000), '');
+  assert.equal(record([], 1000, true), '');
 });

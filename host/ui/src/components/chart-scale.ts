@@ -1,4 +1,4 @@
-/** Pure geometry for the SVG line chart: nice axis maxima and path strings. */
+/** Pure geometry for the line chart: nice axis maxima and the paths it draws. */
 
 const STEPS = [1, 2, 5, 10] as const;
 
@@ -40,44 +40,48 @@ export interface Point {
   readonly v: number;
 }
 
-const round = (n: number) => Math.round(n * 10) / 10;
-
 export function toXY(p: Point, vp: Viewport): [number, number] {
   const span = vp.t1 - vp.t0 || 1;
   const ratio = vp.max > 0 ? Math.min(1, Math.max(0, p.v / vp.max)) : 0;
-  return [round(((p.t - vp.t0) / span) * vp.width), round(vp.height - ratio * vp.height)];
+  return [((p.t - vp.t0) / span) * vp.width, vp.height - ratio * vp.height];
+}
+
+/** What a path is drawn into: a canvas 2D context has these two, a test records them. */
+export interface PathSink {
+  moveTo(x: number, y: number): void;
+  lineTo(x: number, y: number): void;
 }
 
 /**
- * A line through the points, broken where samples are missing for more than `gapMs` (the
- * socket was down), plus the area under it for a fill. Points must be ordered by time.
+ * Traces a line through `items` (ordered by time) into `sink`, broken where more than `gapMs`
+ * passes between two of them (the socket was down). With `area`, each run is traced as the
+ * outline of the area under it instead (down to the bottom edge and back), ready to fill.
+ * Reads each item through `t` and `v`: no point arrays are built per draw.
  */
-export function buildPaths(
-  points: readonly Point[],
+export function tracePath<T>(
+  items: readonly T[],
+  t: (item: T) => number,
+  v: (item: T) => number,
   vp: Viewport,
   gapMs: number,
-): { line: string; area: string } {
-  const segments: Array<Array<[number, number]>> = [];
-  let current: Array<[number, number]> = [];
+  sink: PathSink,
+  area = false,
+): void {
   let lastT = Number.NEGATIVE_INFINITY;
-  for (const p of points) {
-    if (p.t - lastT > gapMs && current.length > 0) {
-      segments.push(current);
-      current = [];
+  let lastX = 0;
+  for (const item of items) {
+    const time = t(item);
+    const [x, y] = toXY({ t: time, v: v(item) }, vp);
+    if (time - lastT <= gapMs) sink.lineTo(x, y);
+    else if (!area) sink.moveTo(x, y);
+    else {
+      // close the previous run down to the bottom edge, start this one from it
+      if (lastT !== Number.NEGATIVE_INFINITY) sink.lineTo(lastX, vp.height);
+      sink.moveTo(x, vp.height);
+      sink.lineTo(x, y);
     }
-    current.push(toXY(p, vp));
-    lastT = p.t;
+    lastT = time;
+    lastX = x;
   }
-  if (current.length > 0) segments.push(current);
-
-  let line = '';
-  let area = '';
-  for (const seg of segments) {
-    const body = seg.map(([x, y], i) => `${i === 0 ? 'M' : 'L'}${x},${y}`).join('');
-    line += body;
-    const first = seg[0];
-    const last = seg[seg.length - 1];
-    if (first && last) area += `M${first[0]},${vp.height}${body.replace(/^M/, 'L')}L${last[0]},${vp.height}Z`;
-  }
-  return { line, area };
+  if (area && lastT !== Number.NEGATIVE_INFINITY) sink.lineTo(lastX, vp.height);
 }

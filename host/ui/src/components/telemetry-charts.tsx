@@ -3,14 +3,11 @@ import { useMemo } from 'preact/hooks';
 import { formatBytes, formatPercent, formatRate } from '../format/format-bytes.ts';
 import { TELEMETRY_WINDOW_MS } from '../store/telemetry-window.ts';
 import { useStore } from '../store/use-store.ts';
-import { niceBytesCeil, type Point } from './chart-scale.ts';
-import { LineChart } from './line-chart.tsx';
+import { niceBytesCeil } from './chart-scale.ts';
+import { type ChartLine, LineChart } from './line-chart.tsx';
 
 type Pick = (s: TelemetrySample) => number;
-interface Line {
-  readonly label: string;
-  readonly valueTestId: string;
-  readonly pick: Pick;
+interface Line extends ChartLine<TelemetrySample> {
   /** the legend's text for the latest sample */
   readonly show: (s: TelemetrySample) => string;
 }
@@ -23,11 +20,11 @@ interface Chart {
   readonly maxLabel: (max: number) => string;
 }
 
-const rate = (label: string, valueTestId: string, pick: Pick): Line => ({
+const rate = (label: string, valueTestId: string, value: Pick): Line => ({
   label,
   valueTestId,
-  pick,
-  show: (s) => formatRate(pick(s)),
+  value,
+  show: (s) => formatRate(value(s)),
 });
 
 const CHARTS: readonly Chart[] = [
@@ -40,7 +37,7 @@ const CHARTS: readonly Chart[] = [
       {
         label: 'CPU',
         valueTestId: 'value-cpu',
-        pick: (s) => s.cpu.total,
+        value: (s) => s.cpu.total,
         show: (s) => formatPercent(s.cpu.total),
       },
     ],
@@ -54,7 +51,7 @@ const CHARTS: readonly Chart[] = [
       {
         label: 'Used',
         valueTestId: 'value-memory',
-        pick: (s) => s.memory.used,
+        value: (s) => s.memory.used,
         show: (s) => `${formatBytes(s.memory.used)} of ${formatBytes(s.memory.total)}`,
       },
     ],
@@ -76,8 +73,8 @@ const CHARTS: readonly Chart[] = [
   },
 ];
 
-const peak = (lists: readonly Point[][]) =>
-  lists.reduce((m, l) => l.reduce((a, p) => Math.max(a, p.v), m), 0);
+const peak = (samples: readonly TelemetrySample[], lines: readonly Line[]) =>
+  lines.reduce((m, l) => samples.reduce((a, s) => Math.max(a, l.value(s)), m), 0);
 
 /** The four live charts. They move with the samples' own clock, one step per `telemetry:sample`. */
 export function TelemetryCharts() {
@@ -86,14 +83,9 @@ export function TelemetryCharts() {
   const charts = useMemo(
     () =>
       CHARTS.map((c) => {
-        const series = c.lines.map((l) => ({
-          label: l.label,
-          valueTestId: l.valueTestId,
-          points: samples.map((s): Point => ({ t: s.t, v: l.pick(s) })),
-          latest: last ? l.show(last) : '—',
-        }));
-        const max = c.max?.(last) || niceBytesCeil(peak(series.map((s) => s.points)));
-        return { title: c.title, testId: c.testId, series, max, maxLabel: c.maxLabel(max) };
+        const max = c.max?.(last) || niceBytesCeil(peak(samples, c.lines));
+        const latest = c.lines.map((l) => (last ? l.show(last) : '—'));
+        return { title: c.title, testId: c.testId, lines: c.lines, latest, max, maxLabel: c.maxLabel(max) };
       }),
     [samples],
   );
@@ -101,7 +93,7 @@ export function TelemetryCharts() {
   return (
     <div class="chart-grid-4">
       {charts.map((c) => (
-        <LineChart key={c.testId} {...c} end={last?.t ?? 0} windowMs={TELEMETRY_WINDOW_MS} />
+        <LineChart key={c.testId} {...c} items={samples} end={last?.t ?? 0} windowMs={TELEMETRY_WINDOW_MS} />
       ))}
     </div>
   );
