@@ -51,12 +51,7 @@ interface Result {
  * "failed to set MSR 0x10a"), and libvirt's `usable` flags are guesses (on one nested Intel host
  * here they call qemu64 unusable, yet it starts), so a real start is the only test.
  */
-export function createCpuProbe(deps: {
-  monitor: HypervisorMonitor;
-  log: Logger;
-  /** extra CPUs to try at every probe (tests: one that cannot start) */
-  alsoProbe?: VmCpu[];
-}): CpuProbe {
+export function createCpuProbe(deps: { monitor: HypervisorMonitor; log: Logger }): CpuProbe {
   const probeGuests = new Set<string>();
   let running: { h: Hypervisor; uuid: string } | null = null;
   let closed = false;
@@ -139,13 +134,10 @@ export function createCpuProbe(deps: {
         guess === false ? 'libvirt expects this host to lack some of its features' : null,
       );
     }
-    for (const cpu of deps.alsoProbe ?? [])
-      if (!options.has(key(cpu)))
-        add(cpu, cpuLabel({ mode: cpu.mode, model: 'model' in cpu ? cpu.model : null }));
 
-    const publish = (probing: boolean, dflt: VmCpu) => {
+    // the options are the very objects the probe updates: a read while it runs sees its progress
+    const publish = (dflt: VmCpu) => {
       if (gen === generation) snapshot = { virtType, default: dflt, options: [...options.values()] };
-      return probing;
     };
     const probe = async (cpu: VmCpu): Promise<boolean> => {
       const o = options.get(key(cpu));
@@ -159,10 +151,8 @@ export function createCpuProbe(deps: {
     };
 
     let dflt: VmCpu = defaultCpu(virtType);
-    for (const o of options.values())
-      if (o.cpu.mode !== 'custom' || (deps.alsoProbe ?? []).some((c) => key(c) === key(o.cpu)))
-        o.status = 'probing';
-    publish(true, dflt);
+    for (const o of options.values()) if (o.cpu.mode !== 'custom') o.status = 'probing';
+    publish(dflt);
     if (virtType === 'kvm') {
       await probe({ mode: 'host-passthrough' });
       await probe({ mode: 'host-model' });
@@ -180,9 +170,8 @@ export function createCpuProbe(deps: {
     } else {
       await probe({ mode: 'maximum' });
     }
-    for (const cpu of deps.alsoProbe ?? []) await probe(cpu);
     for (const o of options.values()) if (o.status === 'probing') o.status = 'untested';
-    publish(false, dflt);
+    publish(dflt);
     deps.log.info(
       {
         virtType,
