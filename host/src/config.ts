@@ -53,6 +53,8 @@ const ServeConfig = z.object({
     .int()
     .min(1)
     .max(2 ** 50),
+  /** bench only (QUANTIX_BENCH_TELEMETRY_INTERVAL_MS): a faster sampler fills the hour-long ring in a minute */
+  telemetryIntervalMs: z.coerce.number().int().min(10).max(60_000).optional(),
 });
 export type ServeConfig = z.infer<typeof ServeConfig>;
 
@@ -118,6 +120,9 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
     sessionIdleSeconds: env.QUANTIX_SESSION_IDLE_SECONDS ?? 1800,
     logLevel: env.QUANTIX_LOG_LEVEL ?? 'info',
     uploadMaxBytes: env.QUANTIX_UPLOAD_MAX_BYTES ?? 16 * 1024 ** 3,
+    ...(env.QUANTIX_BENCH_TELEMETRY_INTERVAL_MS && {
+      telemetryIntervalMs: env.QUANTIX_BENCH_TELEMETRY_INTERVAL_MS,
+    }),
     username: values.user,
   };
   const r = CliConfig.safeParse(raw);

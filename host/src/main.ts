@@ -168,7 +168,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   const logs = await createHostLogs({ appLogFile: join(dataDir, 'logs', 'quantix-host.log') });
   let io: HostIo | null = null;
   const reader = createProcReader();
-  const sampler = createTelemetrySampler({ reader });
+  const sampler = createTelemetrySampler({ reader, intervalMs: config.telemetryIntervalMs });
   const summary = createHostSummary({
     hostId: state.data.hostId,
     hostname,

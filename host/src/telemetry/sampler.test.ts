@@ -143,6 +143,21 @@ describe('telemetry sampler', () => {
     assert.equal(s.history(3600).length, 5);
   });
 
+  it('gives back from history exactly the samples it emitted', async () => {
+    let clock = 2_000_000;
+    const { s } = make(fakeReader(), { now: () => clock });
+    const emitted: TelemetrySample[] = [];
+    s.onSample((x) => emitted.push(x));
+    const release = s.watch();
+    for (let i = 0; i < 3; i++) {
+      clock += 1000;
+      await s.nextSample();
+    }
+    release();
+    assert.deepEqual(s.history(3600), emitted);
+    assert.equal(s.latest(), emitted.at(-1));
+  });
+
   it('survives a failed read and a throwing listener, reporting both', async () => {
     const errors: unknown[] = [];
     const { s, reader } = make(fakeReader(), { onError: (e) => errors.push(e) });

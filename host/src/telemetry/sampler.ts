@@ -36,6 +36,15 @@ export interface TelemetrySampler {
   close(): void;
 }
 
+/**
+ * A sample as the history ring keeps it: its JSON text, ~0.6 KB, where the object graph takes
+ * ~1.8 KB of heap (an hour at 1 Hz: 2 MB instead of 6.5). Only history reads parse it back.
+ */
+interface Stored {
+  readonly t: number;
+  readonly json: string;
+}
+
 interface Waiter {
   resolve: (s: TelemetrySample) => void;
   reject: (err: Error) => void;
@@ -46,7 +55,8 @@ export function createTelemetrySampler(deps: TelemetrySamplerDeps): TelemetrySam
   const intervalMs = deps.intervalMs ?? 1000;
   const now = deps.now ?? Date.now;
   const onError = deps.onError ?? (() => {});
-  const ring = createRingBuffer<TelemetrySample>(deps.historyCapacity ?? 3600);
+  const ring = createRingBuffer<Stored>(deps.historyCapacity ?? 3600);
+  let latest: TelemetrySample | null = null;
   const listeners = new Set<(s: TelemetrySample) => void>();
   let waiters: Waiter[] = [];
   let watchers = 0;
@@ -92,7 +102,8 @@ export function createTelemetrySampler(deps: TelemetrySamplerDeps): TelemetrySam
   }
 
   function emit(sample: TelemetrySample): void {
-    ring.push(sample);
+    ring.push({ t: sample.t, json: JSON.stringify(sample) });
+    latest = sample;
     const pending = waiters;
     waiters = [];
     for (const w of pending) w.resolve(sample);
@@ -142,10 +153,10 @@ export function createTelemetrySampler(deps: TelemetrySamplerDeps): TelemetrySam
       start();
     },
     latest() {
-      return ring.latest();
+      return latest;
     },
     history(seconds) {
-      return ring.lastSeconds(seconds, now());
+      return ring.lastSeconds(seconds, now()).map((x) => JSON.parse(x.json) as TelemetrySample);
     },
     nextSample() {
       if (closed) return Promise.reject(new Error('telemetry sampler is closed'));
