@@ -54,6 +54,7 @@ interface Result {
 export function createCpuProbe(deps: { monitor: HypervisorMonitor; log: Logger }): CpuProbe {
   const probeGuests = new Set<string>();
   let running: { h: Hypervisor; uuid: string } | null = null;
+  const orphans = new Set<string>();
   let closed = false;
   let current: Promise<Result> | null = null;
   let snapshot: Result | null = null;
@@ -83,7 +84,10 @@ export function createCpuProbe(deps: { monitor: HypervisorMonitor; log: Logger }
         ? null
         : `the guest stopped right after it started (${state})`;
     } finally {
-      await h.domainAction(uuid, 'destroy').catch(() => undefined);
+      await h.domainAction(uuid, 'destroy').catch((err: unknown) => {
+        // libvirt went away under the probe: its guest runs on, destroy it once libvirt is back
+        if ((err as AppError).code === 'HYPERVISOR_UNAVAILABLE') orphans.add(uuid);
+      });
       running = null;
     }
   };
@@ -104,6 +108,10 @@ export function createCpuProbe(deps: { monitor: HypervisorMonitor; log: Logger }
 
   const run = async (gen: number): Promise<Result> => {
     const h = deps.monitor.get();
+    for (const uuid of orphans) {
+      orphans.delete(uuid);
+      await h.domainAction(uuid, 'destroy').catch(() => undefined);
+    }
     await sweepLeftovers(h);
     const virtType = (await h.kvmAvailable()) ? 'kvm' : 'qemu';
     let caps: CpuCaps | null = null;
