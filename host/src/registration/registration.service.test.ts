@@ -14,8 +14,7 @@ import {
   HostState,
   type MintedToken,
 } from '@quantix/shared';
-import { createEventStore, initialEventsState } from '../events/event-store.ts';
-import { openJsonStore } from '../state/json-store.ts';
+import { createEventStore, initialEventsState, openJsonStore } from '@quantix/shared/server';
 import { createRegistrationService, type HostIdentity } from './registration.service.ts';
 import { sha256Hex } from './token-codec.ts';
 

@@ -12,7 +12,12 @@ let root: string;
 let host: HostCertificate;
 before(async () => {
   root = await mkdtemp(join(tmpdir(), 'qx-spki-'));
-  host = await ensureCertificate({ dir: root, hostname: 'qx-spki', addresses: [] });
+  host = await ensureCertificate({
+    dir: root,
+    organization: 'Quantix test',
+    hostname: 'qx-spki',
+    addresses: [],
+  });
 });
 after(async () => {
   await rm(root, { recursive: true, force: true });

@@ -6,8 +6,8 @@ export type { Logger };
 const WARN = 40;
 
 /**
- * The appliance's own log: JSON lines in `<data>/logs/quantix-host.log` (mode 0600, rotated to
- * `.1` past 16 MiB), warnings and errors also on stderr. Secrets never reach it: the redact list
+ * A server's own log: JSON lines in `file` (the host's `<data>/logs/quantix-host.log`; mode 0600,
+ * rotated to `.1` past 16 MiB), each with `service`, warnings and errors also on stderr. Secrets never reach it: the redact list
  * covers the fields that carry them. Logging never fails the host: when the data disk is full the
  * lines are dropped and counted (`onFault` is told once), and a line says how many once it can
  * write again.
@@ -15,13 +15,15 @@ const WARN = 40;
 export function createLogger(opts: {
   file: string;
   level: string;
+  /** the `service` of every line (`quantix-host`) */
+  service: string;
   onFault?: (err: NodeJS.ErrnoException) => void;
 }): Logger {
   const notice = (dropped: number, reason: string) =>
     `${JSON.stringify({
       level: WARN,
       time: new Date().toISOString(),
-      service: 'quantix-host',
+      service: opts.service,
       droppedLines: dropped,
       reason,
       msg: `${dropped} log lines were dropped while the log could not be written (${reason})`,
@@ -35,7 +37,7 @@ export function createLogger(opts: {
   return pino(
     {
       level: opts.level,
-      base: { service: 'quantix-host' },
+      base: { service: opts.service },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: {
         paths: [

@@ -21,6 +21,8 @@ export interface HostCertificate {
 export interface CertificateOptions {
   dir: string;
   hostname: string;
+  /** the subject's organizationName (`Quantix host`) */
+  organization: string;
   /** every address of the host; 127.0.0.1 and ::1 are always added */
   addresses: string[];
   now?: () => Date;
@@ -61,7 +63,7 @@ export async function ensureCertificate(opts: CertificateOptions): Promise<HostC
     const covered = wanted.every((n) => current.subjectAltNames.includes(n));
     if (current.notAfter.getTime() - now.getTime() > RENEW_BEFORE_DAYS * DAY_MS && covered) return current;
   }
-  const made = await issue(opts.hostname, wanted, now, key);
+  const made = await issue(opts, wanted, now, key);
   // Key first (0600), then the certificate: a crash in between leaves a key whose cert is re-issued.
   if (!key) await writeFileDurable(keyFile, made.private, 0o600);
   await chmod(keyFile, 0o600);
@@ -69,7 +71,7 @@ export async function ensureCertificate(opts: CertificateOptions): Promise<HostC
   return describe(key ?? made.private, made.cert);
 }
 
-async function issue(hostname: string, names: string[], now: Date, existingKey: string | null) {
+async function issue(opts: CertificateOptions, names: string[], now: Date, existingKey: string | null) {
   const altNames = names.map((n) =>
     n.startsWith('IP:') ? { type: 7 as const, ip: n.slice(3) } : { type: 2 as const, value: n.slice(4) },
   );
@@ -77,8 +79,8 @@ async function issue(hostname: string, names: string[], now: Date, existingKey: 
   const { generate } = await import('selfsigned');
   return generate(
     [
-      { name: 'commonName', value: hostname },
-      { name: 'organizationName', value: 'Quantix host' },
+      { name: 'commonName', value: opts.hostname },
+      { name: 'organizationName', value: opts.organization },
     ],
     {
       keyType: 'ec',

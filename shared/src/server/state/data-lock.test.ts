@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { AppError } from '@quantix/shared';
 import { acquireDataLock } from './data-lock.ts';
 
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const LOCK_MODULE = fileURLToPath(new URL('./data-lock.ts', import.meta.url));
 
 let root: string;

@@ -37,7 +37,13 @@ function rawSans(certPem: string): string[] {
 describe('ensureCertificate', () => {
   it('creates key.pem (0600) and cert.pem on first call: EC P-256, SHA-256, 395 days', async () => {
     const dir = freshDir();
-    const c = await ensureCertificate({ dir, hostname: 'qx-node1', addresses: ['192.0.2.10'], now: at(0) });
+    const c = await ensureCertificate({
+      dir,
+      organization: 'Quantix test',
+      hostname: 'qx-node1',
+      addresses: ['192.0.2.10'],
+      now: at(0),
+    });
 
     assert.equal((await stat(join(dir, 'key.pem'))).mode & 0o777, 0o600);
     assert.equal((await stat(dir)).mode & 0o777, 0o700);
@@ -65,6 +71,7 @@ describe('ensureCertificate', () => {
     const dir = freshDir();
     const c = await ensureCertificate({
       dir,
+      organization: 'Quantix test',
       hostname: 'QX-Node1',
       addresses: ['192.0.2.10', '2001:DB8:0:0::7', 'not-an-ip'],
       now: at(0),
@@ -80,11 +87,12 @@ describe('ensureCertificate', () => {
     assert.deepEqual([...rawSans(c.cert)].sort(), [...expected].sort());
     assert.deepEqual([...c.subjectAltNames].sort(), [...expected].sort());
     assert.match(new X509Certificate(c.cert).subject, /CN=QX-Node1/);
+    assert.match(new X509Certificate(c.cert).subject, /O=Quantix test/);
   });
 
   it('returns the same certificate unchanged on a second call', async () => {
     const dir = freshDir();
-    const opts = { dir, hostname: 'qx-node1', addresses: ['192.0.2.10'] };
+    const opts = { dir, organization: 'Quantix test', hostname: 'qx-node1', addresses: ['192.0.2.10'] };
     const first = await ensureCertificate({ ...opts, now: at(0) });
     const certStat = await stat(join(dir, 'cert.pem'));
     const second = await ensureCertificate({ ...opts, now: at(1) });
@@ -99,7 +107,7 @@ describe('ensureCertificate', () => {
 
   it('keeps the certificate while more than 30 days remain', async () => {
     const dir = freshDir();
-    const opts = { dir, hostname: 'qx-node1', addresses: [] };
+    const opts = { dir, organization: 'Quantix test', hostname: 'qx-node1', addresses: [] };
     const first = await ensureCertificate({ ...opts, now: at(0) });
     const later = await ensureCertificate({ ...opts, now: at(364) });
     assert.equal(later.cert, first.cert);
@@ -107,7 +115,7 @@ describe('ensureCertificate', () => {
 
   it('renews with the same key (same SPKI) when under 30 days remain', async () => {
     const dir = freshDir();
-    const opts = { dir, hostname: 'qx-node1', addresses: ['192.0.2.10'] };
+    const opts = { dir, organization: 'Quantix test', hostname: 'qx-node1', addresses: ['192.0.2.10'] };
     const first = await ensureCertificate({ ...opts, now: at(0) });
     const renewed = await ensureCertificate({ ...opts, now: at(370) });
 
@@ -124,12 +132,14 @@ describe('ensureCertificate', () => {
     const dir = freshDir();
     const first = await ensureCertificate({
       dir,
+      organization: 'Quantix test',
       hostname: 'qx-node1',
       addresses: ['192.0.2.10'],
       now: at(0),
     });
     const moved = await ensureCertificate({
       dir,
+      organization: 'Quantix test',
       hostname: 'qx-node1',
       addresses: ['192.0.2.10', '198.51.100.4'],
       now: at(1),
@@ -142,24 +152,60 @@ describe('ensureCertificate', () => {
 
   it('re-issues with the same key when the hostname changes', async () => {
     const dir = freshDir();
-    const first = await ensureCertificate({ dir, hostname: 'qx-node1', addresses: [], now: at(0) });
-    const renamed = await ensureCertificate({ dir, hostname: 'qx-node2', addresses: [], now: at(1) });
+    const first = await ensureCertificate({
+      dir,
+      organization: 'Quantix test',
+      hostname: 'qx-node1',
+      addresses: [],
+      now: at(0),
+    });
+    const renamed = await ensureCertificate({
+      dir,
+      organization: 'Quantix test',
+      hostname: 'qx-node2',
+      addresses: [],
+      now: at(1),
+    });
     assert.equal(renamed.spki, first.spki);
     assert.ok(rawSans(renamed.cert).includes('DNS:qx-node2'));
   });
 
   it('re-issues a lost cert.pem from the existing key', async () => {
     const dir = freshDir();
-    const first = await ensureCertificate({ dir, hostname: 'qx-node1', addresses: [], now: at(0) });
+    const first = await ensureCertificate({
+      dir,
+      organization: 'Quantix test',
+      hostname: 'qx-node1',
+      addresses: [],
+      now: at(0),
+    });
     await unlink(join(dir, 'cert.pem'));
-    const again = await ensureCertificate({ dir, hostname: 'qx-node1', addresses: [], now: at(0) });
+    const again = await ensureCertificate({
+      dir,
+      organization: 'Quantix test',
+      hostname: 'qx-node1',
+      addresses: [],
+      now: at(0),
+    });
     assert.equal(again.spki, first.spki);
     assert.equal(await readFile(join(dir, 'key.pem'), 'utf8'), first.key);
   });
 
   it('gives different hosts different keys', async () => {
-    const a = await ensureCertificate({ dir: freshDir(), hostname: 'a', addresses: [], now: at(0) });
-    const b = await ensureCertificate({ dir: freshDir(), hostname: 'a', addresses: [], now: at(0) });
+    const a = await ensureCertificate({
+      dir: freshDir(),
+      organization: 'Quantix test',
+      hostname: 'a',
+      addresses: [],
+      now: at(0),
+    });
+    const b = await ensureCertificate({
+      dir: freshDir(),
+      organization: 'Quantix test',
+      hostname: 'a',
+      addresses: [],
+      now: at(0),
+    });
     assert.notEqual(a.spki, b.spki);
     assert.equal(a.spki, spkiFingerprint(a.cert));
     const der = createPublicKey(a.key).export({ type: 'spki', format: 'der' });

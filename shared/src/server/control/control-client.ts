@@ -1,8 +1,12 @@
 import { createConnection } from 'node:net';
-import { AppError, type ControlRequest, ControlResponse } from '@quantix/shared';
+import { AppError, ControlResponse } from '@quantix/shared';
 
-/** Sends one request to the running server's control socket. */
-export function controlRequest(path: string, req: ControlRequest): Promise<unknown> {
+/** Sends one request to the running server's control socket; `server` names it (`quantix-host`) in errors. */
+export function controlRequest<Req extends { cmd: string }>(
+  path: string,
+  req: Req,
+  server: string,
+): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const conn = createConnection(path);
     let buf = '';
@@ -14,7 +18,7 @@ export function controlRequest(path: string, req: ControlRequest): Promise<unkno
     });
     conn.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT' || err.code === 'ECONNREFUSED') {
-        reject(new Error(`no quantix-host server is running with this data directory (${path})`));
+        reject(new Error(`no ${server} server is running with this data directory (${path})`));
       } else reject(err);
     });
     conn.on('end', () => {

@@ -8,13 +8,18 @@ import { type AllowedHosts, HOST_NOT_ALLOWED_MESSAGE } from './allowed-hosts.ts'
 import { readCookie, SESSION_COOKIE } from './cookies.ts';
 import { isSameOriginHandshake } from './security.ts';
 
-/** The WebSocket endpoints of this server; every other upgrade is answered 404 and closed. */
+/** socket.io's endpoint; a server's other WebSocket paths are given to guardUpgrades. */
 export const SOCKET_IO_PATH = '/socket.io';
-export const CONSOLE_PATH = /^\/api\/v1\/vms\/([0-9a-fA-F-]{36})\/console$/;
 
-/** engine.io claims every url that starts with its path and a slash, query or not. */
-function isOwned(url: string): boolean {
-  return url.startsWith(`${SOCKET_IO_PATH}/`) || CONSOLE_PATH.test(url.split('?')[0] ?? '');
+/**
+ * Whether an endpoint of this server owns the upgrade; every other upgrade is answered 404 and
+ * closed. engine.io claims every url that starts with its path and a slash, query or not; the
+ * other paths are matched without the query.
+ */
+function isOwned(url: string, otherPaths: readonly RegExp[]): boolean {
+  if (url.startsWith(`${SOCKET_IO_PATH}/`)) return true;
+  const path = url.split('?')[0] ?? '';
+  return otherPaths.some((re) => re.test(path));
 }
 
 export type UpgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
@@ -65,8 +70,8 @@ export function handshakeSession(
 }
 
 /**
- * The first word on every upgrade: a Host the host does not answer to is 421, a path no endpoint
- * owns is 404, and a client address with too many handshakes still unanswered is 429 — each
+ * The first word on every upgrade: a Host the server does not answer to is 421, a path no endpoint
+ * owns (socket.io's, or one of `otherPaths`) is 404, and a client address with too many handshakes still unanswered is 429 — each
  * answered and closed at once. An accepted upgrade goes on to `passTo` (and to the server's other
  * upgrade listeners, which skip a socket already answered) and must be answered within
  * `answerWithinMs`, or it is closed.
@@ -74,12 +79,15 @@ export function handshakeSession(
 export function guardUpgrades(deps: {
   server: Server;
   allowedHosts: AllowedHosts;
+  /** the server's WebSocket paths besides socket.io's (the host's VM console) */
+  otherPaths?: readonly RegExp[];
   passTo?: UpgradeListener[];
   maxPendingPerAddress?: number;
   answerWithinMs?: number;
 }): () => void {
   const maxPending = deps.maxPendingPerAddress ?? 16;
   const answerWithinMs = deps.answerWithinMs ?? 10_000;
+  const otherPaths = deps.otherPaths ?? [];
   const pending = new Map<string, Set<Socket>>();
   // bytesWritten counts what we wrote, not the TLS handshake: 0 means nobody has answered yet
   const unanswered = (s: Socket) => !s.destroyed && s.bytesWritten === 0;
@@ -89,7 +97,8 @@ export function guardUpgrades(deps: {
     socket.on('error', () => socket.destroy()); // a client that resets mid-handshake
     if (!deps.allowedHosts.allows(req.headers.host))
       return refuseUpgrade(socket, 'HOST_NOT_ALLOWED', HOST_NOT_ALLOWED_MESSAGE);
-    if (!isOwned(req.url ?? '')) return refuseUpgrade(socket, 'NOT_FOUND', 'no WebSocket endpoint here');
+    if (!isOwned(req.url ?? '', otherPaths))
+      return refuseUpgrade(socket, 'NOT_FOUND', 'no WebSocket endpoint here');
     // IPv6 clients are bucketed by /56, as in the rate limits
     const key = ipKeyGenerator(socket.remoteAddress ?? 'unknown');
     const mine = pending.get(key) ?? new Set<Socket>();

@@ -1,9 +1,9 @@
-import { AppError, type HostState, type SessionInfo } from '@quantix/shared';
+import { AppError, type SessionInfo } from '@quantix/shared';
 import type { EventStore } from '../events/event-store.ts';
-import type { JsonStore } from '../state/json-store.ts';
 import type { PasswordHasher } from './password-hash.ts';
 import type { Session, SessionStore } from './sessions.ts';
 import type { SetupCodes } from './setup-code.ts';
+import type { UserStore } from './user-store.ts';
 
 export interface AuthService {
   setupRequired(): boolean;
@@ -21,14 +21,14 @@ export interface AuthService {
 }
 
 export function createAuthService(deps: {
-  state: JsonStore<HostState>;
+  users: UserStore;
   hasher: PasswordHasher;
   sessions: SessionStore;
   setupCodes: SetupCodes;
   events: EventStore;
 }): AuthService {
-  const { state, hasher, sessions, events } = deps;
-  const setupRequired = () => state.data.users.length === 0;
+  const { users, hasher, sessions, events } = deps;
+  const setupRequired = () => users.all().length === 0;
   let setupInFlight = false;
 
   return {
@@ -56,8 +56,8 @@ export function createAuthService(deps: {
         if (!deps.setupCodes.consume(code))
           throw new AppError('SETUP_CODE_INVALID', 'the setup code is wrong, expired or already used');
         const at = new Date().toISOString();
-        await state.update((d) => {
-          d.users.push({ username, role: 'admin', passwordHash, createdAt: at, passwordChangedAt: at });
+        await users.update((list) => {
+          list.push({ username, role: 'admin', passwordHash, createdAt: at, passwordChangedAt: at });
         });
       } finally {
         setupInFlight = false;
@@ -71,7 +71,7 @@ export function createAuthService(deps: {
       return sessions.create(username);
     },
     async login({ username, password, from, previousSessionId }) {
-      const user = state.data.users.find((u) => u.username === username);
+      const user = users.all().find((u) => u.username === username);
       let ok = false;
       if (user) ok = await hasher.verify(password, user.passwordHash);
       else await hasher.dummyVerify(password); // same cost, so timing does not reveal unknown users
@@ -85,7 +85,7 @@ export function createAuthService(deps: {
         throw new AppError('INVALID_CREDENTIALS', 'wrong username or password');
       }
       // The password may have been changed while scrypt ran: the old one must not win that race.
-      const now = state.data.users.find((u) => u.username === username);
+      const now = users.all().find((u) => u.username === username);
       if (now?.passwordHash !== user.passwordHash)
         throw new AppError('INVALID_CREDENTIALS', 'wrong username or password');
       if (previousSessionId) sessions.end(previousSessionId, 'logout');
@@ -102,12 +102,12 @@ export function createAuthService(deps: {
       sessions.end(sessionId, 'logout');
     },
     async setPassword(username, password, via) {
-      if (!state.data.users.some((u) => u.username === username)) {
+      if (!users.all().some((u) => u.username === username)) {
         throw new AppError('USER_NOT_FOUND', `no user named "${username}"`);
       }
       const passwordHash = await hasher.hash(password);
-      await state.update((d) => {
-        const u = d.users.find((x) => x.username === username);
+      await users.update((list) => {
+        const u = list.find((x) => x.username === username);
         if (u) {
           u.passwordHash = passwordHash;
           u.passwordChangedAt = new Date().toISOString();

@@ -48,7 +48,7 @@ function cbcHandshake(port: number): Promise<'accepted' | 'refused'> {
 }
 
 it('swaps a renewed certificate into the running server without a restart, keeping the key', async () => {
-  const opts = { dir, hostname: 'renew-test', addresses: [] };
+  const opts = { dir, organization: 'Quantix test', hostname: 'renew-test', addresses: [] };
   const first = await ensureCertificate(opts);
   const server = createServer(secureContextOptions(first), (_req, res) => res.end('ok'));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -27,20 +27,25 @@ function limiter(opts: {
   });
 }
 
+// IPv6 clients are bucketed by /56, so one client cannot rotate through its own addresses.
+const address = (req: Request) => ipKeyGenerator(clientAddress(req));
+
+/** At most `limit` requests per `windowMs` per client address (the host's token checks). */
+export function limitPerAddress(opts: { windowMs: number; limit: number }): RequestHandler {
+  return limiter({ ...opts, key: address });
+}
+
 export interface RateLimits {
   loginFailures: RequestHandler;
   loginPerAddress: RequestHandler;
   setup: RequestHandler;
-  token: RequestHandler;
 }
 
 /**
  * Login: 5 failures per 15 min per (address, username) — the ESXi lockout — and 100 attempts per
- * 15 min per address. Setup: 10 per 15 min per address. Token checks: 30 per minute per address.
+ * 15 min per address. Setup: 10 per 15 min per address.
  */
 export function createRateLimits(): RateLimits {
-  // IPv6 clients are bucketed by /56, so one client cannot rotate through its own addresses.
-  const address = (req: Request) => ipKeyGenerator(clientAddress(req));
   const username = (req: Request) => {
     const u = (req.body as { username?: unknown } | undefined)?.username;
     return typeof u === 'string' ? u.slice(0, 64).toLowerCase() : '';
@@ -55,8 +60,7 @@ export function createRateLimits(): RateLimits {
       // let a flood of bogus logins lock the real admin out.
       failed: (res) => res.statusCode === 401,
     }),
-    loginPerAddress: limiter({ windowMs: 15 * 60_000, limit: 100, key: address }),
-    setup: limiter({ windowMs: 15 * 60_000, limit: 10, key: address }),
-    token: limiter({ windowMs: 60_000, limit: 30, key: address }),
+    loginPerAddress: limitPerAddress({ windowMs: 15 * 60_000, limit: 100 }),
+    setup: limitPerAddress({ windowMs: 15 * 60_000, limit: 10 }),
   };
 }

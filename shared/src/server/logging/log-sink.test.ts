@@ -152,7 +152,12 @@ describe('createLogger', () => {
     const disk = mountSmallDisk(256);
     const faults: string[] = [];
     const file = join(disk.dir, 'logs', 'quantix-host.log');
-    const log = createLogger({ file, level: 'info', onFault: (e) => faults.push(e.code ?? '') });
+    const log = createLogger({
+      file,
+      level: 'info',
+      service: 'quantix-test',
+      onFault: (e) => faults.push(e.code ?? ''),
+    });
     try {
       log.info('before');
       await new Promise<void>((r) => log.flush(() => r()));
@@ -162,6 +167,7 @@ describe('createLogger', () => {
       assert.deepEqual(faults, ['ENOSPC']);
       assert.equal(statSync(file).mode & 0o777, 0o600);
       assert.equal(JSON.parse(lines(file)[0] ?? '').msg, 'before');
+      assert.equal(JSON.parse(lines(file)[0] ?? '').service, 'quantix-test');
     } finally {
       disk.unmount();
     }

@@ -1,20 +1,25 @@
 import { chmod, unlink } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
-import { AppError, ControlRequest, type ControlResponse } from '@quantix/shared';
-import type { AuthService } from '../auth/auth.service.ts';
+import { AppError, type ControlResponse } from '@quantix/shared';
+import type { z } from 'zod';
 import type { Logger } from '../logging/logger.ts';
-import type { RegistrationService } from '../registration/registration.service.ts';
 
 const MAX_REQUEST = 8 * 1024;
 
+/** One handler per command of `Req` (a union discriminated by `cmd`); what it returns is the answer's data. */
+export type ControlCommands<Req extends { cmd: string }> = {
+  [K in Req['cmd']]: (req: Extract<Req, { cmd: K }>) => Promise<unknown>;
+};
+
 /**
  * The CLI's way in: a Unix socket in the data dir, mode 0600 (root/the service user only).
- * One JSON request per connection, one JSON response. The server stays the only writer of state.
+ * One JSON request per connection, parsed with `schema` and answered by its command's handler,
+ * one JSON response. The server stays the only writer of state.
  */
-export async function startControlServer(deps: {
+export async function startControlServer<Req extends { cmd: string }>(deps: {
   path: string;
-  auth: AuthService;
-  registration: RegistrationService;
+  schema: z.ZodType<Req>;
+  commands: ControlCommands<Req>;
   log: Logger;
 }): Promise<Server> {
   await unlink(deps.path).catch(() => undefined); // the data lock guarantees no live server owns it
@@ -35,21 +40,12 @@ export async function startControlServer(deps: {
 
   async function handle(line: string): Promise<ControlResponse> {
     try {
-      const parsed = ControlRequest.safeParse(JSON.parse(line));
+      const parsed = deps.schema.safeParse(JSON.parse(line));
       if (!parsed.success)
         throw new AppError('VALIDATION_FAILED', parsed.error.issues[0]?.message ?? 'bad request');
       const req = parsed.data;
-      switch (req.cmd) {
-        case 'setup-code': {
-          const c = deps.auth.setupCode();
-          return { ok: true, data: { code: c.code, expiresAt: c.expiresAt.toISOString() } };
-        }
-        case 'token':
-          return { ok: true, data: await deps.registration.mint('console') };
-        case 'passwd':
-          await deps.auth.setPassword(req.username, req.password, 'console');
-          return { ok: true, data: null };
-      }
+      const command = deps.commands[req.cmd as Req['cmd']] as (r: Req) => Promise<unknown>;
+      return { ok: true, data: await command(req) };
     } catch (err) {
       if (err instanceof AppError) return { ok: false, error: err.toBody().error };
       if (err instanceof SyntaxError)

@@ -45,7 +45,7 @@ function upgrade(
 describe('upgrade guard', () => {
   let server: Server;
   let port: number;
-  /** sockets handed on; an owner that answers `/socket.io/answered`, and never answers the rest */
+  /** sockets handed on; an owner that answers `/socket.io/answered` and `/other/answered`, never the rest */
   const handedOn: Duplex[] = [];
   before(async () => {
     server = createServer();
@@ -54,10 +54,11 @@ describe('upgrade guard', () => {
       allowedHosts,
       maxPendingPerAddress: 4,
       answerWithinMs: 400,
+      otherPaths: [/^\/other\/[a-z]+$/],
       passTo: [
         (req: IncomingMessage, socket: Duplex) => {
           handedOn.push(socket);
-          if (req.url?.startsWith('/socket.io/answered'))
+          if (req.url?.startsWith('/socket.io/answered') || req.url?.startsWith('/other/answered'))
             socket.write('HTTP/1.1 101 Switching Protocols\r\n\r\n');
         },
       ],
@@ -78,6 +79,19 @@ describe('upgrade guard', () => {
       assert.equal(a.status, 404, path);
       assert.match(a.text, /"code":"NOT_FOUND"/);
       assert.ok(a.closedByServer, path);
+    }
+  });
+
+  it('hands on an upgrade to one of the other paths it is given, matched without the query', async () => {
+    const before = handedOn.length;
+    const o = upgrade(port, '/other/answered?x=1');
+    const first = await new Promise<string>((r) => o.socket.once('data', (c: Buffer) => r(c.toString())));
+    assert.match(first, /^HTTP\/1\.1 101/);
+    assert.equal(handedOn.length, before + 1);
+    o.socket.destroy();
+    for (const path of ['/other/Answered', '/other/answered/x', '/other']) {
+      const a = await upgrade(port, path).answer;
+      assert.equal(a.status, 404, path);
     }
   });
 

@@ -1,5 +1,5 @@
 import type { Server as HttpsServer } from 'node:https';
-import { AppError, type ClientToServerEvents, type ServerToClientEvents } from '@quantix/shared';
+import { AppError, type ServerToClientEvents } from '@quantix/shared';
 import { Server, type Socket } from 'socket.io';
 import type { Session, SessionStore } from '../auth/sessions.ts';
 import type { AllowedHosts } from '../http/allowed-hosts.ts';
@@ -13,17 +13,15 @@ import {
 } from '../http/upgrade-guard.ts';
 import type { Logger } from '../logging/logger.ts';
 
-export type HostIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type HostSocket = Socket<
-  ClientToServerEvents,
-  ServerToClientEvents,
-  Record<string, never>,
-  SocketData
->;
+/** socket.io typed with a process's own event maps (the host's, the hub's). */
+export type Io<C extends object, S extends object> = Server<C, S, Record<string, never>, SocketData>;
+export type IoSocket<C extends object, S extends object> = Socket<C, S, Record<string, never>, SocketData>;
 export interface SocketData {
   sessionId: string;
   username: string;
 }
+/** What every server pushes, whatever its other events: a socket's session ended. */
+export type SessionEvents = Pick<ServerToClientEvents, 'session:ended'>;
 
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 
@@ -35,17 +33,19 @@ export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
  *
  * Every upgrade on the server passes the upgrade guard first (Host, owned path, half-open bound):
  * engine.io's own upgrade listener is taken off the server and called by the guard instead, so it
- * never answers a socket the guard has already refused.
+ * never answers a socket the guard has already refused. `upgradePaths` are the server's other
+ * WebSocket endpoints (the host's VM console), which their own upgrade listeners answer.
  */
-export function createIo(deps: {
+export function createIo<C extends object, S extends SessionEvents>(deps: {
   server: HttpsServer;
   sessions: SessionStore;
   log: Logger;
   allowedHosts: AllowedHosts;
-}): HostIo {
+  upgradePaths?: RegExp[];
+}): Io<C, S> {
   const { sessions, allowedHosts } = deps;
   const before = new Set(deps.server.listeners('upgrade'));
-  const io: HostIo = new Server(deps.server, {
+  const io: Io<C, S> = new Server(deps.server, {
     path: SOCKET_IO_PATH,
     serveClient: false,
     // the guard answers and closes the upgrades nobody owns at once (engine.io's way waits a
@@ -67,6 +67,7 @@ export function createIo(deps: {
   guardUpgrades({
     server: deps.server,
     allowedHosts,
+    ...(deps.upgradePaths ? { otherPaths: deps.upgradePaths } : {}),
     passTo: [
       (req, socket, head) => {
         // refused with our own codes (engine.io would answer every refusal 400)
@@ -86,12 +87,16 @@ export function createIo(deps: {
     void socket.join(sessionRoom(session.id));
     next();
   });
+  endSocketsWithSession(io, sessions);
+  deps.log.debug('socket.io attached');
+  return io;
+}
+
+function endSocketsWithSession(io: Io<object, SessionEvents>, sessions: SessionStore): void {
   sessions.onEnd((s, reason) => {
     const room = io.to(sessionRoom(s.id));
     room.emit('session:ended', { reason });
     // after the emit is flushed
     setImmediate(() => io.in(sessionRoom(s.id)).disconnectSockets(true));
   });
-  deps.log.debug('socket.io attached');
-  return io;
 }

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { hostname as osHostname } from 'node:os';
-import { hostAddresses } from '../host/network-addresses.ts';
+import { hostAddresses } from './network-addresses.ts';
 import { normalizeIp } from '../tls/certificate.ts';
 
 /**

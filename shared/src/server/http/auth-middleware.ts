@@ -1,10 +1,9 @@
 import { AppError } from '@quantix/shared';
 import type { Request, RequestHandler } from 'express';
-import type { AuthService } from '../auth/auth.service.ts';
 import type { Session, SessionStore } from '../auth/sessions.ts';
-import type { RegistrationService } from '../registration/registration.service.ts';
 import { readCookie, SESSION_COOKIE } from './cookies.ts';
 
+/** Who is calling: a user's session, or (on a host) an adopted hub's credential. */
 export type Principal =
   | { kind: 'user'; username: string; session: Session }
   | { kind: 'hub'; hubId: string; hubName: string };
@@ -19,10 +18,13 @@ export function sessionIdOf(req: Request): string | undefined {
   return readCookie(req.headers.cookie, SESSION_COOKIE);
 }
 
-/** Who is calling: a live session cookie, or an adopted hub's bearer credential. */
+/**
+ * Who is calling: a live session cookie, or else what `bearer` makes of the `Authorization` header
+ * (the host's adopted hubs); nobody when neither says.
+ */
 export function identify(deps: {
   sessions: SessionStore;
-  registration: RegistrationService;
+  bearer?: (authorization: string) => Principal | null;
 }): RequestHandler {
   return (req, _res, next) => {
     const sid = sessionIdOf(req);
@@ -32,16 +34,14 @@ export function identify(deps: {
       return next();
     }
     const auth = req.headers.authorization;
-    if (auth?.startsWith('Bearer qxc.')) {
-      const hub = deps.registration.hubForCredential(auth.slice(7).trim());
-      if (hub) req.principal = { kind: 'hub', hubId: hub.hubId, hubName: hub.hubName };
-    }
+    const other = auth && deps.bearer ? deps.bearer(auth) : null;
+    if (other) req.principal = other;
     next();
   };
 }
 
 /** Until the first admin exists, only setup works. */
-export function requireSetupDone(auth: AuthService): RequestHandler {
+export function requireSetupDone(auth: { setupRequired(): boolean }): RequestHandler {
   return (_req, _res, next) => {
     if (auth.setupRequired())
       throw new AppError('SETUP_REQUIRED', 'create the first administrator at /setup');
