@@ -30,9 +30,9 @@ import {
   ensureCertificate,
   hostAddresses,
   initialEventsState,
+  keepCertificateCurrent,
   openJsonStore,
   reportDataDisk,
-  scheduleCertificateRenewal,
   secureContextOptions,
   sessionRoom,
   startControlServer,
@@ -290,21 +290,15 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     });
   }
 
-  const stopRenewal = scheduleCertificateRenewal({
+  const stopRenewal = keepCertificateCurrent({
     server,
     current: cert,
     ensure: ensureCert,
     onRenewed: (c) => {
       cert = c;
-      log.info({ notAfter: c.notAfter, spki: c.spki }, 'certificate renewed');
-      void events.record({
-        level: 'info',
-        category: 'security',
-        message: `TLS certificate renewed until ${c.notAfter.toISOString()} (same key)`,
-        source: 'system',
-      });
     },
-    onError: (err) => log.error({ err }, 'certificate renewal failed'),
+    log,
+    events,
   });
   process.on('unhandledRejection', (err) => {
     log.fatal({ err }, 'unhandled promise rejection');

@@ -16,6 +16,7 @@ export * from './auth/auth.routes.ts';
 export * from './tls/spki.ts';
 export * from './tls/certificate.ts';
 export * from './tls/certificate-renewal.ts';
+export * from './tls/certificate-upkeep.ts';
 export * from './tls/tls-options.ts';
 export * from './http/access-log.ts';
 export * from './http/allowed-hosts.ts';

@@ -29,7 +29,7 @@ export interface EventStore {
 
 /**
  * `record` never fails its caller: the event log is the audit trail of changes already committed
- * elsewhere, so a failed event write is reported through `onWriteError` (the host logs it) and the
+ * elsewhere, so a failed event write is reported through `onWriteError` (the server logs it) and the
  * event is kept in memory — pushed live and answered by queries — and written with the next event
  * or the next `flush()`, in order, with its own sequence number.
  */

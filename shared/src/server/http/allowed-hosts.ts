@@ -4,10 +4,10 @@ import { hostAddresses } from './network-addresses.ts';
 import { normalizeIp } from '../tls/certificate.ts';
 
 /**
- * The names this host answers to. A request whose `Host` header names anything else is refused
+ * The names this server answers to. A request whose `Host` header names anything else is refused
  * (421 HOST_NOT_ALLOWED): with DNS rebinding an attacker's page reaches us under the attacker's
  * own name, and then `Origin: https://evil.example` equals `https://<Host>`. The list comes from
- * what the host knows about itself, never from the request — like Cockpit's `Origins` setting.
+ * what the server knows about itself, never from the request — like Cockpit's `Origins` setting.
  */
 export interface AllowedHosts {
   allows(hostHeader: string | undefined): boolean;

@@ -1,6 +1,6 @@
 import { networkInterfaces } from 'node:os';
 
-/** Every address of the host, for the certificate's SANs. */
+/** Every address of the machine, for the certificate's SANs. */
 export function hostAddresses(): string[] {
   return Object.values(networkInterfaces())
     .flat()

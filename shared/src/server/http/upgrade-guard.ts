@@ -71,10 +71,10 @@ export function handshakeSession(
 
 /**
  * The first word on every upgrade: a Host the server does not answer to is 421, a path no endpoint
- * owns (socket.io's, or one of `otherPaths`) is 404, and a client address with too many handshakes still unanswered is 429 — each
- * answered and closed at once. An accepted upgrade goes on to `passTo` (and to the server's other
- * upgrade listeners, which skip a socket already answered) and must be answered within
- * `answerWithinMs`, or it is closed.
+ * owns (socket.io's, or one of `otherPaths`) is 404, and a client address with too many handshakes
+ * still unanswered is 429 — each answered and closed at once. An accepted upgrade goes on to
+ * `passTo` (and to the server's other upgrade listeners, which skip a socket already answered) and
+ * must be answered within `answerWithinMs`, or it is closed.
  */
 export function guardUpgrades(deps: {
   server: Server;

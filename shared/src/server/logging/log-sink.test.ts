@@ -1,25 +1,15 @@
 import assert from 'node:assert/strict';
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
+import { tempRoot } from '../state/temp-root.test-helper.ts';
 import { mountSmallDisk } from '../state/tmpfs.test-helper.ts';
 import { createLogSink, type LogSink } from './log-sink.ts';
 import { createLogger } from './logger.ts';
 
-const root = mkdtempSync(join(tmpdir(), 'qx-log-sink-'));
-after(() => rmSync(root, { recursive: true, force: true }));
+const root = tempRoot('qx-log-sink-');
 let n = 0;
-const freshFile = () => join(root, `d${++n}`, 'logs', 'app.log');
+const freshFile = () => join(root.path, `d${++n}`, 'logs', 'app.log');
 
 const flushed = (sink: { flush(cb: (err?: Error) => void): void }) =>
   new Promise<void>((resolve) => sink.flush(() => resolve()));

@@ -7,10 +7,10 @@ const WARN = 40;
 
 /**
  * A server's own log: JSON lines in `file` (the host's `<data>/logs/quantix-host.log`; mode 0600,
- * rotated to `.1` past 16 MiB), each with `service`, warnings and errors also on stderr. Secrets never reach it: the redact list
- * covers the fields that carry them. Logging never fails the host: when the data disk is full the
- * lines are dropped and counted (`onFault` is told once), and a line says how many once it can
- * write again.
+ * rotated to `.1` past 16 MiB), each with `service`, warnings and errors also on stderr. Secrets
+ * never reach it: the redact list covers the fields that carry them. Logging never fails the
+ * server: when the data disk is full the lines are dropped and counted (`onFault` is told once),
+ * and a line says how many once it can write again.
  */
 export function createLogger(opts: {
   file: string;

@@ -51,7 +51,7 @@ export const DEFAULT_PROBE_INTERVAL_MS = 2000;
 /**
  * Whether the data directory can be written. Writers report their outcomes; the first disk fault
  * (ENOSPC, EDQUOT, EROFS) marks the disk unwritable, and from then on a probe file is written every
- * `probeIntervalMs` until one fits (or a writer succeeds), so the host notices freed space by itself.
+ * `probeIntervalMs` until one fits (or a writer succeeds), so the server notices freed space by itself.
  */
 export function createDataDisk(deps: { dir: string; probeIntervalMs?: number; now?: () => Date }): DataDisk {
   const interval = deps.probeIntervalMs ?? DEFAULT_PROBE_INTERVAL_MS;

@@ -1,30 +1,19 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { AppError } from '@quantix/shared';
 import { acquireDataLock } from './data-lock.ts';
+import { tempRoot } from './temp-root.test-helper.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const LOCK_MODULE = fileURLToPath(new URL('./data-lock.ts', import.meta.url));
 
-let root: string;
-before(async () => {
-  root = await mkdtemp(join(tmpdir(), 'qx-data-lock-'));
-});
-after(async () => {
-  await rm(root, { recursive: true, force: true });
-});
-
-async function freshDir(): Promise<string> {
-  const dir = join(root, String(Math.random()).slice(2));
-  await mkdir(dir);
-  return dir;
-}
+const root = tempRoot('qx-data-lock-');
+const freshDir = () => root.fresh();
 
 function isLocked(err: unknown): boolean {
   assert.ok(err instanceof AppError);
@@ -34,7 +23,7 @@ function isLocked(err: unknown): boolean {
 
 /** Starts a node process that takes the lock on `dir`, and resolves once it holds it. */
 async function childHolding(dir: string): Promise<ChildProcess> {
-  const script = join(root, `hold-${String(Math.random()).slice(2)}.mts`);
+  const script = join(root.path, `hold-${String(Math.random()).slice(2)}.mts`);
   await writeFile(
     script,
     [
@@ -111,7 +100,7 @@ describe('acquireDataLock', () => {
   });
 
   it('rejects a missing directory with ENOENT, not STATE_LOCKED', async () => {
-    await assert.rejects(acquireDataLock(join(root, 'does-not-exist')), { code: 'ENOENT' });
+    await assert.rejects(acquireDataLock(join(root.path, 'does-not-exist')), { code: 'ENOENT' });
   });
 
   it('is held across processes and freed by the kernel when the holder is killed with SIGKILL', async () => {

@@ -27,7 +27,7 @@ export async function acquireDataLock(dir: string): Promise<DataLock> {
     throw new AppError('STATE_LOCKED', `data directory ${real} is in use by another process (pid ${owner})`);
   }
   server.unref();
-  // only names the owner in the error above: a full or read-only data disk must not stop the host
+  // only names the owner in the error above: a full or read-only data disk must not stop the server
   await writeFile(pidFile, `${process.pid}\n`, { mode: 0o600 }).catch(() => undefined);
   return {
     async release() {

@@ -1,26 +1,19 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { AppError } from '@quantix/shared';
 import { z } from 'zod';
 import { DurableJsonAdapter } from './durable-adapter.ts';
+import { tempRoot } from './temp-root.test-helper.ts';
 
 const Doc = z.object({ n: z.number().int(), items: z.array(z.number()) });
 type Doc = z.infer<typeof Doc>;
 
-let root: string;
-before(async () => {
-  root = await mkdtemp(join(tmpdir(), 'qx-durable-adapter-'));
-});
-after(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+const root = tempRoot('qx-durable-adapter-');
 
 async function setup() {
-  const dir = join(root, String(Math.random()).slice(2));
-  await mkdir(dir);
+  const dir = await root.fresh();
   const file = join(dir, 'doc.json');
   const recovered: Array<{ file: string; reason: string }> = [];
   const adapter = new DurableJsonAdapter<Doc>({ file, schema: Doc, onRecovered: (i) => recovered.push(i) });

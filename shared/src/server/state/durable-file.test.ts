@@ -1,24 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { fsyncDir, readFileIfExists, sweepTempFiles, writeFileDurable } from './durable-file.ts';
+import { tempRoot } from './temp-root.test-helper.ts';
 import { mountSmallDisk } from './tmpfs.test-helper.ts';
 
-let root: string;
-before(async () => {
-  root = await mkdtemp(join(tmpdir(), 'qx-durable-file-'));
-});
-after(async () => {
-  await rm(root, { recursive: true, force: true });
-});
-
-async function freshDir(): Promise<string> {
-  const dir = join(root, String(Math.random()).slice(2));
-  await mkdir(dir);
-  return dir;
-}
+const root = tempRoot('qx-durable-file-');
+const freshDir = () => root.fresh();
 
 describe('writeFileDurable', () => {
   it('writes the content with mode 0600 by default', async () => {

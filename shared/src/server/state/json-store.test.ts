@@ -1,28 +1,21 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { z } from 'zod';
 import { AppError } from '@quantix/shared';
 import { openJsonStore } from './json-store.ts';
+import { tempRoot } from './temp-root.test-helper.ts';
 import { mountSmallDisk } from './tmpfs.test-helper.ts';
 
 const Doc = z.object({ schema: z.literal(1), counter: z.number().int(), items: z.array(z.number()) });
 type Doc = z.infer<typeof Doc>;
 const initial = (): Doc => ({ schema: 1, counter: 0, items: [] });
 
-let root: string;
-before(async () => {
-  root = await mkdtemp(join(tmpdir(), 'qx-json-store-'));
-});
-after(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+const root = tempRoot('qx-json-store-');
 
 async function freshFile(): Promise<{ dir: string; file: string }> {
-  const dir = join(root, String(Math.random()).slice(2));
-  await mkdir(dir);
+  const dir = await root.fresh();
   return { dir, file: join(dir, 'state.json') };
 }
 

@@ -21,7 +21,7 @@ export interface JsonStoreOptions<T> {
   schema: z.ZodType<T>;
   initial: () => T;
   onRecovered?: (info: { file: string; reason: string }) => void;
-  /** told the outcome of every write, so the host knows when its data disk is full */
+  /** told the outcome of every write, so the server knows when its data disk is full */
   disk?: DiskWatch;
 }
 

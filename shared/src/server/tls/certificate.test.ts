@@ -6,8 +6,12 @@ import { isIPv6, SocketAddress } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ensureCertificate, wantedNames } from './certificate.ts';
+import { type CertificateOptions, ensureCertificate, wantedNames } from './certificate.ts';
 import { spkiFingerprint } from './spki.ts';
+
+/** ensureCertificate with this suite's organization (the host gives `Quantix host`) */
+const ensure = (opts: Omit<CertificateOptions, 'organization'>) =>
+  ensureCertificate({ organization: 'Quantix test', ...opts });
 
 const DAY_MS = 86_400_000;
 // Whole seconds: X.509 validity has no sub-second precision.
@@ -37,13 +41,7 @@ function rawSans(certPem: string): string[] {
 describe('ensureCertificate', () => {
   it('creates key.pem (0600) and cert.pem on first call: EC P-256, SHA-256, 395 days', async () => {
     const dir = freshDir();
-    const c = await ensureCertificate({
-      dir,
-      organization: 'Quantix test',
-      hostname: 'qx-node1',
-      addresses: ['192.0.2.10'],
-      now: at(0),
-    });
+    const c = await ensure({ dir, hostname: 'qx-node1', addresses: ['192.0.2.10'], now: at(0) });
 
     assert.equal((await stat(join(dir, 'key.pem'))).mode & 0o777, 0o600);
     assert.equal((await stat(dir)).mode & 0o777, 0o700);
@@ -69,9 +67,8 @@ describe('ensureCertificate', () => {
 
   it('covers localhost, the hostname, both loopbacks and every given address', async () => {
     const dir = freshDir();
-    const c = await ensureCertificate({
+    const c = await ensure({
       dir,
-      organization: 'Quantix test',
       hostname: 'QX-Node1',
       addresses: ['192.0.2.10', '2001:DB8:0:0::7', 'not-an-ip'],
       now: at(0),
@@ -92,32 +89,32 @@ describe('ensureCertificate', () => {
 
   it('returns the same certificate unchanged on a second call', async () => {
     const dir = freshDir();
-    const opts = { dir, organization: 'Quantix test', hostname: 'qx-node1', addresses: ['192.0.2.10'] };
-    const first = await ensureCertificate({ ...opts, now: at(0) });
+    const opts = { dir, hostname: 'qx-node1', addresses: ['192.0.2.10'] };
+    const first = await ensure({ ...opts, now: at(0) });
     const certStat = await stat(join(dir, 'cert.pem'));
-    const second = await ensureCertificate({ ...opts, now: at(1) });
+    const second = await ensure({ ...opts, now: at(1) });
     assert.equal(second.cert, first.cert);
     assert.equal(second.key, first.key);
     assert.equal(second.spki, first.spki);
     assert.equal((await stat(join(dir, 'cert.pem'))).mtimeMs, certStat.mtimeMs);
     // A spelling variant of an address already covered, or a subset, is still covered.
-    const third = await ensureCertificate({ ...opts, addresses: ['0:0:0:0:0:0:0:1'], now: at(2) });
+    const third = await ensure({ ...opts, addresses: ['0:0:0:0:0:0:0:1'], now: at(2) });
     assert.equal(third.cert, first.cert);
   });
 
   it('keeps the certificate while more than 30 days remain', async () => {
     const dir = freshDir();
-    const opts = { dir, organization: 'Quantix test', hostname: 'qx-node1', addresses: [] };
-    const first = await ensureCertificate({ ...opts, now: at(0) });
-    const later = await ensureCertificate({ ...opts, now: at(364) });
+    const opts = { dir, hostname: 'qx-node1', addresses: [] };
+    const first = await ensure({ ...opts, now: at(0) });
+    const later = await ensure({ ...opts, now: at(364) });
     assert.equal(later.cert, first.cert);
   });
 
   it('renews with the same key (same SPKI) when under 30 days remain', async () => {
     const dir = freshDir();
-    const opts = { dir, organization: 'Quantix test', hostname: 'qx-node1', addresses: ['192.0.2.10'] };
-    const first = await ensureCertificate({ ...opts, now: at(0) });
-    const renewed = await ensureCertificate({ ...opts, now: at(370) });
+    const opts = { dir, hostname: 'qx-node1', addresses: ['192.0.2.10'] };
+    const first = await ensure({ ...opts, now: at(0) });
+    const renewed = await ensure({ ...opts, now: at(370) });
 
     assert.notEqual(renewed.cert, first.cert);
     assert.equal(renewed.spki, first.spki);
@@ -130,16 +127,14 @@ describe('ensureCertificate', () => {
 
   it('re-issues with the same key when a new address appears', async () => {
     const dir = freshDir();
-    const first = await ensureCertificate({
+    const first = await ensure({
       dir,
-      organization: 'Quantix test',
       hostname: 'qx-node1',
       addresses: ['192.0.2.10'],
       now: at(0),
     });
-    const moved = await ensureCertificate({
+    const moved = await ensure({
       dir,
-      organization: 'Quantix test',
       hostname: 'qx-node1',
       addresses: ['192.0.2.10', '198.51.100.4'],
       now: at(1),
@@ -152,60 +147,24 @@ describe('ensureCertificate', () => {
 
   it('re-issues with the same key when the hostname changes', async () => {
     const dir = freshDir();
-    const first = await ensureCertificate({
-      dir,
-      organization: 'Quantix test',
-      hostname: 'qx-node1',
-      addresses: [],
-      now: at(0),
-    });
-    const renamed = await ensureCertificate({
-      dir,
-      organization: 'Quantix test',
-      hostname: 'qx-node2',
-      addresses: [],
-      now: at(1),
-    });
+    const first = await ensure({ dir, hostname: 'qx-node1', addresses: [], now: at(0) });
+    const renamed = await ensure({ dir, hostname: 'qx-node2', addresses: [], now: at(1) });
     assert.equal(renamed.spki, first.spki);
     assert.ok(rawSans(renamed.cert).includes('DNS:qx-node2'));
   });
 
   it('re-issues a lost cert.pem from the existing key', async () => {
     const dir = freshDir();
-    const first = await ensureCertificate({
-      dir,
-      organization: 'Quantix test',
-      hostname: 'qx-node1',
-      addresses: [],
-      now: at(0),
-    });
+    const first = await ensure({ dir, hostname: 'qx-node1', addresses: [], now: at(0) });
     await unlink(join(dir, 'cert.pem'));
-    const again = await ensureCertificate({
-      dir,
-      organization: 'Quantix test',
-      hostname: 'qx-node1',
-      addresses: [],
-      now: at(0),
-    });
+    const again = await ensure({ dir, hostname: 'qx-node1', addresses: [], now: at(0) });
     assert.equal(again.spki, first.spki);
     assert.equal(await readFile(join(dir, 'key.pem'), 'utf8'), first.key);
   });
 
   it('gives different hosts different keys', async () => {
-    const a = await ensureCertificate({
-      dir: freshDir(),
-      organization: 'Quantix test',
-      hostname: 'a',
-      addresses: [],
-      now: at(0),
-    });
-    const b = await ensureCertificate({
-      dir: freshDir(),
-      organization: 'Quantix test',
-      hostname: 'a',
-      addresses: [],
-      now: at(0),
-    });
+    const a = await ensure({ dir: freshDir(), hostname: 'a', addresses: [], now: at(0) });
+    const b = await ensure({ dir: freshDir(), hostname: 'a', addresses: [], now: at(0) });
     assert.notEqual(a.spki, b.spki);
     assert.equal(a.spki, spkiFingerprint(a.cert));
     const der = createPublicKey(a.key).export({ type: 'spki', format: 'der' });

@@ -23,7 +23,7 @@ export interface CertificateOptions {
   hostname: string;
   /** the subject's organizationName (`Quantix host`) */
   organization: string;
-  /** every address of the host; 127.0.0.1 and ::1 are always added */
+  /** every address of the machine; 127.0.0.1 and ::1 are always added */
   addresses: string[];
   now?: () => Date;
 }
@@ -46,9 +46,10 @@ export function normalizeIp(ip: string): string {
 }
 
 /**
- * Loads the host's certificate, creating it on first start (EC P-256, SHA-256, 395 days) and
- * re-issuing it with the same key — so the SPKI fingerprint, the host's identity, never changes —
- * when under 30 days remain or when the host's names/addresses are no longer covered.
+ * Loads the server's certificate (the host's, the hub's), creating it on first start (EC P-256,
+ * SHA-256, 395 days) and re-issuing it with the same key — so the SPKI fingerprint, the server's
+ * identity, never changes — when under 30 days remain or when its names/addresses are no longer
+ * covered.
  */
 export async function ensureCertificate(opts: CertificateOptions): Promise<HostCertificate> {
   const now = opts.now?.() ?? new Date();
