@@ -1,7 +1,7 @@
-import { AppError, MintedToken, SetupCodeInfo } from '@quantix/shared';
+import { AppError, type ControlRequest, MintedToken, SetupCodeInfo } from '@quantix/shared';
+import { controlRequest } from '@quantix/shared/server';
 import { join } from 'node:path';
 import { type CliConfig, ConfigError, loadConfig, USAGE } from './config.ts';
-import { controlRequest } from './control/control-client.ts';
 import { serve } from './main.ts';
 
 async function readStdin(): Promise<string> {
@@ -10,6 +10,11 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks)
     .toString('utf8')
     .replace(/\r?\n$/, '');
+}
+
+/** One request to the running server, over `<data>/control.sock`. */
+function control(dataDir: string, req: ControlRequest): Promise<unknown> {
+  return controlRequest(join(dataDir, 'control.sock'), req, 'quantix-host');
 }
 
 async function run(config: CliConfig): Promise<void> {
@@ -22,17 +27,13 @@ async function run(config: CliConfig): Promise<void> {
       await serve(config, out);
       return;
     case 'setup-code': {
-      const c = SetupCodeInfo.parse(
-        await controlRequest(join(config.dataDir, 'control.sock'), { cmd: 'setup-code' }),
-      );
+      const c = SetupCodeInfo.parse(await control(config.dataDir, { cmd: 'setup-code' }));
       out(c.code);
       out(`valid until ${c.expiresAt}, for one use`);
       return;
     }
     case 'token': {
-      const t = MintedToken.parse(
-        await controlRequest(join(config.dataDir, 'control.sock'), { cmd: 'token' }),
-      );
+      const t = MintedToken.parse(await control(config.dataDir, { cmd: 'token' }));
       out(`token:   ${t.token}`);
       out(`expires: ${t.expiresAt}`);
       out(`join:    ${t.join}`);
@@ -40,11 +41,7 @@ async function run(config: CliConfig): Promise<void> {
     }
     case 'passwd': {
       const password = await readStdin();
-      await controlRequest(join(config.dataDir, 'control.sock'), {
-        cmd: 'passwd',
-        username: config.username,
-        password,
-      });
+      await control(config.dataDir, { cmd: 'passwd', username: config.username, password });
       out(`password of ${config.username} changed; their sessions were ended`);
       return;
     }

@@ -5,18 +5,46 @@ import type { AddressInfo } from 'node:net';
 import { hostname as osHostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AppError, EventsState, HostState } from '@quantix/shared';
-import { createAuthService } from './auth/auth.service.ts';
-import { createPasswordHasher } from './auth/password-hash.ts';
-import { createSessionStore } from './auth/sessions.ts';
-import { createSetupCodes } from './auth/setup-code.ts';
+import {
+  AppError,
+  type ClientToServerEvents,
+  ControlRequest,
+  EventsState,
+  HostState,
+  type ServerToClientEvents,
+} from '@quantix/shared';
+import {
+  acquireDataLock,
+  attachDataDiskSocket,
+  attachEventsSocket,
+  authCommands,
+  createAllowedHosts,
+  createAuthService,
+  createDataDisk,
+  createEventStore,
+  createIo,
+  createLogger,
+  createPasswordHasher,
+  createSessionStore,
+  createSetupCodes,
+  ensureCertificate,
+  hostAddresses,
+  initialEventsState,
+  keepCertificateCurrent,
+  openJsonStore,
+  reportDataDisk,
+  secureContextOptions,
+  sessionRoom,
+  startControlServer,
+  sweepTempFiles,
+  urlFor,
+  usersIn,
+} from '@quantix/shared/server';
+import type { HostIo } from './socket/host-io.ts';
 import { BUILD } from './build-info.ts';
 import type { ServeConfig } from './config.ts';
-import { startControlServer } from './control/control-server.ts';
 import { createInventory } from './discovery/inventory.ts';
 import { createInventorySource } from './discovery/inventory-source.ts';
-import { createEventStore, initialEventsState } from './events/event-store.ts';
-import { attachEventsSocket } from './events/events.socket.ts';
 import { createHostSummary } from './host/host-summary.ts';
 import { createHypervisorMonitor } from './hypervisor/hypervisor-monitor.ts';
 import { attachHypervisorSocket } from './hypervisor/hypervisor.routes.ts';
@@ -24,13 +52,9 @@ import { createObjectEvents } from './hypervisor/object-events.ts';
 import { attachObjectEventsSocket } from './hypervisor/object-events.socket.ts';
 import { openHypervisor } from './hypervisor/open-hypervisor.ts';
 import { recordLibvirtAudit } from './audit/libvirt-audit.ts';
-import { hostAddresses, urlFor } from './host/network-addresses.ts';
-import { createAllowedHosts } from './http/allowed-hosts.ts';
 import { createApp } from './http/app.ts';
-import { createLogger } from './logging/logger.ts';
 import { createRegistrationService, type HostIdentity } from './registration/registration.service.ts';
 import { settleHeap } from './runtime/settle-heap.ts';
-import { createIo, type HostIo, sessionRoom } from './socket/io.ts';
 import { createNetworkService } from './networks/network.service.ts';
 import { createFileBrowser } from './storage/files/file-browser.service.ts';
 import { createBlockUsageReader, deviceUsageOfPath } from './storage/block-devices/device-usage.ts';
@@ -40,22 +64,13 @@ import { createVmInventory } from './vms/vm-inventory.ts';
 import { createVmStatsSampler } from './vms/vm-stats-sampler.ts';
 import { createVmService, type VmService } from './vms/vm.service.ts';
 import { attachVmSocket } from './vms/vm.socket.ts';
-import { attachConsoleProxy } from './vms/console-proxy.ts';
+import { attachConsoleProxy, CONSOLE_PATH } from './vms/console-proxy.ts';
 import { createHostLogs } from './logs/logs-setup.ts';
 import { attachLogsSocket } from './logs/logs.socket.ts';
-import { acquireDataLock } from './state/data-lock.ts';
-import { createDataDisk } from './state/data-disk.ts';
-import { reportDataDisk } from './state/data-disk-report.ts';
-import { attachDataDiskSocket } from './state/data-disk.socket.ts';
-import { sweepTempFiles } from './state/durable-file.ts';
 import { scheduleUploadSweeps } from './storage/files/upload-sweeps.ts';
-import { openJsonStore } from './state/json-store.ts';
 import { createProcReader } from './telemetry/proc-reader.ts';
 import { createTelemetrySampler } from './telemetry/sampler.ts';
 import { attachTelemetrySocket } from './telemetry/telemetry.socket.ts';
-import { ensureCertificate } from './tls/certificate.ts';
-import { secureContextOptions } from './tls/tls-options.ts';
-import { scheduleCertificateRenewal } from './tls/certificate-renewal.ts';
 
 /** The composition root of `quantix-host serve`: config → adapters → services → transports → listen. */
 export async function serve(config: ServeConfig, out: (line: string) => void): Promise<void> {
@@ -67,6 +82,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   const log = createLogger({
     file: join(dataDir, 'logs', 'quantix-host.log'),
     level: config.logLevel,
+    service: 'quantix-host',
     onFault: (err) => disk.writeFailed(err),
   });
   // we hold the lock and nothing has written yet: temp files here are a crashed write's leftovers
@@ -104,7 +120,12 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   // names and addresses are read again at every check: a renamed or re-addressed host gets a
   // certificate that covers it (same key, same fingerprint)
   const ensureCert = () =>
-    ensureCertificate({ dir: join(dataDir, 'tls'), hostname: osHostname(), addresses: hostAddresses() });
+    ensureCertificate({
+      dir: join(dataDir, 'tls'),
+      hostname: osHostname(),
+      organization: 'Quantix host',
+      addresses: hostAddresses(),
+    });
   let cert = await ensureCert();
 
   const events = createEventStore({
@@ -118,7 +139,13 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   const stopDiskReport = reportDataDisk({ disk, events, log });
   const sessions = createSessionStore({ idleTimeoutMs: config.sessionIdleSeconds * 1000 });
   const setupCodes = createSetupCodes();
-  const auth = createAuthService({ state, hasher: createPasswordHasher(), sessions, setupCodes, events });
+  const auth = createAuthService({
+    users: usersIn(state),
+    hasher: createPasswordHasher(),
+    sessions,
+    setupCodes,
+    events,
+  });
   let url = '';
   const identity: HostIdentity = { hostId: state.data.hostId, hostname, spki: cert.spki, url: () => url };
   const registration = createRegistrationService({
@@ -212,7 +239,13 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   // no whole-request deadline: an ISO upload may take an hour; the upload route has its own stall
   // timeout and headers must still arrive within headersTimeout
   server.requestTimeout = 0;
-  io = createIo({ server, sessions, log, allowedHosts });
+  io = createIo<ClientToServerEvents, ServerToClientEvents>({
+    server,
+    sessions,
+    log,
+    allowedHosts,
+    upgradePaths: [CONSOLE_PATH],
+  });
   attachTelemetrySocket({ io, sampler });
   attachEventsSocket({ io, events });
   attachHypervisorSocket({ io, monitor: hypervisorMonitor });
@@ -229,7 +262,12 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   });
   const addr = server.address() as AddressInfo;
   url = urlFor(config.listen.host, addr.port);
-  const control = await startControlServer({ path: join(dataDir, 'control.sock'), auth, registration, log });
+  const control = await startControlServer({
+    path: join(dataDir, 'control.sock'),
+    schema: ControlRequest,
+    commands: { ...authCommands(auth), token: () => registration.mint('console') },
+    log,
+  });
 
   const listenHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   // one write, so a reader of the listening line has the banner too
@@ -252,21 +290,15 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     });
   }
 
-  const stopRenewal = scheduleCertificateRenewal({
+  const stopRenewal = keepCertificateCurrent({
     server,
     current: cert,
     ensure: ensureCert,
     onRenewed: (c) => {
       cert = c;
-      log.info({ notAfter: c.notAfter, spki: c.spki }, 'certificate renewed');
-      void events.record({
-        level: 'info',
-        category: 'security',
-        message: `TLS certificate renewed until ${c.notAfter.toISOString()} (same key)`,
-        source: 'system',
-      });
     },
-    onError: (err) => log.error({ err }, 'certificate renewal failed'),
+    log,
+    events,
   });
   process.on('unhandledRejection', (err) => {
     log.fatal({ err }, 'unhandled promise rejection');

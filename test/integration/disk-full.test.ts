@@ -10,7 +10,7 @@ import {
   type HostEvent,
   MintedToken,
 } from '@quantix/shared';
-import { mountSmallDisk, type SmallDisk } from '../../host/src/state/tmpfs.test-helper.ts';
+import { mountSmallDisk, type SmallDisk } from '@quantix/shared/server/testing';
 import { launchChromium } from '../support/browser.ts';
 import { ADMIN, type RunningHost, runCli, setupAdmin, startHost } from '../support/host-process.ts';
 import type { CookieJar } from '../support/https-client.ts';

@@ -48,7 +48,7 @@ describe('registration endpoints a hub calls', () => {
     const ping = PingResponse.parse(res.json);
     assert.equal(ping.enrolled, false);
     assert.equal(ping.apiVersion, 'v1');
-    const { spkiFingerprint } = await import('../../host/src/tls/spki.ts');
+    const { spkiFingerprint } = await import('@quantix/shared/server');
     assert.equal(ping.spki, spkiFingerprint(host.ca));
   });
 

@@ -1,5 +1,5 @@
 import type { EventLevel } from '@quantix/shared';
-import type { EventStore } from '../events/event-store.ts';
+import type { EventStore } from '@quantix/shared/server';
 import type { HypervisorMonitor } from '../hypervisor/hypervisor-monitor.ts';
 import type { ObjectChange, ObjectEvents } from '../hypervisor/object-events.ts';
 import type { VmInventory } from '../vms/vm-inventory.ts';

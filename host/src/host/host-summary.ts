@@ -1,6 +1,6 @@
 import { arch, cpus, platform, release, totalmem } from 'node:os';
 import type { HostSummary } from '@quantix/shared';
-import type { HostCertificate } from '../tls/certificate.ts';
+import type { HostCertificate } from '@quantix/shared/server';
 
 export function createHostSummary(deps: {
   hostId: string;

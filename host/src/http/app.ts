@@ -1,11 +1,20 @@
-import { API_PREFIX, AppError } from '@quantix/shared';
-import express, { type Express } from 'express';
-import type { AuthService } from '../auth/auth.service.ts';
-import { authRoutes } from '../auth/auth.routes.ts';
-import type { SessionStore } from '../auth/sessions.ts';
+import { AppError, type HostSummary } from '@quantix/shared';
+import {
+  type AllowedHosts,
+  type AuthService,
+  authRoutes,
+  createApiRouter,
+  createRateLimits,
+  createServerApp,
+  type EventStore,
+  eventsRoutes,
+  type Logger,
+  requireAuth,
+  requireSetupDone,
+  type SessionStore,
+} from '@quantix/shared/server';
+import type { Express } from 'express';
 import type { Inventory } from '../discovery/inventory.ts';
-import type { EventStore } from '../events/event-store.ts';
-import { eventsRoutes } from '../events/events.routes.ts';
 import { hardwareRoutes } from '../hardware/hardware.routes.ts';
 import { hostRoutes } from '../host/host.routes.ts';
 import type { HypervisorMonitor } from '../hypervisor/hypervisor-monitor.ts';
@@ -22,20 +31,14 @@ import { logsRoutes, vmLogRoutes } from '../logs/logs.routes.ts';
 import type { LogsService } from '../logs/logs.service.ts';
 import type { CpuProbe } from '../vms/cpu-probe.ts';
 import type { VmService } from '../vms/vm.service.ts';
-import type { Logger } from '../logging/logger.ts';
-import { registrationAdminRoutes, registrationPublicRoutes } from '../registration/registration.routes.ts';
+import {
+  hubPrincipal,
+  registrationAdminRoutes,
+  registrationPublicRoutes,
+} from '../registration/registration.routes.ts';
 import type { HostIdentity, RegistrationService } from '../registration/registration.service.ts';
 import type { TelemetrySampler } from '../telemetry/sampler.ts';
 import { telemetryRoutes } from '../telemetry/telemetry.routes.ts';
-import type { HostSummary } from '@quantix/shared';
-import type { AllowedHosts } from './allowed-hosts.ts';
-import { apiPathShapes } from './api-path.ts';
-import { identify, requireAuth, requireSetupDone } from './auth-middleware.ts';
-import { accessLog } from './access-log.ts';
-import { apiNotFound, errorHandler, sendError } from './errors.ts';
-import { createRateLimits } from './rate-limits.ts';
-import { hostGuard, isCrossOrigin, securityHeaders, writeGuard } from './security.ts';
-import { uiRoutes } from './static.ts';
 
 export interface AppDeps {
   log: Logger;
@@ -62,32 +65,16 @@ export interface AppDeps {
   allowedHosts: AllowedHosts;
 }
 
-const BODY_LIMIT = '64kb';
-
+/** The host's API routes inside the server kit's HTTP app (see createServerApp). */
 export function createApp(d: AppDeps): Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  app.use(securityHeaders());
-  // first of all: a request must name this host (DNS rebinding), or nothing below is reached
-  app.use(hostGuard(d.allowedHosts));
-  app.use(apiPathShapes);
-
-  const api = express.Router();
+  const api = createApiRouter({
+    log: d.log,
+    sessions: d.sessions,
+    bearer: hubPrincipal(d.registration),
+    // ISO uploads are raw octet-stream bodies
+    rawBody: isRawUploadRequest,
+  });
   const limits = createRateLimits();
-  api.use(accessLog(d.log));
-  api.use((_req, res, next) => {
-    res.setHeader('Cache-Control', 'no-store');
-    next();
-  });
-  // ISO uploads are raw octet-stream bodies: exempt from the JSON rule, never from the origin check
-  api.use((req, res, next) => {
-    if (!isRawUploadRequest(req)) return writeGuard(req, res, next);
-    if (isCrossOrigin(req)) return sendError(res, 'ORIGIN_FORBIDDEN', 'cross-origin request refused');
-    next();
-  });
-  api.use(express.json({ limit: BODY_LIMIT, strict: true }));
-  api.use(identify({ sessions: d.sessions, registration: d.registration }));
 
   // Open, or authenticated by a registration token: what a hub calls.
   api.use(
@@ -97,7 +84,6 @@ export function createApp(d: AppDeps): Express {
       identity: d.identity,
       inventory: d.inventory,
       version: d.version,
-      limits,
     }),
   );
   api.use(authRoutes({ auth: d.auth, limits }));
@@ -134,11 +120,5 @@ export function createApp(d: AppDeps): Express {
     }),
   );
   api.use('/networks', ...guarded, networkRoutes({ networks: d.networks }));
-  api.use(apiNotFound);
-
-  app.use(API_PREFIX, api);
-  app.use('/api', apiNotFound);
-  app.use(uiRoutes(d.publicDir));
-  app.use(errorHandler(d.log));
-  return app;
+  return createServerApp({ allowedHosts: d.allowedHosts, log: d.log, publicDir: d.publicDir, api });
 }

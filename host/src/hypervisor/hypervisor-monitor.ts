@@ -1,5 +1,5 @@
 import { AppError } from '@quantix/shared';
-import type { Logger } from '../logging/logger.ts';
+import type { Logger } from '@quantix/shared/server';
 import type { Hypervisor, HypervisorStatus } from './hypervisor.ts';
 
 export interface HypervisorMonitor {

@@ -1,6 +1,6 @@
 import type { HypervisorStatus } from '@quantix/shared';
 import { Router } from 'express';
-import type { HostIo, HostSocket } from '../socket/io.ts';
+import type { HostIo, HostSocket } from '../socket/host-io.ts';
 import type { CpuProbe } from '../vms/cpu-probe.ts';
 import type { HypervisorMonitor } from './hypervisor-monitor.ts';
 

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Logger } from '../logging/logger.ts';
+import type { Logger } from '@quantix/shared/server';
 
 /**
  * Where libvirt-dbus answers. On the appliance image (systemd) it is activated on the system bus.

@@ -1,4 +1,4 @@
-import type { HostIo } from '../socket/io.ts';
+import type { HostIo } from '../socket/host-io.ts';
 import type { ObjectEvents } from './object-events.ts';
 
 /** Pools and networks changed anywhere reach every open page at once, as `vm:changed` does. */

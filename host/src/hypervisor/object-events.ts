@@ -1,4 +1,4 @@
-import type { Logger } from '../logging/logger.ts';
+import type { Logger } from '@quantix/shared/server';
 import type { HypervisorMonitor } from './hypervisor-monitor.ts';
 import type { ObjectEventKind } from './hypervisor.ts';
 

@@ -1,4 +1,4 @@
-import type { Logger } from '../logging/logger.ts';
+import type { Logger } from '@quantix/shared/server';
 import { connectDbus, type DbusClient } from './dbus-client.ts';
 import { createDbusHypervisor } from './dbus-hypervisor.ts';
 import type { Hypervisor } from './hypervisor.ts';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import express from 'express';
 import pino from 'pino';
-import { accessLog } from '../http/access-log.ts';
+import { accessLog } from '@quantix/shared/server';
 import { createBackwardAssembler, createForwardAssembler, MAX_PENDING_LINES } from './file-assemble.ts';
 import {
   type FileFormat,

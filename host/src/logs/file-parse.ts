@@ -172,9 +172,10 @@ const PINO_OWN = new Set(['level', 'time', 'msg', 'pid', 'hostname', 'service', 
 const PINO_INFO = 30;
 
 /**
- * The access log's line for each API request (`http/access-log.ts`: msg `request` with method,
- * path and status; a failed one is `request failed` at error). A busy UI makes one a second:
- * they are routine, so they rank as debug and stay out of a view that starts at info.
+ * The access log's line for each API request (`shared/src/server/http/access-log.ts`: msg
+ * `request` with method, path and status; a failed one is `request failed` at error). A busy UI
+ * makes one a second: they are routine, so they rank as debug and stay out of a view that starts
+ * at info.
  */
 const isAccessLine = (rec: Record<string, unknown>): boolean =>
   rec.msg === 'request' && typeof rec.method === 'string' && typeof rec.status === 'number';

@@ -2,7 +2,7 @@ import { pipeline } from 'node:stream';
 import { LogDownloadQuery, LogQuery } from '@quantix/shared';
 import { Router } from 'express';
 import { z } from 'zod';
-import { parseOr400 } from '../http/errors.ts';
+import { parseOr400 } from '@quantix/shared/server';
 import type { LogsService } from './logs.service.ts';
 import { VM_NAME } from './qemu-logs.ts';
 

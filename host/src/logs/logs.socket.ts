@@ -1,6 +1,6 @@
 import { AppError, type Ack, type LogEntry, LogTailRequest } from '@quantix/shared';
-import { invalidAck } from '../socket/ack.ts';
-import type { HostIo, HostSocket } from '../socket/io.ts';
+import { invalidAck } from '@quantix/shared/server';
+import type { HostIo, HostSocket } from '../socket/host-io.ts';
 import type { LogsService } from './logs.service.ts';
 
 const errorAck = (err: unknown): Ack<never> =>

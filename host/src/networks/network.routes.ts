@@ -1,8 +1,7 @@
 import { NetworkCreateRequest, VirtName } from '@quantix/shared';
 import { Router } from 'express';
 import { z } from 'zod';
-import { actor, requireUser } from '../http/auth-middleware.ts';
-import { parseOr400 } from '../http/errors.ts';
+import { actor, parseOr400, requireUser } from '@quantix/shared/server';
 import type { NetworkService } from './network.service.ts';
 
 const Autostart = z.strictObject({ autostart: z.boolean() });

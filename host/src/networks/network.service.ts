@@ -1,5 +1,5 @@
 import { AppError, type NetworkCreateRequest, type NetworkSummary } from '@quantix/shared';
-import type { EventStore } from '../events/event-store.ts';
+import type { EventStore } from '@quantix/shared/server';
 import type { HypervisorMonitor } from '../hypervisor/hypervisor-monitor.ts';
 import type { NetworkInfo } from '../hypervisor/hypervisor.ts';
 import { buildNetworkXml, parseNetworkXml } from '../libvirt-xml/network-xml.ts';

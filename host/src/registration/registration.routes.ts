@@ -1,20 +1,28 @@
 import { ChallengeRequest, CompleteRequest, type PingResponse } from '@quantix/shared';
+import {
+  actor,
+  clientAddress,
+  limitPerAddress,
+  type Principal,
+  parseOr400,
+  requireUser,
+} from '@quantix/shared/server';
 import { Router } from 'express';
 import type { Inventory } from '../discovery/inventory.ts';
-import { actor, clientAddress, requireUser } from '../http/auth-middleware.ts';
-import { parseOr400 } from '../http/errors.ts';
-import type { RateLimits } from '../http/rate-limits.ts';
 import type { HostIdentity, RegistrationService } from './registration.service.ts';
 
-/** What a hub calls: ping (open), challenge/token/discovery/complete (token-bearing). */
+/**
+ * What a hub calls: ping (open), challenge/token/discovery/complete (token-bearing). Token checks
+ * are limited to 30 per minute per address.
+ */
 export function registrationPublicRoutes(deps: {
   registration: RegistrationService;
   identity: HostIdentity;
   inventory: Inventory;
   version: string;
-  limits: RateLimits;
 }): Router {
-  const { registration, identity, limits } = deps;
+  const { registration, identity } = deps;
+  const tokenLimit = limitPerAddress({ windowMs: 60_000, limit: 30 });
   const r = Router();
   r.get('/ping', (_req, res) => {
     const body: PingResponse = {
@@ -31,18 +39,18 @@ export function registrationPublicRoutes(deps: {
     };
     res.json(body);
   });
-  r.post('/challenge', limits.token, (req, res) => {
+  r.post('/challenge', tokenLimit, (req, res) => {
     const body = parseOr400(ChallengeRequest, req.body);
     res.json(registration.challenge(body.tokenId, body.nonce));
   });
-  r.get('/token', limits.token, (req, res) => {
+  r.get('/token', tokenLimit, (req, res) => {
     res.json(registration.validate(req.headers.authorization));
   });
-  r.get('/discovery', limits.token, async (req, res) => {
+  r.get('/discovery', tokenLimit, async (req, res) => {
     registration.authorizeDiscovery(req.headers.authorization);
     res.json(await deps.inventory.collect());
   });
-  r.post('/complete', limits.token, async (req, res) => {
+  r.post('/complete', tokenLimit, async (req, res) => {
     registration.validate(req.headers.authorization); // the token's 401s come before body errors
     const body = parseOr400(CompleteRequest, req.body);
     res.json(await registration.complete(req.headers.authorization, body, clientAddress(req)));
@@ -69,4 +77,13 @@ export function registrationAdminRoutes(deps: { registration: RegistrationServic
     res.status(204).end();
   });
   return r;
+}
+
+/** An adopted hub's bearer credential (`Bearer qxc.…`) as the caller (see identify). */
+export function hubPrincipal(registration: RegistrationService): (authorization: string) => Principal | null {
+  return (authorization) => {
+    if (!authorization.startsWith('Bearer qxc.')) return null;
+    const hub = registration.hubForCredential(authorization.slice(7).trim());
+    return hub ? { kind: 'hub', hubId: hub.hubId, hubName: hub.hubName } : null;
+  };
 }

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHmac, randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   AppError,
   type CompleteRequest,
@@ -14,8 +13,8 @@ import {
   HostState,
   type MintedToken,
 } from '@quantix/shared';
-import { createEventStore, initialEventsState } from '../events/event-store.ts';
-import { openJsonStore } from '../state/json-store.ts';
+import { createEventStore, initialEventsState, openJsonStore } from '@quantix/shared/server';
+import { tempRoot } from '@quantix/shared/server/testing';
 import { createRegistrationService, type HostIdentity } from './registration.service.ts';
 import { sha256Hex } from './token-codec.ts';
 
@@ -27,16 +26,10 @@ const identity: HostIdentity = {
   url: () => 'https://192.0.2.10:8443',
 };
 
-let root: string;
-before(async () => {
-  root = await mkdtemp(join(tmpdir(), 'qx-registration-'));
-});
-after(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+const root = tempRoot('qx-registration-');
 
 async function setup() {
-  const dir = await mkdtemp(join(root, 'host-'));
+  const dir = await root.fresh('host-');
   const clock = { t: Date.parse('2026-03-01T12:00:00.000Z') };
   const stateFile = join(dir, 'state.json');
   const state = await openJsonStore<HostState>({

@@ -11,8 +11,7 @@ import {
   type StoredToken,
   type TokenValidation,
 } from '@quantix/shared';
-import type { EventStore } from '../events/event-store.ts';
-import type { JsonStore } from '../state/json-store.ts';
+import type { EventStore, JsonStore } from '@quantix/shared/server';
 import {
   challengeProof,
   newHubCredential,

@@ -1,6 +1,6 @@
 import { MetricsHistoryQuery } from '@quantix/shared';
 import { Router } from 'express';
-import { parseOr400 } from '../http/errors.ts';
+import { parseOr400 } from '@quantix/shared/server';
 import type { TelemetrySampler } from './sampler.ts';
 
 /** REST reads keep the sampler running this long, so a poller sees fresh data without a socket. */

@@ -1,6 +1,6 @@
 import { TelemetrySubscribe } from '@quantix/shared';
-import { invalidAck } from '../socket/ack.ts';
-import type { HostIo, HostSocket } from '../socket/io.ts';
+import { invalidAck } from '@quantix/shared/server';
+import type { HostIo, HostSocket } from '../socket/host-io.ts';
 import type { TelemetrySampler } from './sampler.ts';
 
 const ROOM = 'telemetry';

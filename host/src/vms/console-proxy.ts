@@ -2,12 +2,18 @@ import type { IncomingMessage, Server } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { AppError } from '@quantix/shared';
+import {
+  type AllowedHosts,
+  handshakeSession,
+  type Logger,
+  refuseUpgrade,
+  type SessionStore,
+} from '@quantix/shared/server';
 import { type WebSocket, WebSocketServer } from 'ws';
-import type { SessionStore } from '../auth/sessions.ts';
-import type { AllowedHosts } from '../http/allowed-hosts.ts';
-import { CONSOLE_PATH, handshakeSession, refuseUpgrade } from '../http/upgrade-guard.ts';
-import type { Logger } from '../logging/logger.ts';
 import type { VmService } from './vm.service.ts';
+
+/** The console's WebSocket path, a VM's UUID in it; given to the upgrade guard (createIo) as owned. */
+export const CONSOLE_PATH = /^\/api\/v1\/vms\/([0-9a-fA-F-]{36})\/console$/;
 
 /**
  * The browser console: a WebSocket on the host's own HTTPS server that carries a VM's VNC

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, type CpuCapabilities, type CpuOption, type VmCpu } from '@quantix/shared';
+import type { Logger } from '@quantix/shared/server';
 import type { HypervisorMonitor } from '../hypervisor/hypervisor-monitor.ts';
 import type { Hypervisor } from '../hypervisor/hypervisor.ts';
-import type { Logger } from '../logging/logger.ts';
 import { type CpuCaps, parseDomainCapsCpu } from '../libvirt-xml/domain-caps-xml.ts';
 import { buildProbeDomainXml, defaultCpu } from '../libvirt-xml/domain-xml.ts';
 import { cpuLabel, explainStartFailure } from './start-failure.ts';

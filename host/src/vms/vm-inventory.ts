@@ -1,4 +1,4 @@
-import type { Logger } from '../logging/logger.ts';
+import type { Logger } from '@quantix/shared/server';
 import type { HypervisorMonitor } from '../hypervisor/hypervisor-monitor.ts';
 import type { DomainEventKind, DomainInfo, DomainState } from '../hypervisor/hypervisor.ts';
 import { type ParsedDomain, parseDomainXml } from '../libvirt-xml/domain-xml.ts';

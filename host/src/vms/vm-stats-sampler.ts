@@ -1,4 +1,4 @@
-import type { Logger } from '../logging/logger.ts';
+import type { Logger } from '@quantix/shared/server';
 import type { HypervisorMonitor } from '../hypervisor/hypervisor-monitor.ts';
 import { createVmStatsTracker, type VmLive } from './vm-stats.ts';
 

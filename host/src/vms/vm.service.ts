@@ -9,7 +9,7 @@ import {
   type VmState,
   type VmSummary,
 } from '@quantix/shared';
-import type { EventStore } from '../events/event-store.ts';
+import type { EventStore } from '@quantix/shared/server';
 import type { HypervisorMonitor } from '../hypervisor/hypervisor-monitor.ts';
 import type { DomainState } from '../hypervisor/hypervisor.ts';
 import { buildDomainXml, replaceDomainCpu } from '../libvirt-xml/domain-xml.ts';

@@ -1,4 +1,4 @@
-import type { HostIo, HostSocket } from '../socket/io.ts';
+import type { HostIo, HostSocket } from '../socket/host-io.ts';
 import type { VmInventory } from './vm-inventory.ts';
 import type { VmStatsSampler } from './vm-stats-sampler.ts';
 import type { VmService } from './vm.service.ts';

@@ -8,8 +8,7 @@ import {
   FileUploadParams,
 } from '@quantix/shared';
 import { type Request, Router } from 'express';
-import { actor, requireUser } from '../../http/auth-middleware.ts';
-import { parseOr400 } from '../../http/errors.ts';
+import { actor, parseOr400, requireUser } from '@quantix/shared/server';
 import type { FileBrowser } from './file-browser.service.ts';
 
 export interface FileRoutesDeps {

@@ -1,6 +1,6 @@
 import type { PoolSummary } from '@quantix/shared';
+import type { Logger } from '@quantix/shared/server';
 import type { HypervisorMonitor } from '../../hypervisor/hypervisor-monitor.ts';
-import type { Logger } from '../../logging/logger.ts';
 import { STALE_UPLOAD_MS, sweepStaleUploadsInPools } from './upload.ts';
 
 /**

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { AppError, type ErrorCode, UploadResult } from '@quantix/shared';
+import { tempRoot } from '@quantix/shared/server/testing';
 import {
   isUploadTempName,
   receiveUpload,
@@ -15,19 +15,8 @@ import {
   sweepStaleUploadsInPools,
 } from './upload.ts';
 
-let base: string;
-before(async () => {
-  base = await mkdtemp(join(tmpdir(), 'qx-upload-'));
-});
-after(async () => {
-  await rm(base, { recursive: true, force: true });
-});
-
-async function freshPool(): Promise<string> {
-  const dir = join(base, `pool-${Math.random().toString(36).slice(2)}`);
-  await mkdir(dir);
-  return dir;
-}
+const base = tempRoot('qx-upload-');
+const freshPool = () => base.fresh('pool-');
 
 /**
  * An ISO-looking body generated chunk by chunk: nothing holds the whole of it, and after the first

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { type Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppError, UPLOAD_EXTENSIONS, UPLOAD_NAME_MAX, type UploadResult } from '@quantix/shared';
-import { fsyncDir } from '../../state/durable-file.ts';
+import { fsyncDir } from '@quantix/shared/server';
 import { ISO_MARK_OFFSET, typeFromMagic } from './file-type.ts';
 import { fsError, resolveNewFileInsidePool, toPoolPath } from './path-guard.ts';
 

@@ -1,8 +1,7 @@
 import { PoolCreateRequest, VirtName, VolumeCreateRequest, VolumeName } from '@quantix/shared';
 import { Router } from 'express';
 import { z } from 'zod';
-import { actor, requireUser } from '../../http/auth-middleware.ts';
-import { parseOr400 } from '../../http/errors.ts';
+import { actor, parseOr400, requireUser } from '@quantix/shared/server';
 import { type TaskSink, taskProgress } from '../../tasks/task-progress.ts';
 import type { StorageService } from './pool.service.ts';
 

@@ -5,7 +5,7 @@ import {
   type VolumeCreateRequest,
   type VolumeSummary,
 } from '@quantix/shared';
-import type { EventStore } from '../../events/event-store.ts';
+import type { EventStore } from '@quantix/shared/server';
 import type { HypervisorMonitor } from '../../hypervisor/hypervisor-monitor.ts';
 import { statfs } from 'node:fs/promises';
 import { basename } from 'node:path';

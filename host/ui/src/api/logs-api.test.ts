@@ -8,7 +8,7 @@ import { after, before, describe, it, test } from 'node:test';
 import type { LogEntry, LogPage } from '@quantix/shared';
 import express from 'express';
 import pino from 'pino';
-import { errorHandler } from '../../../src/http/errors.ts';
+import { errorHandler } from '@quantix/shared/server';
 import { createFileSource } from '../../../src/logs/file-source.ts';
 import { logsRoutes } from '../../../src/logs/logs.routes.ts';
 import { createLogsService } from '../../../src/logs/logs.service.ts';
