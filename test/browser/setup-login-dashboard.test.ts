@@ -80,6 +80,8 @@ describe('browser: setup → login → live dashboard', () => {
   it('lists events, logs out, and logs back in to the dashboard', async () => {
     await page.getByTestId('nav-events').click();
     await page.getByTestId('events-table').waitFor();
+    // the rows arrive with the subscription's answer, which may follow the table by a moment
+    await page.getByTestId('event-row').nth(1).waitFor();
     assert.ok((await page.getByTestId('event-row').count()) >= 2);
     await page.getByTestId('logout-button').click();
     await page.waitForURL('**/login**');
