@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statfsSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   CpuCapabilities,
   ErrorBody,
+  EventList,
   FileListing,
   PoolSummary,
   VolumeList,
@@ -81,6 +82,16 @@ describe('end to end on a real libvirt daemon with QEMU', () => {
   });
   const api = (method: string, path: string, body?: unknown) =>
     host.api(`/api/v1${path}`, { method, jar: admin, body, timeoutMs: 120_000 });
+  /** the event log's messages once one satisfies `pred` (bounded wait: events are written after the answer) */
+  const auditMessages = async (pred: (m: string) => boolean = () => true) => {
+    let messages: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      messages = EventList.parse((await api('GET', '/events?limit=200')).json).events.map((e) => e.message);
+      if (messages.some(pred)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return messages;
+  };
   const waitFor = async (pred: (c: VmChanged) => boolean, what: string) => {
     for (let i = 0; i < 300; i++) {
       if (changes.some(pred)) return;
@@ -95,6 +106,10 @@ describe('end to end on a real libvirt daemon with QEMU', () => {
     const pool = PoolSummary.parse(res.json);
     assert.equal(pool.state, 'running');
     assert.ok(pool.capacity > 0, 'real capacity from the filesystem');
+    // free is what a non-root writer can use (df's "Avail"), not libvirt's figure with root's reserve
+    const fs = statfsSync(poolDir);
+    const avail = fs.bavail * fs.bsize;
+    assert.ok(Math.abs(pool.available - avail) < 64 * 2 ** 20, `${pool.available} vs statfs ${avail}`);
   });
 
   it('uploads an ISO into the pool and browses it', async () => {
@@ -118,6 +133,12 @@ describe('end to end on a real libvirt daemon with QEMU', () => {
     assert.ok(
       vols.some((v) => v.name === 'installer.iso'),
       'libvirt sees the upload as a volume',
+    );
+    assert.ok(
+      (await auditMessages()).some(
+        (m) => m.startsWith('"installer.iso"') && m.endsWith(`uploaded to pool "${poolName}"`),
+      ),
+      'the upload is in the event log',
     );
     const outside = await api('GET', `/storage/pools/${poolName}/files?path=..%2F..%2Fetc`);
     assert.equal(outside.status, 403);
@@ -272,8 +293,16 @@ describe('end to end on a real libvirt daemon with QEMU', () => {
     const failed = await api('POST', `/vms/${uuid}/actions/start`);
     assert.equal(failed.status, 502, failed.text);
     const err = ErrorBody.parse(failed.json).error;
+    assert.ok(
+      (await auditMessages((m) => m === err.message)).includes(err.message),
+      'the failed start is logged',
+    );
     assert.equal(err.code, 'VM_START_FAILED');
     assert.match(err.message, new RegExp(`^"qx-${poolName}" did not start: .+\\. .+`));
+    assert.ok(
+      (await auditMessages((m) => m === err.message)).includes(err.message),
+      'the failed start is logged',
+    );
     const caps = CpuCapabilities.parse((await api('GET', '/hypervisor/cpu')).json);
     const back = await api('PUT', `/vms/${uuid}/cpu`, { cpu: caps.default });
     assert.equal(VmDetail.parse(back.json).cpu.mode, caps.default.mode);
