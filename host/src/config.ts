@@ -1,19 +1,16 @@
 import { isIP } from 'node:net';
-import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { Username } from '@quantix/shared';
+import {
+  ConfigError,
+  DataDirPath,
+  ListenAddress,
+  LogLevelSetting,
+  parseCliArgs,
+  parseConfig,
+} from '@quantix/shared/server';
 import { z } from 'zod';
 
 /** The only module that reads argv and the environment. Everything is validated here, once. */
-
-const Listen = z
-  .string()
-  .regex(/^(\[[0-9a-fA-F:]+\]|[0-9.]+|[a-zA-Z0-9.-]+):(\d{1,5})$/, 'expected ADDR:PORT, e.g. 127.0.0.1:8443')
-  .transform((s) => {
-    const i = s.lastIndexOf(':');
-    return { host: s.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(s.slice(i + 1)) };
-  })
-  .refine((l) => l.port <= 65535, 'port must be 0-65535');
 
 /** One DNS name (RFC 1123 labels) or IP address, as a browser would put it in `Host`. */
 const PublicName = z
@@ -36,15 +33,12 @@ const PublicNames = z
 
 const ServeConfig = z.object({
   command: z.literal('serve'),
-  listen: Listen,
-  dataDir: z
-    .string()
-    .min(1)
-    .transform((p) => resolve(p)),
+  listen: ListenAddress,
+  dataDir: DataDirPath,
   libvirtUri: z.string().min(1),
   tokenTtlSeconds: z.coerce.number().int().min(1).max(86_400),
   sessionIdleSeconds: z.coerce.number().int().min(10).max(86_400),
-  logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']),
+  logLevel: LogLevelSetting,
   /** names the host is reached by besides its hostname, addresses and certificate names */
   publicNames: PublicNames,
   /** largest ISO upload accepted */
@@ -58,12 +52,7 @@ const ServeConfig = z.object({
 });
 export type ServeConfig = z.infer<typeof ServeConfig>;
 
-const DataOnly = {
-  dataDir: z
-    .string()
-    .min(1)
-    .transform((p) => resolve(p)),
-};
+const DataOnly = { dataDir: DataDirPath };
 const CliConfig = z.discriminatedUnion('command', [
   ServeConfig,
   z.object({ command: z.literal('setup-code'), ...DataOnly }),
@@ -87,29 +76,16 @@ Environment: QUANTIX_LISTEN, QUANTIX_DATA, QUANTIX_LIBVIRT_URI, QUANTIX_PUBLIC_N
 QUANTIX_TOKEN_TTL_SECONDS, QUANTIX_SESSION_IDLE_SECONDS, QUANTIX_LOG_LEVEL,
 QUANTIX_UPLOAD_MAX_BYTES. Options win over the environment.`;
 
-export class ConfigError extends Error {}
+export { ConfigError };
 
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        listen: { type: 'string' },
-        data: { type: 'string' },
-        libvirt: { type: 'string' },
-        'public-name': { type: 'string' },
-        user: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw new ConfigError((err as Error).message);
-  }
-  const { values, positionals } = parsed;
-  const command = values.help ? 'help' : (positionals[0] ?? 'help');
+  const { values, command } = parseCliArgs(argv, {
+    listen: { type: 'string' },
+    data: { type: 'string' },
+    libvirt: { type: 'string' },
+    'public-name': { type: 'string' },
+    user: { type: 'string' },
+  });
   const raw = {
     command,
     listen: values.listen ?? env.QUANTIX_LISTEN ?? '127.0.0.1:8443',
@@ -125,10 +101,5 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
     }),
     username: values.user,
   };
-  const r = CliConfig.safeParse(raw);
-  if (!r.success) {
-    const lines = r.error.issues.map((i) => `  ${i.path.join('.') || 'command'}: ${i.message}`);
-    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
-  }
-  return r.data;
+  return parseConfig(CliConfig, raw);
 }

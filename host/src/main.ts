@@ -1,44 +1,27 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { hostname as osHostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  AppError,
   type ClientToServerEvents,
   ControlRequest,
-  EventsState,
   HostState,
   type ServerToClientEvents,
 } from '@quantix/shared';
 import {
-  acquireDataLock,
   attachDataDiskSocket,
   attachEventsSocket,
   authCommands,
   createAllowedHosts,
-  createAuthService,
-  createDataDisk,
-  createEventStore,
   createIo,
-  createLogger,
-  createPasswordHasher,
-  createSessionStore,
-  createSetupCodes,
-  ensureCertificate,
-  hostAddresses,
-  initialEventsState,
-  keepCertificateCurrent,
-  openJsonStore,
-  reportDataDisk,
+  listenHttps,
+  openServerCore,
+  runServer,
   secureContextOptions,
   sessionRoom,
+  startBanner,
   startControlServer,
-  sweepTempFiles,
-  urlFor,
-  usersIn,
 } from '@quantix/shared/server';
 import type { HostIo } from './socket/host-io.ts';
 import { BUILD } from './build-info.ts';
@@ -75,28 +58,11 @@ import { attachTelemetrySocket } from './telemetry/telemetry.socket.ts';
 /** The composition root of `quantix-host serve`: config → adapters → services → transports → listen. */
 export async function serve(config: ServeConfig, out: (line: string) => void): Promise<void> {
   const { dataDir } = config;
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const lock = await acquireDataLock(dataDir);
-  // told by every writer of the data directory; probes it while it is full or read-only
-  const disk = createDataDisk({ dir: dataDir });
-  const log = createLogger({
-    file: join(dataDir, 'logs', 'quantix-host.log'),
-    level: config.logLevel,
+  const core = await openServerCore({
+    dataDir,
     service: 'quantix-host',
-    onFault: (err) => disk.writeFailed(err),
-  });
-  // we hold the lock and nothing has written yet: temp files here are a crashed write's leftovers
-  const swept = [...(await sweepTempFiles(dataDir)), ...(await sweepTempFiles(join(dataDir, 'tls')))];
-  if (swept.length) log.info({ files: swept }, 'removed temp files left by an interrupted write');
-  const startedAt = new Date();
-
-  const recovered: string[] = [];
-  const onRecovered = (i: { file: string; reason: string }) => {
-    recovered.push(`${i.file}: ${i.reason}`);
-    log.warn(i, 'state file was unreadable; restored from its .bak');
-  };
-  const state = await openJsonStore({
-    file: join(dataDir, 'host.json'),
+    logLevel: config.logLevel,
+    stateFile: 'host.json',
     schema: HostState,
     initial: (): HostState => ({
       schema: 1,
@@ -106,46 +72,13 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
       tokens: [],
       hubs: [],
     }),
-    onRecovered,
-    disk,
+    organization: 'Quantix host',
+    sessionIdleMs: config.sessionIdleSeconds * 1000,
   });
-  const eventsStore = await openJsonStore({
-    file: join(dataDir, 'events.json'),
-    schema: EventsState,
-    initial: initialEventsState,
-    onRecovered,
-    disk,
-  });
+  const { disk, log, state, events, sessions, auth } = core;
+  const startedAt = new Date();
   const hostname = osHostname();
-  // names and addresses are read again at every check: a renamed or re-addressed host gets a
-  // certificate that covers it (same key, same fingerprint)
-  const ensureCert = () =>
-    ensureCertificate({
-      dir: join(dataDir, 'tls'),
-      hostname: osHostname(),
-      organization: 'Quantix host',
-      addresses: hostAddresses(),
-    });
-  let cert = await ensureCert();
-
-  const events = createEventStore({
-    store: eventsStore,
-    onWriteError: (err, e) => {
-      // a full disk is reported once, by reportDataDisk; the event stays in memory until it fits
-      if (!(err instanceof AppError && err.code === 'STORAGE_FULL'))
-        log.error({ err, event: e.message }, 'could not write the event log');
-    },
-  });
-  const stopDiskReport = reportDataDisk({ disk, events, log });
-  const sessions = createSessionStore({ idleTimeoutMs: config.sessionIdleSeconds * 1000 });
-  const setupCodes = createSetupCodes();
-  const auth = createAuthService({
-    users: usersIn(state),
-    hasher: createPasswordHasher(),
-    sessions,
-    setupCodes,
-    events,
-  });
+  let cert = core.cert;
   let url = '';
   const identity: HostIdentity = { hostId: state.data.hostId, hostname, spki: cert.spki, url: () => url };
   const registration = createRegistrationService({
@@ -192,7 +125,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
         .filter((r) => r.spec.nics.some((n) => n.type === 'network' && n.source === network))
         .map((r) => r.info.name),
   });
-  const logs = await createHostLogs({ appLogFile: join(dataDir, 'logs', 'quantix-host.log') });
+  const logs = await createHostLogs({ appLogFile: core.logFile });
   let io: HostIo | null = null;
   const reader = createProcReader();
   const sampler = createTelemetrySampler({ reader, intervalMs: config.telemetryIntervalMs });
@@ -256,12 +189,8 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   attachConsoleProxy({ server, sessions, vms, log, allowedHosts });
   const stopLogsSocket = attachLogsSocket({ io, logs });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.listen.port, config.listen.host, () => resolve());
-  });
-  const addr = server.address() as AddressInfo;
-  url = urlFor(config.listen.host, addr.port);
+  const listening = await listenHttps(server, config.listen);
+  url = listening.url;
   const control = await startControlServer({
     path: join(dataDir, 'control.sock'),
     schema: ControlRequest,
@@ -269,47 +198,35 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     log,
   });
 
-  const listenHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   // one write, so a reader of the listening line has the banner too
   out(
-    `listening https://${listenHost}:${addr.port}\n${banner({ url, hostId: identity.hostId, spki: cert.spki, setup: auth.setupRequired() ? auth.setupCode() : null })}`,
+    `${listening.listening}\n${startBanner({ title: 'Quantix host appliance', url, id: ['Host ID', identity.hostId], spki: cert.spki, setup: auth.setupRequired() ? auth.setupCode() : null })}`,
   );
   log.info({ url, hostId: identity.hostId, spki: cert.spki, version: BUILD.version }, 'host started');
-  await events.record({
-    level: 'info',
-    category: 'system',
-    message: `Host appliance started (${BUILD.version})`,
-    source: 'system',
-  });
-  for (const r of recovered) {
-    await events.record({
-      level: 'warning',
-      category: 'system',
-      message: `State restored from backup: ${r}`,
-      source: 'system',
-    });
-  }
-
-  const stopRenewal = keepCertificateCurrent({
+  let stopUploadSweeps = () => {};
+  const running = await runServer({
+    core,
     server,
-    current: cert,
-    ensure: ensureCert,
-    onRenewed: (c) => {
+    io,
+    control,
+    startMessage: `Host appliance started (${BUILD.version})`,
+    onCertificate: (c) => {
       cert = c;
     },
-    log,
-    events,
-  });
-  process.on('unhandledRejection', (err) => {
-    log.fatal({ err }, 'unhandled promise rejection');
-    log.flush(() => process.exit(1));
+    stop: () => {
+      stopUploadSweeps();
+      stopLogsSocket();
+      sampler.close();
+      vmStats.close();
+      reader.close();
+      return cpuProbe.close().then(() => hypervisorMonitor.close());
+    },
   });
   // libvirt is reached only once we answer HTTPS: spawning libvirt-dbus must not delay start-up.
   // When the first check and the VM inventory have settled, drop start-up garbage (see settleHeap).
   const firstCheck = hypervisorMonitor.start().then(() => vmInventory.ready());
-  let stopUploadSweeps = () => {};
   void firstCheck.then(() => {
-    if (!stopping)
+    if (!running.stopping())
       stopUploadSweeps = scheduleUploadSweeps({
         monitor: hypervisorMonitor,
         listPools: () => storage.listPools(),
@@ -319,51 +236,4 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   void Promise.race([firstCheck, new Promise((r) => setTimeout(r, 5000).unref())]).then(() => {
     setTimeout(settleHeap, 200).unref();
   });
-
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down');
-    void stopRenewal();
-    stopUploadSweeps();
-    stopDiskReport();
-    disk.close();
-    stopLogsSocket();
-    sampler.close();
-    vmStats.close();
-    reader.close();
-    sessions.close();
-    control.close();
-    void io?.close();
-    server.closeAllConnections();
-    server.close(() => {
-      void Promise.allSettled([cpuProbe.close().then(() => hypervisorMonitor.close()), lock.release()]).then(
-        () => log.flush(() => process.exit(0)),
-      );
-    });
-    setTimeout(() => process.exit(0), 3000).unref();
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
-}
-
-function banner(p: {
-  url: string;
-  hostId: string;
-  spki: string;
-  setup: { code: string; expiresAt: Date } | null;
-}): string {
-  const lines = [
-    '',
-    '  Quantix host appliance',
-    `  URL:          ${p.url}`,
-    `  Host ID:      ${p.hostId}`,
-    `  Fingerprint:  ${p.spki}`,
-  ];
-  if (p.setup) {
-    lines.push(`  Setup code:   ${p.setup.code}   (valid until ${p.setup.expiresAt.toISOString()}, one use)`);
-    lines.push('  Open the URL and create the administrator with this code.');
-  }
-  return `${lines.join('\n')}\n`;
 }

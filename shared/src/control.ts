@@ -2,11 +2,18 @@ import { z } from 'zod';
 import { Password, Username } from './common.ts';
 import { ErrorCode } from './errors.ts';
 
-/** CLI → server requests over `<data>/control.sock`. */
+const SetupCodeRequest = z.strictObject({ cmd: z.literal('setup-code') });
+const PasswdRequest = z.strictObject({ cmd: z.literal('passwd'), username: Username, password: Password });
+
+/** The account commands every server takes over `<data>/control.sock` (the hub takes only these). */
+export const AuthControlRequest = z.discriminatedUnion('cmd', [SetupCodeRequest, PasswdRequest]);
+export type AuthControlRequest = z.infer<typeof AuthControlRequest>;
+
+/** CLI → host requests over `<data>/control.sock`. */
 export const ControlRequest = z.discriminatedUnion('cmd', [
-  z.strictObject({ cmd: z.literal('setup-code') }),
+  SetupCodeRequest,
   z.strictObject({ cmd: z.literal('token') }),
-  z.strictObject({ cmd: z.literal('passwd'), username: Username, password: Password }),
+  PasswdRequest,
 ]);
 export type ControlRequest = z.infer<typeof ControlRequest>;
 

@@ -15,3 +15,4 @@ export * from './files.ts';
 export * from './logs.ts';
 export * from './hypervisor.ts';
 export * from './hardware.ts';
+export * from './hub.ts';

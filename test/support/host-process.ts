@@ -1,160 +1,29 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { CookieJar, type HttpResponse, request } from './https-client.ts';
+import { join } from 'node:path';
+import type { CookieJar } from './https-client.ts';
+import { REPO, type RunningServer, runCliOf, setupAdminOf, startServerProcess } from './server-process.ts';
 
-export const REPO = resolve(import.meta.dirname, '../..');
+export { ADMIN, REPO, tempDataDir } from './server-process.ts';
 export const HOST_CLI = join(REPO, 'host/dist/cli.js');
+export type RunningHost = RunningServer;
 
-export interface RunningHost {
-  url: string;
-  origin: string;
-  port: number;
-  pid: number;
-  dataDir: string;
-  /** the certificate PEM, to verify TLS against */
-  ca: string;
-  output: () => string;
-  /** SIGTERM, waiting for the exit */
-  stop(): Promise<number | null>;
-  kill9(): Promise<void>;
-  api(
-    path: string,
-    opts?: {
-      method?: string;
-      body?: unknown;
-      headers?: Record<string, string>;
-      jar?: CookieJar;
-      timeoutMs?: number;
-    },
-  ): Promise<HttpResponse>;
-}
-
-export function tempDataDir(prefix = 'qx-host-'): { dir: string; remove: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-/** Starts the real `quantix-host serve` on 127.0.0.1, on a random port unless one is given. */
-export async function startHost(opts: {
+/** Starts the real `quantix-host serve` on 127.0.0.1 (libvirt's test driver), on a random port unless one is given. */
+export function startHost(opts: {
   dataDir: string;
   env?: Record<string, string>;
   port?: number;
   /** a command that execs the host (nsenter into a namespace): its pid stays the host's */
   wrap?: string[];
 }): Promise<RunningHost> {
-  const [cmd, ...pre] = [...(opts.wrap ?? []), process.execPath];
-  const child = spawn(
-    cmd ?? process.execPath,
-    [...pre, HOST_CLI, 'serve', '--listen', `127.0.0.1:${opts.port ?? 0}`, '--data', opts.dataDir],
-    {
-      env: { ...process.env, QUANTIX_LIBVIRT_URI: 'test:///default', ...opts.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let out = '';
-  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const port = await new Promise<number>((resolvePort, reject) => {
-    const timer = setTimeout(() => reject(new Error(`host did not start in 20 s:\n${out}`)), 20_000);
-    const check = () => {
-      const m = /^listening https:\/\/127\.0\.0\.1:(\d+)$/m.exec(out);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolvePort(Number(m[1]));
-      }
-    };
-    child.stdout?.on('data', check);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`host exited with ${code} before listening:\n${out}`));
-    });
-  });
-  const ca = readFileSync(join(opts.dataDir, 'tls', 'cert.pem'), 'utf8');
-  const url = `https://127.0.0.1:${port}`;
-  return hostHandle(child, { url, port, dataDir: opts.dataDir, ca, exited, output: () => out });
-}
-
-function hostHandle(
-  child: ChildProcess,
-  h: {
-    url: string;
-    port: number;
-    dataDir: string;
-    ca: string;
-    exited: Promise<number | null>;
-    output: () => string;
-  },
-): RunningHost {
-  const pid = child.pid ?? -1;
-  return {
-    url: h.url,
-    origin: h.url,
-    port: h.port,
-    pid,
-    dataDir: h.dataDir,
-    ca: h.ca,
-    output: h.output,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      process.kill(pid, 'SIGTERM');
-      const timer = setTimeout(() => process.kill(pid, 'SIGKILL'), 5000);
-      const code = await h.exited;
-      clearTimeout(timer);
-      return code;
-    },
-    async kill9() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      process.kill(pid, 'SIGKILL');
-      await h.exited;
-    },
-    async api(path, o = {}) {
-      const headers: Record<string, string> = { ...o.headers };
-      const cookie = o.jar?.header();
-      if (cookie) headers.cookie = cookie;
-      const res = await request(`${h.url}${path}`, {
-        method: o.method ?? 'GET',
-        headers,
-        body: o.body,
-        ca: h.ca,
-        ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
-      });
-      o.jar?.store(res);
-      return res;
-    },
-  };
-}
-
-/** Runs the CLI against a data dir, feeding stdin; resolves with exit code and output. */
-export function runCli(
-  args: string[],
-  stdin = '',
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [HOST_CLI, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolveRun({ code, stdout, stderr });
-    });
-    child.stdin.end(stdin);
+  return startServerProcess({
+    ...opts,
+    cli: HOST_CLI,
+    name: 'host',
+    env: { QUANTIX_LIBVIRT_URI: 'test:///default', ...opts.env },
   });
 }
 
-export const ADMIN = { username: 'admin', password: 'correct horse battery' };
+/** Runs the host's CLI, feeding stdin; resolves with exit code and output. */
+export const runCli = (args: string[], stdin = '') => runCliOf(HOST_CLI, args, stdin);
 
 /** Completes first-run setup through the CLI's setup code; returns the admin's cookie jar. */
-export async function setupAdmin(host: RunningHost): Promise<CookieJar> {
-  const code = (await runCli(['setup-code', '--data', host.dataDir])).stdout.split('\n')[0]?.trim() ?? '';
-  const jar = new CookieJar();
-  const res = await host.api('/api/v1/setup', { method: 'POST', body: { code, ...ADMIN }, jar });
-  if (res.status !== 201) throw new Error(`setup failed: ${res.status} ${res.text}`);
-  return jar;
-}
+export const setupAdmin = (host: RunningHost): Promise<CookieJar> => setupAdminOf(HOST_CLI, host);

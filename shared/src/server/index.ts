@@ -40,3 +40,8 @@ export * from './socket/io.ts';
 export * from './events/event-store.ts';
 export * from './events/events.routes.ts';
 export * from './events/events.socket.ts';
+export * from './process/server-core.ts';
+export * from './process/server-lifecycle.ts';
+export * from './process/server-config.ts';
+export * from './process/server-cli.ts';
+export * from './process/build-info.ts';

@@ -1,0 +1,49 @@
+import { resolve } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { z } from 'zod';
+
+/** Schemas and parsing every server's config.ts shares; only config.ts modules call these. */
+
+export const ListenAddress = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:]+\]|[0-9.]+|[a-zA-Z0-9.-]+):(\d{1,5})$/, 'expected ADDR:PORT, e.g. 127.0.0.1:8443')
+  .transform((s) => {
+    const i = s.lastIndexOf(':');
+    return { host: s.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(s.slice(i + 1)) };
+  })
+  .refine((l) => l.port <= 65535, 'port must be 0-65535');
+
+export const DataDirPath = z
+  .string()
+  .min(1)
+  .transform((p) => resolve(p));
+
+export const LogLevelSetting = z.enum(['trace', 'debug', 'info', 'warn', 'error']);
+
+export class ConfigError extends Error {}
+
+/** argv through node's parseArgs (strict), as a ConfigError when it does not parse. */
+export function parseCliArgs(argv: string[], options: NonNullable<ParseArgsConfig['options']>) {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+    });
+    const command = values.help ? 'help' : (positionals[0] ?? 'help');
+    return { values: values as Record<string, string | boolean | undefined>, command };
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+}
+
+/** Parses the raw settings, failing with every bad value listed. */
+export function parseConfig<S extends z.ZodType>(schema: S, raw: unknown): z.infer<S> {
+  const r = schema.safeParse(raw);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `  ${i.path.join('.') || 'command'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return r.data;
+}
