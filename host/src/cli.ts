@@ -1,33 +1,19 @@
 import { MintedToken } from '@quantix/shared';
-import { controlOf, runAuthCommand, runCliMain } from '@quantix/shared/server';
-import { type CliConfig, loadConfig, USAGE } from './config.ts';
+import { controlOf, runServerCli } from '@quantix/shared/server';
+import { loadConfig, USAGE } from './config.ts';
 import { serve } from './main.ts';
 
-async function run(config: CliConfig, out: (line: string) => void): Promise<void> {
-  switch (config.command) {
-    case 'help':
-      out(USAGE);
-      return;
-    case 'serve':
-      await serve(config, out);
-      return;
-    case 'setup-code':
-    case 'passwd':
-      await runAuthCommand(config, 'quantix-host', out);
-      return;
-    case 'token': {
-      const t = MintedToken.parse(await controlOf(config.dataDir, 'quantix-host')({ cmd: 'token' }));
-      out(`token:   ${t.token}`);
-      out(`expires: ${t.expiresAt}`);
-      out(`join:    ${t.join}`);
-      return;
-    }
-  }
-}
-
-await runCliMain({
+await runServerCli({
   service: 'quantix-host',
   usage: USAGE,
-  load: () => loadConfig(process.argv.slice(2), process.env),
-  run,
+  loadConfig,
+  serve,
+  // the host's own command: mint a registration token for a hub
+  other: async (config, out) => {
+    if (config.command !== 'token') return;
+    const t = MintedToken.parse(await controlOf(config.dataDir, 'quantix-host')({ cmd: 'token' }));
+    out(`token:   ${t.token}`);
+    out(`expires: ${t.expiresAt}`);
+    out(`join:    ${t.join}`);
+  },
 });

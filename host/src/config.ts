@@ -1,12 +1,10 @@
 import { isIP } from 'node:net';
-import { Username } from '@quantix/shared';
 import {
+  AccountCommandConfigs,
   ConfigError,
   DataDirPath,
-  ListenAddress,
-  LogLevelSetting,
-  parseCliArgs,
-  parseConfig,
+  loadServerConfig,
+  ServeSettings,
 } from '@quantix/shared/server';
 import { z } from 'zod';
 
@@ -33,12 +31,10 @@ const PublicNames = z
 
 const ServeConfig = z.object({
   command: z.literal('serve'),
-  listen: ListenAddress,
-  dataDir: DataDirPath,
+  ...ServeSettings,
   libvirtUri: z.string().min(1),
   tokenTtlSeconds: z.coerce.number().int().min(1).max(86_400),
   sessionIdleSeconds: z.coerce.number().int().min(10).max(86_400),
-  logLevel: LogLevelSetting,
   /** names the host is reached by besides its hostname, addresses and certificate names */
   publicNames: PublicNames,
   /** largest ISO upload accepted */
@@ -52,13 +48,10 @@ const ServeConfig = z.object({
 });
 export type ServeConfig = z.infer<typeof ServeConfig>;
 
-const DataOnly = { dataDir: DataDirPath };
 const CliConfig = z.discriminatedUnion('command', [
   ServeConfig,
-  z.object({ command: z.literal('setup-code'), ...DataOnly }),
-  z.object({ command: z.literal('token'), ...DataOnly }),
-  z.object({ command: z.literal('passwd'), ...DataOnly, username: Username }),
-  z.object({ command: z.literal('help') }),
+  z.object({ command: z.literal('token'), dataDir: DataDirPath }),
+  ...AccountCommandConfigs,
 ]);
 export type CliConfig = z.infer<typeof CliConfig>;
 
@@ -79,27 +72,21 @@ QUANTIX_UPLOAD_MAX_BYTES. Options win over the environment.`;
 export { ConfigError };
 
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
-  const { values, command } = parseCliArgs(argv, {
-    listen: { type: 'string' },
-    data: { type: 'string' },
-    libvirt: { type: 'string' },
-    'public-name': { type: 'string' },
-    user: { type: 'string' },
-  });
-  const raw = {
-    command,
-    listen: values.listen ?? env.QUANTIX_LISTEN ?? '127.0.0.1:8443',
-    dataDir: values.data ?? env.QUANTIX_DATA ?? '/var/lib/quantix-host',
-    libvirtUri: values.libvirt ?? env.QUANTIX_LIBVIRT_URI ?? 'qemu:///system',
-    publicNames: values['public-name'] ?? env.QUANTIX_PUBLIC_NAME ?? '',
-    tokenTtlSeconds: env.QUANTIX_TOKEN_TTL_SECONDS ?? 3600,
-    sessionIdleSeconds: env.QUANTIX_SESSION_IDLE_SECONDS ?? 1800,
-    logLevel: env.QUANTIX_LOG_LEVEL ?? 'info',
-    uploadMaxBytes: env.QUANTIX_UPLOAD_MAX_BYTES ?? 16 * 1024 ** 3,
-    ...(env.QUANTIX_BENCH_TELEMETRY_INTERVAL_MS && {
-      telemetryIntervalMs: env.QUANTIX_BENCH_TELEMETRY_INTERVAL_MS,
+  return loadServerConfig({
+    schema: CliConfig,
+    argv,
+    options: { libvirt: { type: 'string' }, 'public-name': { type: 'string' } },
+    env: { listen: env.QUANTIX_LISTEN, data: env.QUANTIX_DATA, logLevel: env.QUANTIX_LOG_LEVEL },
+    defaults: { listen: '127.0.0.1:8443', data: '/var/lib/quantix-host' },
+    extra: (values) => ({
+      libvirtUri: values.libvirt ?? env.QUANTIX_LIBVIRT_URI ?? 'qemu:///system',
+      publicNames: values['public-name'] ?? env.QUANTIX_PUBLIC_NAME ?? '',
+      tokenTtlSeconds: env.QUANTIX_TOKEN_TTL_SECONDS ?? 3600,
+      sessionIdleSeconds: env.QUANTIX_SESSION_IDLE_SECONDS ?? 1800,
+      uploadMaxBytes: env.QUANTIX_UPLOAD_MAX_BYTES ?? 16 * 1024 ** 3,
+      ...(env.QUANTIX_BENCH_TELEMETRY_INTERVAL_MS && {
+        telemetryIntervalMs: env.QUANTIX_BENCH_TELEMETRY_INTERVAL_MS,
+      }),
     }),
-    username: values.user,
-  };
-  return parseConfig(CliConfig, raw);
+  });
 }

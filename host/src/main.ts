@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:https';
 import { hostname as osHostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,18 +9,12 @@ import {
   type ServerToClientEvents,
 } from '@quantix/shared';
 import {
-  attachDataDiskSocket,
-  attachEventsSocket,
   authCommands,
   createAllowedHosts,
-  createIo,
-  listenHttps,
+  createHttpsTransport,
   openServerCore,
-  runServer,
-  secureContextOptions,
   sessionRoom,
-  startBanner,
-  startControlServer,
+  startServing,
 } from '@quantix/shared/server';
 import type { HostIo } from './socket/host-io.ts';
 import { BUILD } from './build-info.ts';
@@ -75,7 +68,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     organization: 'Quantix host',
     sessionIdleMs: config.sessionIdleSeconds * 1000,
   });
-  const { disk, log, state, events, sessions, auth } = core;
+  const { log, state, events, sessions, auth } = core;
   const startedAt = new Date();
   const hostname = osHostname();
   let cert = core.cert;
@@ -167,48 +160,36 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     maxUploadBytes: () => config.uploadMaxBytes,
     tasks: (sessionId, p) => io?.to(sessionRoom(sessionId)).emit('task:progress', p),
   });
-  const server = createServer({ ...secureContextOptions(cert), handshakeTimeout: 10_000 }, app);
-  server.headersTimeout = 20_000;
-  // no whole-request deadline: an ISO upload may take an hour; the upload route has its own stall
-  // timeout and headers must still arrive within headersTimeout
-  server.requestTimeout = 0;
-  io = createIo<ClientToServerEvents, ServerToClientEvents>({
-    server,
-    sessions,
-    log,
+  const transport = createHttpsTransport<ClientToServerEvents, ServerToClientEvents>({
+    core,
+    app,
     allowedHosts,
+    // no whole-request deadline: an ISO upload may take an hour; the upload route has its own stall
+    // timeout and headers must still arrive within 20 s
+    requestTimeoutMs: 0,
     upgradePaths: [CONSOLE_PATH],
   });
+  const { server } = transport;
+  io = transport.io;
   attachTelemetrySocket({ io, sampler });
-  attachEventsSocket({ io, events });
   attachHypervisorSocket({ io, monitor: hypervisorMonitor });
-  attachDataDiskSocket({ io, disk });
   attachVmSocket({ io, vms, inventory: vmInventory, sampler: vmStats });
   attachObjectEventsSocket({ io, objects: objectEvents });
   recordLibvirtAudit({ monitor: hypervisorMonitor, inventory: vmInventory, objects: objectEvents, events });
   attachConsoleProxy({ server, sessions, vms, log, allowedHosts });
   const stopLogsSocket = attachLogsSocket({ io, logs });
 
-  const listening = await listenHttps(server, config.listen);
-  url = listening.url;
-  const control = await startControlServer({
-    path: join(dataDir, 'control.sock'),
-    schema: ControlRequest,
-    commands: { ...authCommands(auth), token: () => registration.mint('console') },
-    log,
-  });
-
-  // one write, so a reader of the listening line has the banner too
-  out(
-    `${listening.listening}\n${startBanner({ title: 'Quantix host appliance', url, id: ['Host ID', identity.hostId], spki: cert.spki, setup: auth.setupRequired() ? auth.setupCode() : null })}`,
-  );
-  log.info({ url, hostId: identity.hostId, spki: cert.spki, version: BUILD.version }, 'host started');
   let stopUploadSweeps = () => {};
-  const running = await runServer({
+  const running = await startServing({
     core,
     server,
     io,
-    control,
+    listen: config.listen,
+    control: {
+      schema: ControlRequest,
+      commands: { ...authCommands(auth), token: () => registration.mint('console') },
+    },
+    banner: { title: 'Quantix host appliance', id: ['Host ID', identity.hostId] },
     startMessage: `Host appliance started (${BUILD.version})`,
     onCertificate: (c) => {
       cert = c;
@@ -221,7 +202,9 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
       reader.close();
       return cpuProbe.close().then(() => hypervisorMonitor.close());
     },
+    out,
   });
+  url = running.url;
   // libvirt is reached only once we answer HTTPS: spawning libvirt-dbus must not delay start-up.
   // When the first check and the VM inventory have settled, drop start-up garbage (see settleHeap).
   const firstCheck = hypervisorMonitor.start().then(() => vmInventory.ready());

@@ -1,34 +1,20 @@
-import {
-  DataDirPath,
-  ListenAddress,
-  LogLevelSetting,
-  parseCliArgs,
-  parseConfig,
-} from '@quantix/shared/server';
-import { Username } from '@quantix/shared';
+import { AccountCommandConfigs, loadServerConfig, ServeSettings } from '@quantix/shared/server';
 import { z } from 'zod';
 
 /** The only module of the hub that reads argv and the environment, validated here once. */
 
 const ServeConfig = z.object({
   command: z.literal('serve'),
-  listen: ListenAddress,
-  dataDir: DataDirPath,
+  ...ServeSettings,
   /** the https URL hosts and browsers reach the hub at, when not the listening address */
   publicUrl: z
     .url({ protocol: /^https$/, error: 'expected an https:// URL' })
     .transform((u) => u.replace(/\/+$/, ''))
     .optional(),
-  logLevel: LogLevelSetting,
 });
 export type ServeConfig = z.infer<typeof ServeConfig>;
 
-const CliConfig = z.discriminatedUnion('command', [
-  ServeConfig,
-  z.object({ command: z.literal('setup-code'), dataDir: DataDirPath }),
-  z.object({ command: z.literal('passwd'), dataDir: DataDirPath, username: Username }),
-  z.object({ command: z.literal('help') }),
-]);
+const CliConfig = z.discriminatedUnion('command', [ServeConfig, ...AccountCommandConfigs]);
 export type CliConfig = z.infer<typeof CliConfig>;
 
 export const USAGE = `Usage:
@@ -43,19 +29,15 @@ Environment: QUANTIX_HUB_LISTEN (default 127.0.0.1:9443), QUANTIX_HUB_DATA (defa
 /var/lib/quantix-hub), QUANTIX_HUB_PUBLIC_URL, QUANTIX_HUB_LOG_LEVEL. Options win over the environment.`;
 
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
-  const { values, command } = parseCliArgs(argv, {
-    listen: { type: 'string' },
-    data: { type: 'string' },
-    'public-url': { type: 'string' },
-    user: { type: 'string' },
-  });
-  const publicUrl = values['public-url'] ?? env.QUANTIX_HUB_PUBLIC_URL;
-  return parseConfig(CliConfig, {
-    command,
-    listen: values.listen ?? env.QUANTIX_HUB_LISTEN ?? '127.0.0.1:9443',
-    dataDir: values.data ?? env.QUANTIX_HUB_DATA ?? '/var/lib/quantix-hub',
-    ...(publicUrl ? { publicUrl } : {}),
-    logLevel: env.QUANTIX_HUB_LOG_LEVEL ?? 'info',
-    username: values.user,
+  return loadServerConfig({
+    schema: CliConfig,
+    argv,
+    options: { 'public-url': { type: 'string' } },
+    env: { listen: env.QUANTIX_HUB_LISTEN, data: env.QUANTIX_HUB_DATA, logLevel: env.QUANTIX_HUB_LOG_LEVEL },
+    defaults: { listen: '127.0.0.1:9443', data: '/var/lib/quantix-hub' },
+    extra: (values) => {
+      const publicUrl = values['public-url'] ?? env.QUANTIX_HUB_PUBLIC_URL;
+      return publicUrl ? { publicUrl } : {};
+    },
   });
 }

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -15,6 +14,7 @@ import {
   tempDataDir,
 } from '../support/hub-process.ts';
 import { CookieJar } from '../support/https-client.ts';
+import { loginStatus, serveAgain } from '../support/server-process.ts';
 import { connected, openSocket } from '../support/socket-client.ts';
 import { rawRequest } from './raw-http.ts';
 
@@ -61,10 +61,15 @@ describe('quantix-hub: setup, auth and the HTTP surface', () => {
     const res = await hub.api('/api/v1/setup', { method: 'POST', body: { code, ...ADMIN }, jar: admin });
     assert.equal(res.status, 201, res.text);
     assert.equal(SessionInfo.parse(res.json).username, 'admin');
-    const setCookie = res.headers['set-cookie']?.[0] ?? '';
-    assert.match(setCookie, /^__Host-qx_session=[A-Za-z0-9_-]{43};/);
-    for (const attr of ['HttpOnly', 'Secure', 'SameSite=Strict', 'Path=/'])
-      assert.ok(setCookie.includes(attr), attr);
+    // the kit's session cookie: a __Host- name, HttpOnly, Secure, SameSite=Strict, no Domain
+    assert.match(res.headers['set-cookie']?.[0] ?? '', /^__Host-qx_session=[A-Za-z0-9_-]{43};/);
+    const attrs = (res.headers['set-cookie']?.[0] ?? '').split(/;\s*/).slice(1);
+    assert.deepEqual(
+      ['HttpOnly', 'Secure', 'SameSite=Strict', 'Path=/'].filter((a) => !attrs.includes(a)),
+      [],
+      attrs.join('; '),
+    );
+    assert.ok(!attrs.some((a) => /^Domain=/i.test(a)));
     const again = await hub.api('/api/v1/setup', { method: 'POST', body: { code, ...ADMIN } });
     assert.equal(errorCode(again.json), 'SETUP_DONE');
     const cliAfter = await runHubCli(['setup-code', '--data', hub.dataDir]);
@@ -158,13 +163,8 @@ describe('quantix-hub: setup, auth and the HTTP surface', () => {
     );
     assert.equal(cli.code, 0, cli.stderr);
     assert.equal((await hub.api('/api/v1/hub', { jar: admin })).status, 401);
-    const old = await hub.api('/api/v1/auth/login', { method: 'POST', body: ADMIN });
-    assert.equal(old.status, 401);
-    const fresh = await hub.api('/api/v1/auth/login', {
-      method: 'POST',
-      body: { username: 'admin', password: 'another long password' },
-    });
-    assert.equal(fresh.status, 200);
+    assert.equal(await loginStatus(hub, ADMIN.password), 401);
+    assert.equal(await loginStatus(hub, 'another long password'), 200);
   });
 });
 
@@ -175,22 +175,7 @@ describe('quantix-hub: the data directory', () => {
   it('a second process on the same data directory exits with STATE_LOCKED', async () => {
     const running = await startHub({ dataDir: data.dir });
     try {
-      const result = await new Promise<{ code: number | null; err: string }>((resolve) => {
-        const child = spawn(
-          process.execPath,
-          [HUB_CLI, 'serve', '--listen', '127.0.0.1:0', '--data', data.dir],
-          {
-            stdio: ['ignore', 'pipe', 'pipe'],
-          },
-        );
-        let err = '';
-        child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-        child.on('exit', (code) => {
-          clearTimeout(timer);
-          resolve({ code, err });
-        });
-      });
+      const result = await serveAgain(HUB_CLI, data.dir);
       assert.notEqual(result.code, 0);
       assert.match(result.err, /STATE_LOCKED/);
       assert.equal((await running.api('/api/v1/setup/status')).status, 200, 'the owner keeps running');

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { EventList, EventsState, HostState, MintedToken, PingResponse } from '@quantix/shared';
@@ -11,6 +10,7 @@ import {
   startHost,
   tempDataDir,
 } from '../support/host-process.ts';
+import { serveAgain } from '../support/server-process.ts';
 import { CookieJar } from '../support/https-client.ts';
 
 const ping = async (h: RunningHost) => PingResponse.parse((await h.api('/api/v1/registration/ping')).json);
@@ -62,22 +62,7 @@ describe('state survives restarts and crashes', () => {
   it('a second process on the same data directory exits with STATE_LOCKED', async () => {
     const running = await startHost({ dataDir: data.dir });
     try {
-      const result = await new Promise<{ code: number | null; err: string }>((resolve) => {
-        const child = spawn(
-          process.execPath,
-          [HOST_CLI, 'serve', '--listen', '127.0.0.1:0', '--data', data.dir],
-          {
-            stdio: ['ignore', 'pipe', 'pipe'],
-          },
-        );
-        let err = '';
-        child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-        child.on('exit', (code) => {
-          clearTimeout(timer);
-          resolve({ code, err });
-        });
-      });
+      const result = await serveAgain(HOST_CLI, data.dir);
       assert.notEqual(result.code, 0);
       assert.match(result.err, /STATE_LOCKED/);
       assert.match(result.err, new RegExp(`pid ${running.pid}`));

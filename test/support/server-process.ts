@@ -169,3 +169,26 @@ export async function setupAdminOf(cli: string, server: RunningServer): Promise<
   if (res.status !== 201) throw new Error(`setup failed: ${res.status} ${res.text}`);
   return jar;
 }
+
+/** Starts a second `serve` on a data directory another process holds; resolves when it exits. */
+export function serveAgain(cli: string, dataDir: string): Promise<{ code: number | null; err: string }> {
+  return new Promise((resolveRun) => {
+    const child = spawn(process.execPath, [cli, 'serve', '--listen', '127.0.0.1:0', '--data', dataDir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolveRun({ code, err });
+    });
+  });
+}
+
+/** The status of a login as `admin` with `password`. */
+export async function loginStatus(server: RunningServer, password: string): Promise<number> {
+  return (
+    await server.api('/api/v1/auth/login', { method: 'POST', body: { username: ADMIN.username, password } })
+  ).status;
+}

@@ -2,15 +2,10 @@ import { AppError, type HostSummary } from '@quantix/shared';
 import {
   type AllowedHosts,
   type AuthService,
-  authRoutes,
-  createApiRouter,
-  createRateLimits,
+  createServerApi,
   createServerApp,
   type EventStore,
-  eventsRoutes,
   type Logger,
-  requireAuth,
-  requireSetupDone,
   type SessionStore,
 } from '@quantix/shared/server';
 import type { Express } from 'express';
@@ -67,14 +62,16 @@ export interface AppDeps {
 
 /** The host's API routes inside the server kit's HTTP app (see createServerApp). */
 export function createApp(d: AppDeps): Express {
-  const api = createApiRouter({
+  // setup, auth and /events; `guarded`: an admin exists and the caller is logged in
+  const { api, guarded } = createServerApi({
     log: d.log,
     sessions: d.sessions,
+    auth: d.auth,
+    events: d.events,
     bearer: hubPrincipal(d.registration),
     // ISO uploads are raw octet-stream bodies
     rawBody: isRawUploadRequest,
   });
-  const limits = createRateLimits();
 
   // Open, or authenticated by a registration token: what a hub calls.
   api.use(
@@ -86,10 +83,6 @@ export function createApp(d: AppDeps): Express {
       version: d.version,
     }),
   );
-  api.use(authRoutes({ auth: d.auth, limits }));
-
-  // Everything below needs an admin to exist and a caller who is logged in.
-  const guarded = [requireSetupDone(d.auth), requireAuth];
   api.use('/registration', ...guarded, registrationAdminRoutes({ registration: d.registration }));
   api.use(
     '/host',
@@ -98,7 +91,6 @@ export function createApp(d: AppDeps): Express {
     telemetryRoutes({ sampler: d.sampler }),
     hardwareRoutes({ inventory: d.inventory }),
   );
-  api.use('/events', ...guarded, eventsRoutes({ events: d.events }));
   api.use('/hypervisor', ...guarded, hypervisorRoutes({ monitor: d.hypervisor, cpu: d.cpu }));
   api.use('/vms', ...guarded, vmRoutes({ vms: d.vms, tasks: d.tasks }), vmLogRoutes({ logs: d.logs }));
   api.use('/logs', ...guarded, logsRoutes({ logs: d.logs }));

@@ -35,20 +35,30 @@ export async function runAuthCommand(
   out(`password of ${c.username} changed; their sessions were ended`);
 }
 
-/** Runs a server's CLI: a bad configuration exits 2 with the usage, any other failure 1. */
-export async function runCliMain<C>(p: {
+/**
+ * A server's CLI: `help`, `serve`, the account commands, and `other` for the server's own; a bad
+ * configuration exits 2 with the usage, any other failure 1.
+ */
+export async function runServerCli<C extends { command: string }>(p: {
   service: string;
   usage: string;
-  load: () => C;
-  run: (config: C, out: (line: string) => void) => Promise<void>;
+  loadConfig: (argv: string[], env: NodeJS.ProcessEnv) => C;
+  serve: (config: Extract<C, { command: 'serve' }>, out: (line: string) => void) => Promise<void>;
+  other?: (config: C, out: (line: string) => void) => Promise<void>;
 }): Promise<void> {
   // `quantix-host setup-code | head -1` closes our stdout early: that is not an error.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(0);
     throw err;
   });
+  const out = (s: string) => process.stdout.write(`${s}\n`);
   try {
-    await p.run(p.load(), (s) => process.stdout.write(`${s}\n`));
+    const config = p.loadConfig(process.argv.slice(2), process.env);
+    if (config.command === 'help') out(p.usage);
+    else if (config.command === 'serve') await p.serve(config as Extract<C, { command: 'serve' }>, out);
+    else if (config.command === 'setup-code' || config.command === 'passwd')
+      await runAuthCommand(config as unknown as Parameters<typeof runAuthCommand>[0], p.service, out);
+    else await p.other?.(config, out);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n\n${p.usage}\n`);

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { Username } from '@quantix/shared';
 import { z } from 'zod';
 
 /** Schemas and parsing every server's config.ts shares; only config.ts modules call these. */
@@ -46,4 +47,43 @@ export function parseConfig<S extends z.ZodType>(schema: S, raw: unknown): z.inf
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   return r.data;
+}
+
+/** The settings every `serve` has: where to listen, the data directory, the log level. */
+export const ServeSettings = { listen: ListenAddress, dataDir: DataDirPath, logLevel: LogLevelSetting };
+
+/** The commands every server's CLI has besides `serve`: the console's account commands and help. */
+export const AccountCommandConfigs = [
+  z.object({ command: z.literal('setup-code'), dataDir: DataDirPath }),
+  z.object({ command: z.literal('passwd'), dataDir: DataDirPath, username: Username }),
+  z.object({ command: z.literal('help') }),
+] as const;
+
+/**
+ * A server's CLI configuration: `--listen`, `--data`, `--user` and `options`, each option winning
+ * over its environment variable (`env`), then `defaults`; `extra` adds the server's own settings.
+ * Fails with every bad value listed.
+ */
+export function loadServerConfig<S extends z.ZodType>(p: {
+  schema: S;
+  argv: string[];
+  options?: NonNullable<ParseArgsConfig['options']>;
+  env: { listen?: string | undefined; data?: string | undefined; logLevel?: string | undefined };
+  defaults: { listen: string; data: string };
+  extra?: (values: Record<string, string | boolean | undefined>) => Record<string, unknown>;
+}): z.infer<S> {
+  const { values, command } = parseCliArgs(p.argv, {
+    listen: { type: 'string' },
+    data: { type: 'string' },
+    user: { type: 'string' },
+    ...p.options,
+  });
+  return parseConfig(p.schema, {
+    command,
+    listen: values.listen ?? p.env.listen ?? p.defaults.listen,
+    dataDir: values.data ?? p.env.data ?? p.defaults.data,
+    logLevel: p.env.logLevel ?? 'info',
+    username: values.user,
+    ...p.extra?.(values),
+  });
 }

@@ -103,6 +103,7 @@ export async function openServerCore<T extends { users: StoredUser[] }>(o: {
     events,
   });
   return {
+    dataDir,
     lock,
     disk,
     log,

@@ -1,7 +1,6 @@
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { StoredUser } from '@quantix/shared';
-import type { Server as IoServer } from 'socket.io';
 import { urlFor } from '../http/network-addresses.ts';
 import { keepCertificateCurrent } from '../tls/certificate-upkeep.ts';
 import type { HostCertificate } from '../tls/certificate.ts';
@@ -48,7 +47,7 @@ export function startBanner(p: {
 export async function runServer<T extends { users: StoredUser[] }>(d: {
   core: ServerCore<T>;
   server: HttpsServer;
-  io: IoServer;
+  io: { close(): unknown };
   control: { close(): void };
   startMessage: string;
   onCertificate?: (cert: HostCertificate) => void;
