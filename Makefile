@@ -4,17 +4,19 @@ SHELL := /bin/bash
 
 HOST_LISTEN ?= 127.0.0.1:8443
 HOST_DATA ?= ./data/host
+HUB_LISTEN ?= 127.0.0.1:9443
+HUB_DATA ?= ./data/hub
 
 # Debian packages: what running needs, and what the tests need on top (a real browser).
 RUN_PACKAGES := ca-certificates dbus libvirt-clients libvirt-dbus libvirt-daemon libvirt-daemon-driver-qemu libvirt-daemon-system qemu-system-x86 qemu-utils dnsmasq-base
 TEST_PACKAGES := $(RUN_PACKAGES) chromium fonts-dejavu-core libxml2-utils
 
-.PHONY: help run test check build bench clean system-run system-test
+.PHONY: help run run-host run-hub test check build bench clean system-run system-test
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
 
-node_modules/.installed: package.json package-lock.json host/package.json shared/package.json
+node_modules/.installed: package.json package-lock.json host/package.json hub/package.json shared/package.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
@@ -24,13 +26,24 @@ system-run:
 system-test:
 	@scripts/ensure-packages.sh $(TEST_PACKAGES)
 
-build: node_modules/.installed ## build the host (server bundle and web UI) into host/dist
+build: node_modules/.installed ## build the host (server bundle and web UI) into host/dist and the hub into hub/dist
 	npm run build
 
-run: system-run build ## install what is needed, build, and run the host appliance on https://127.0.0.1:8443
+run: system-run build ## install what is needed, build, and run a host (https://127.0.0.1:8443) and a hub (https://127.0.0.1:9443)
+	@mkdir -p $(HOST_DATA) $(HUB_DATA)
+	@uri=$$(scripts/ensure-libvirtd.sh) && echo "libvirt: $$uri" && \
+	  exec scripts/run-both.sh \
+	    "node host/dist/cli.js serve --listen $(HOST_LISTEN) --data $(HOST_DATA) --libvirt $$uri" \
+	    "node hub/dist/cli.js serve --listen $(HUB_LISTEN) --data $(HUB_DATA)"
+
+run-host: system-run build ## run the host appliance alone on https://127.0.0.1:8443
 	@mkdir -p $(HOST_DATA)
 	@uri=$$(scripts/ensure-libvirtd.sh) && echo "libvirt: $$uri" && \
 	  exec node host/dist/cli.js serve --listen $(HOST_LISTEN) --data $(HOST_DATA) --libvirt "$$uri"
+
+run-hub: build ## run the hub alone on https://127.0.0.1:9443 (state in ./data/hub)
+	@mkdir -p $(HUB_DATA)
+	exec node hub/dist/cli.js serve --listen $(HUB_LISTEN) --data $(HUB_DATA)
 
 check: node_modules/.installed ## type-check and lint everything, tests included
 	npx tsc -p tsconfig.json --noEmit
@@ -45,4 +58,4 @@ bench: system-test build ## run the benchmarks in test/bench (ratios against a b
 	npm run bench
 
 clean: ## remove build output (not ./data)
-	rm -rf host/dist test-output
+	rm -rf host/dist hub/dist test-output
