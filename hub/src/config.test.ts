@@ -46,9 +46,15 @@ describe('hub loadConfig', () => {
 
   it('lists every bad value at once', () => {
     assert.throws(
-      () => loadConfig(['serve', '--listen', 'nope', '--public-url', 'http://plain.example'], { QUANTIX_HUB_LOG_LEVEL: 'loud' }),
+      () =>
+        loadConfig(['serve', '--listen', 'nope', '--public-url', 'http://plain.example'], {
+          QUANTIX_HUB_LOG_LEVEL: 'loud',
+        }),
       (err: Error) =>
-        err instanceof ConfigError && /listen/.test(err.message) && /publicUrl/.test(err.message) && /logLevel/.test(err.message),
+        err instanceof ConfigError &&
+        /listen/.test(err.message) &&
+        /publicUrl/.test(err.message) &&
+        /logLevel/.test(err.message),
     );
     assert.throws(() => loadConfig(['serve', '--libvirt', 'x'], {}), ConfigError);
   });

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AuthControlRequest, type HubClientToServerEvents, HubState, type HubServerToClientEvents } from '@quantix/shared';
+import {
+  AuthControlRequest,
+  type HubClientToServerEvents,
+  HubState,
+  type HubServerToClientEvents,
+} from '@quantix/shared';
 import {
   authCommands,
   BUILD,
@@ -22,7 +27,12 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     logLevel: config.logLevel,
     stateFile: 'hub.json',
     schema: HubState,
-    initial: (): HubState => ({ schema: 1, hubId: randomUUID(), createdAt: new Date().toISOString(), users: [] }),
+    initial: (): HubState => ({
+      schema: 1,
+      hubId: randomUUID(),
+      createdAt: new Date().toISOString(),
+      users: [],
+    }),
     organization: 'Quantix hub',
     sessionIdleMs: 30 * 60_000,
   });
@@ -55,7 +65,11 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     io,
     listen: config.listen,
     control: { schema: AuthControlRequest, commands: authCommands(core.auth) },
-    banner: { title: 'Quantix hub', id: ['Hub ID', hubId], ...(config.publicUrl ? { url: config.publicUrl } : {}) },
+    banner: {
+      title: 'Quantix hub',
+      id: ['Hub ID', hubId],
+      ...(config.publicUrl ? { url: config.publicUrl } : {}),
+    },
     startMessage: `Hub started (${BUILD.version})`,
     onCertificate: (c) => {
       cert = c;
