@@ -66,9 +66,11 @@ export function fileRoutes(deps: FileRoutesDeps): Router {
 
   // a write: an administrator's session, never a hub credential
   r.put('/pools/:pool/files/:name', requireUser, async (req, res) => {
-    const target = FileUploadParams.safeParse(req.params);
+    // set once the names are valid: a failure after that is an upload that failed, for the audit trail
+    let target: { pool: string; name: string } | null = null;
     try {
-      const { pool, name } = parseOr400(FileUploadParams, req.params);
+      target = parseOr400(FileUploadParams, req.params);
+      const { pool, name } = target;
       if (!req.is('application/octet-stream')) {
         throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send the file as application/octet-stream');
       }
@@ -87,10 +89,10 @@ export function fileRoutes(deps: FileRoutesDeps): Router {
       );
       res.status(201).json(result);
     } catch (err) {
-      if (target.success) {
+      if (target) {
         deps.audit?.(
           'warning',
-          `Upload of "${target.data.name}" to pool "${target.data.pool}" failed: ${(err as Error).message}`,
+          `Upload of "${target.name}" to pool "${target.pool}" failed: ${(err as Error).message}`,
           actor(req),
         );
       }
