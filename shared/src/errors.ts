@@ -60,6 +60,13 @@ export const ERROR_CODES = [
   'HOST_API_NOT_AVAILABLE',
   'HOST_IDENTITY_MISMATCH',
   'HOST_ALREADY_REGISTERED',
+  'HOST_NOT_FOUND',
+  'HOST_NOT_CONNECTED',
+  'HOST_IN_MAINTENANCE',
+  'POOL_NOT_ON_HOST',
+  'ENROLLMENT_INVALID',
+  'ENROLLMENT_EXPIRED',
+  'COMMAND_TIMEOUT',
   'INTERNAL',
 ] as const;
 
@@ -123,11 +130,37 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   HOST_API_NOT_AVAILABLE: 502,
   HOST_IDENTITY_MISMATCH: 502,
   HOST_ALREADY_REGISTERED: 409,
+  HOST_NOT_FOUND: 404,
+  HOST_NOT_CONNECTED: 409,
+  HOST_IN_MAINTENANCE: 409,
+  POOL_NOT_ON_HOST: 409,
+  ENROLLMENT_INVALID: 401,
+  ENROLLMENT_EXPIRED: 401,
+  COMMAND_TIMEOUT: 504,
   INTERNAL: 500,
 };
 
+/** Where a hub's adoption of a host failed; errors of adoption carry it with the pasted URL. */
+export const AdoptPhase = z.enum([
+  'parse',
+  'resolve',
+  'connect',
+  'ping',
+  'identity',
+  'token',
+  'discovery',
+  'complete',
+]);
+export type AdoptPhase = z.infer<typeof AdoptPhase>;
+
 export const ErrorBody = z.object({
-  error: z.object({ code: ErrorCode, message: z.string() }),
+  error: z.object({
+    code: ErrorCode,
+    message: z.string(),
+    /** adoption errors only: the phase that failed and the host URL it was talking to */
+    phase: AdoptPhase.optional(),
+    hostUrl: z.string().optional(),
+  }),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
@@ -149,7 +182,16 @@ export class AppError extends Error {
     return HTTP_STATUS[this.code];
   }
   toBody(): ErrorBody {
-    return { error: { code: this.code, message: this.message } };
+    const phase = AdoptPhase.safeParse(this.details?.phase);
+    const hostUrl = this.details?.hostUrl;
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(phase.success ? { phase: phase.data } : {}),
+        ...(typeof hostUrl === 'string' ? { hostUrl } : {}),
+      },
+    };
   }
 }
 

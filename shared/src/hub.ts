@@ -1,14 +1,20 @@
 import { z } from 'zod';
 import { IsoTime, SpkiFingerprint } from './common.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from './socket.ts';
+import { StoredEnrollment } from './hub-enrollment.ts';
+import { StoredHubHost } from './hub-hosts.ts';
+import { SharedPool } from './hub-pools.ts';
 import { StoredUser } from './state.ts';
 
-/** `<data>/hub.json`, the hub's durable state (hosts and pools come with adoption). */
+/** `<data>/hub.json`, the hub's durable state. Files from before hosts existed read as empty lists. */
 export const HubState = z.object({
   schema: z.literal(1),
   hubId: z.uuid(),
   createdAt: IsoTime,
   users: z.array(StoredUser),
+  hosts: z.array(StoredHubHost).default([]),
+  pools: z.array(SharedPool).default([]),
+  enrollments: z.array(StoredEnrollment).default([]),
 });
 export type HubState = z.infer<typeof HubState>;
 

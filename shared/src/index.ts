@@ -16,3 +16,7 @@ export * from './logs.ts';
 export * from './hypervisor.ts';
 export * from './hardware.ts';
 export * from './hub.ts';
+export * from './hub-hosts.ts';
+export * from './hub-pools.ts';
+export * from './hub-enrollment.ts';
+export * from './link.ts';

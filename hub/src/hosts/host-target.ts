@@ -2,9 +2,6 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 import { AppError, decodeJoin, type JoinPayload } from '@quantix/shared';
 
-/** Where an adoption failed; carried in `AppError.details` with the URL the admin pasted. */
-export type AdoptPhase = 'parse' | 'resolve' | 'connect' | 'ping' | 'identity' | 'register';
-
 /** A pasted host URL reduced to the one origin the hub may talk to. */
 export interface HostOrigin {
   /** `https://name:port`, the only origin the hub follows (no redirects) */

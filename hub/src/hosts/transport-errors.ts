@@ -1,6 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { AppError, type ErrorCode } from '@quantix/shared';
-import type { AdoptPhase } from './host-target.ts';
+import { type AdoptPhase, AppError, type ErrorCode } from '@quantix/shared';
 
 /** What every adoption error carries besides code and message. */
 export interface TransportContext {

@@ -18,6 +18,7 @@ export * from './tls/certificate.ts';
 export * from './tls/certificate-renewal.ts';
 export * from './tls/certificate-upkeep.ts';
 export * from './tls/tls-options.ts';
+export * from './tls/pinned-agent.ts';
 export * from './http/access-log.ts';
 export * from './http/allowed-hosts.ts';
 export * from './http/api-path.ts';
