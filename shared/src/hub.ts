@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { IsoTime, SpkiFingerprint } from './common.ts';
+import type { Ack } from './errors.ts';
+import type { HubHostChanged } from './hub-hosts.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from './socket.ts';
+import type { TelemetrySample } from './telemetry.ts';
 import { StoredEnrollment } from './hub-enrollment.ts';
 import { StoredHubHost } from './hub-hosts.ts';
 import { SharedPool } from './hub-pools.ts';
@@ -28,9 +31,36 @@ export const HubInfo = z.object({
 });
 export type HubInfo = z.infer<typeof HubInfo>;
 
-/** The hub's socket.io events so far: the event log, the data disk, sessions ending. */
+/** `host:watch`: live telemetry of one host, while this socket watches it. */
+export const HostWatchRequest = z.strictObject({ hostId: z.uuid() });
+export type HostWatchRequest = z.infer<typeof HostWatchRequest>;
+
+export interface HostTelemetry {
+  hostId: string;
+  sample: TelemetrySample;
+}
+
+/**
+ * The hub's socket.io events: the event log (hub actions and host events together, `source`
+ * says which host), the data disk, sessions ending, and the fleet's live changes. Every socket
+ * of a session is in the `hosts` room; `host:<hostId>` rooms scope telemetry.
+ */
 export type HubServerToClientEvents = Pick<
   ServerToClientEvents,
   'event:new' | 'session:ended' | 'data-disk:status'
->;
-export type HubClientToServerEvents = Pick<ClientToServerEvents, 'events:subscribe' | 'events:unsubscribe'>;
+> & {
+  /** a host's record, live state or status changed (null: removed) */
+  'host:changed': (c: HubHostChanged) => void;
+  /** 1 Hz while this socket watches the host */
+  'host:telemetry': (t: HostTelemetry) => void;
+  /** a shared pool or one of its assignments changed (null pool: deleted) */
+  'pool:changed': (c: { name: string; pool: SharedPool | null }) => void;
+};
+export type HubClientToServerEvents = Pick<
+  ClientToServerEvents,
+  'events:subscribe' | 'events:unsubscribe'
+> & {
+  /** HostWatchRequest → ack the last minute of samples the hub holds, then `host:telemetry` */
+  'host:watch': (req: unknown, ack: (res: Ack<{ history: TelemetrySample[] }>) => void) => void;
+  'host:unwatch': (req: unknown, ack: (res: Ack<null>) => void) => void;
+};

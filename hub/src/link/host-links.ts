@@ -1,0 +1,34 @@
+import type { HostLinkState, HostStatus, LinkCommand, TelemetrySample } from '@quantix/shared';
+
+/** What the link knows of one host right now (nothing of it is stored). */
+export interface HostLive {
+  state: HostLinkState;
+  stateReason: string | null;
+  status: HostStatus | null;
+  lastSeenAt: string | null;
+}
+
+/**
+ * The hub's live links to its hosts, as the services see them. The link server implements it;
+ * the hosts, pools and VM services only ever talk to a host through it.
+ */
+export interface HostLinks {
+  /** `pending` for a host that has never connected since the hub started */
+  live(hostId: string): HostLive;
+  /**
+   * Sends a command and resolves with the host's result. Throws `HOST_NOT_CONNECTED` when the
+   * link is not up, `COMMAND_TIMEOUT` when no ack comes in `timeoutMs` (default 30 s), and the
+   * host's own error (code and message) when it refuses.
+   */
+  command<T = unknown>(hostId: string, cmd: LinkCommand, timeoutMs?: number): Promise<T>;
+  /** tells a connected host to forget this hub (it will not dial again), then closes its link */
+  forget(hostId: string, reason: string): Promise<void>;
+  /** a host record was removed or replaced: drop its link without telling it anything */
+  drop(hostId: string): void;
+  /** someone on the hub watches this host's telemetry (counted; the host pushes while > 0) */
+  watch(hostId: string): () => void;
+  /** told whenever a host's live state or status changes */
+  onChange(fn: (hostId: string) => void): () => void;
+  /** told each telemetry sample of a watched host */
+  onTelemetry(fn: (hostId: string, sample: TelemetrySample) => void): () => void;
+}
