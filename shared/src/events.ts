@@ -22,6 +22,8 @@ export const EventQuery = z.object({
   level: EventLevel.optional(),
   category: EventCategory.optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
+  /** the hub: only events about this host (`details.hostId`), its own and the hub's actions on it */
+  hostId: z.uuid().optional(),
 });
 export type EventQuery = z.infer<typeof EventQuery>;
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { EventsState, type HostEvent } from '@quantix/shared';
@@ -76,6 +77,32 @@ describe('event store on a full data disk', () => {
       );
     } finally {
       disk.unmount();
+    }
+  });
+});
+
+describe('event query', () => {
+  it('filters by the host an event is about (details.hostId), for the hub', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'qx-events-'));
+    try {
+      const store = await openJsonStore({
+        file: join(root, 'events.json'),
+        schema: EventsState,
+        initial: initialEventsState,
+      });
+      const events = createEventStore({ store, onWriteError: () => undefined });
+      const a = '0b7c3f2e-1a2b-4c3d-8e4f-5a6b7c8d9e0f';
+      const b = '1c8d4f3e-2b3c-4d5e-9f6a-6b7c8d9e0f1a';
+      await events.record({ ...ev('about a'), details: { hostId: a } });
+      await events.record({ ...ev('about b'), details: { hostId: b } });
+      await events.record(ev('the hub itself'));
+      assert.deepEqual(
+        events.query({ limit: 10, hostId: a }).map((e) => e.message),
+        ['about a'],
+      );
+      assert.equal(events.query({ limit: 10 }).length, 3);
+    } finally {
+      await rm(root, { recursive: true, force: true });
     }
   });
 });

@@ -89,6 +89,7 @@ export function createEventStore(deps: {
           if (!ev) continue;
           if (q.level && ev.level !== q.level) continue;
           if (q.category && ev.category !== q.category) continue;
+          if (q.hostId && ev.details?.hostId !== q.hostId) continue;
           out.push(ev);
         }
       }
