@@ -80,7 +80,7 @@ export function createHostsService(deps: {
         await events.record({
           level: 'warning',
           category: 'security',
-          message: `${what} of ${hostUrl ?? 'a host'} refused: ${err.message}`,
+          message: `${what} at ${hostUrl ?? 'an unknown URL'} refused: ${err.message}`,
           source: by,
           details: { code: err.code, ...(hostUrl ? { hostUrl } : {}) },
         });
