@@ -574,8 +574,16 @@ describe('hub host adoption against failing peers', () => {
   it('none of the failures added a host', async () => {
     assert.deepEqual(await hostIds(hub, admin), []);
     const discover = await post(hub, admin, '/api/v1/hosts/discover', { target: host.url });
-    assert.equal(discover.status, 400, 'a URL without a token');
-    assert.equal(ErrorBody.parse(discover.json).error.code, 'VALIDATION_FAILED');
+    const message = assertRefused(discover, 'VALIDATION_FAILED', 'parse', host.url);
+    assert.match(message, /token/, 'a URL without a token');
+    const damaged = await post(hub, admin, '/api/v1/hosts', { target: 'qx1.abcdef.0123456789abcdef' });
+    assertRefused(damaged, 'VALIDATION_FAILED', 'parse', 'qx1.…');
+    assert.ok(!damaged.text.includes('0123456789abcdef'), 'a join string is never echoed');
+    const http = await post(hub, admin, '/api/v1/hosts', {
+      target: 'http://10.0.0.7:8443',
+      token: bogus.token,
+    });
+    assertRefused(http, 'VALIDATION_FAILED', 'parse', 'http://10.0.0.7:8443');
   });
 });
 

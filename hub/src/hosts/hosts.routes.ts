@@ -12,6 +12,21 @@ function username(req: Request): string {
 
 const hostIdOf = (req: Request) => String(req.params.hostId);
 
+/** An `AddHostRequest`, refused like any adoption error: in the parse phase, naming the target. */
+function addRequest(body: unknown): AddHostRequest {
+  const r = AddHostRequest.safeParse(body);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+  const target = (body as { target?: unknown } | null)?.target;
+  // a join string holds the token: never echoed
+  const hostUrl =
+    typeof target !== 'string' ? '' : target.trim().startsWith('qx1.') ? 'qx1.…' : target.slice(0, 200);
+  throw new AppError('VALIDATION_FAILED', `${where}${issue?.message ?? 'invalid input'}`, {
+    details: { phase: 'parse', hostUrl },
+  });
+}
+
 /**
  * `/api/v1/hosts`. The routes that make the hub contact a host and send it a token are limited to
  * 30 a minute per address, like the host's token checks: they check a secret, and a stolen session
@@ -26,12 +41,10 @@ export function hostsRoutes(deps: { hosts: HostsService }): Router {
     res.json(body);
   });
   r.post('/discover', contactLimit, async (req, res) => {
-    const body = parseOr400(AddHostRequest, req.body);
-    res.json(await hosts.discover(body, username(req)));
+    res.json(await hosts.discover(addRequest(req.body), username(req)));
   });
   r.post('/', contactLimit, async (req, res) => {
-    const body = parseOr400(AddHostRequest, req.body);
-    res.status(201).json(await hosts.add(body, username(req)));
+    res.status(201).json(await hosts.add(addRequest(req.body), username(req)));
   });
   r.get('/:hostId', async (req, res) => {
     res.json(await hosts.get(hostIdOf(req)));
@@ -41,8 +54,7 @@ export function hostsRoutes(deps: { hosts: HostsService }): Router {
     res.json(await hosts.setMaintenance(hostIdOf(req), body.maintenance, username(req)));
   });
   r.post('/:hostId/repair', contactLimit, async (req, res) => {
-    const body = parseOr400(AddHostRequest, req.body);
-    res.json(await hosts.repair(hostIdOf(req), body, username(req)));
+    res.json(await hosts.repair(hostIdOf(req), addRequest(req.body), username(req)));
   });
   r.delete('/:hostId', async (req, res) => {
     await hosts.remove(hostIdOf(req), username(req));
