@@ -585,6 +585,25 @@ describe('hub host adoption against failing peers', () => {
     });
     assertRefused(http, 'VALIDATION_FAILED', 'parse', 'http://10.0.0.7:8443');
   });
+
+  it('two simultaneous adds of one host: one is added, the other HOST_ALREADY_REGISTERED', async () => {
+    const t = await mint(host);
+    const [a, b] = await Promise.all([add(t.join), add(t.join)]);
+    const [won, lost] = a?.status === 201 ? [a, b] : [b, a];
+    assert.ok(won && lost);
+    assert.equal(won.status, 201, won.text);
+    assertRefused(lost, 'HOST_ALREADY_REGISTERED', 'ping', host.url);
+    const hostId = HubHost.parse(won.json).hostId;
+    assert.deepEqual(await hostIds(hub, admin), [hostId]);
+    // the one credential stored is the one the host holds
+    const state = HubState.parse(JSON.parse(readFileSync(join(hubData.dir, 'hub.json'), 'utf8')));
+    const key = Buffer.from(readFileSync(join(hubData.dir, 'secret.key'), 'utf8').trim(), 'base64');
+    const credential = createSecretBox(key).open(state.hosts[0]?.credential ?? '', hostId);
+    const res = await host.api('/api/v1/registration/discovery', {
+      headers: { authorization: `Bearer ${credential}` },
+    });
+    assert.equal(res.status, 200, res.text);
+  });
 });
 
 describe('a hub without the loopback setting', () => {
