@@ -29,12 +29,13 @@ system-test:
 build: node_modules/.installed ## build the host (server bundle and web UI) into host/dist and the hub into hub/dist
 	npm run build
 
-run: system-run build ## install what is needed, build, and run a host (https://127.0.0.1:8443) and a hub (https://127.0.0.1:9443)
+run: system-run build ## install what is needed, build, and run a host (https://127.0.0.1:8443) and a hub (https://127.0.0.1:9443) that may adopt it
 	@mkdir -p $(HOST_DATA) $(HUB_DATA)
 	@uri=$$(scripts/ensure-libvirtd.sh) && echo "libvirt: $$uri" && \
 	  exec scripts/run-both.sh \
 	    "node host/dist/cli.js serve --listen $(HOST_LISTEN) --data $(HOST_DATA) --libvirt $$uri" \
-	    "node hub/dist/cli.js serve --listen $(HUB_LISTEN) --data $(HUB_DATA)"
+	    "node hub/dist/cli.js serve --listen $(HUB_LISTEN) --data $(HUB_DATA) --allow-loopback-hosts" \
+	    "node host/dist/cli.js token --data $(HOST_DATA)"
 
 run-host: system-run build ## run the host appliance alone on https://127.0.0.1:8443
 	@mkdir -p $(HOST_DATA)

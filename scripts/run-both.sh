@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make run`: runs the host and the hub side by side, each line of their output prefixed with its
-# name, then one summary with both URLs and setup codes. Ctrl-C (or SIGTERM) stops both, and so
-# does either one exiting. Usage: run-both.sh "HOST COMMAND" "HUB COMMAND"
+# name, then one summary with both URLs and setup codes and, once the host is up, a join string
+# that adds it to the hub (minted by TOKEN COMMAND). Ctrl-C (or SIGTERM) stops both, and so does
+# either one exiting. Usage: run-both.sh "HOST COMMAND" "HUB COMMAND" ["TOKEN COMMAND"]
 set -uo pipefail
 logs=$(mktemp -d)
 pids=()
@@ -26,6 +27,22 @@ for _ in $(seq 600); do
       printf '  %-5s %-28s setup code: %s\n' "$name" "$url" "${code:-none (an administrator exists)}"
     done
     echo
+    # the host's control socket is up once it listens: mint a registration token for the hub
+    if [ -n "${3:-}" ]; then
+      # shellcheck disable=SC2086
+      if minted=$($3 2>&1); then
+        join=$(sed -n 's/^join: *//p' <<<"$minted")
+        expires=$(sed -n 's/^expires: *//p' <<<"$minted")
+        echo "  Add the host to the hub: paste this join string into the hub (valid until $expires, one use):"
+        echo
+        echo "    $join"
+        echo
+        echo "  (README, \"Adding a host to the hub\"; a new one: ${3})"
+      else
+        echo "  could not mint a registration token: $minted"
+      fi
+      echo
+    fi
     break
   fi
   kill -0 "${pids[@]}" 2>/dev/null || break

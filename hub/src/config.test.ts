@@ -10,6 +10,8 @@ describe('hub loadConfig', () => {
       listen: { host: '127.0.0.1', port: 9443 },
       dataDir: '/var/lib/quantix-hub',
       logLevel: 'info',
+      allowLoopbackHosts: false,
+      adoptTimeoutMs: 10_000,
     });
   });
 
@@ -27,11 +29,43 @@ describe('hub loadConfig', () => {
       dataDir: '/srv/hub',
       publicUrl: 'https://hub.example.org',
       logLevel: 'info',
+      allowLoopbackHosts: false,
+      adoptTimeoutMs: 10_000,
     });
     const c = loadConfig(['serve', '--listen', '[::1]:9000', '--public-url', 'https://10.0.0.5:9443'], env);
     assert.ok(c.command === 'serve');
     assert.deepEqual(c.listen, { host: '::1', port: 9000 });
     assert.equal(c.publicUrl, 'https://10.0.0.5:9443');
+  });
+
+  it('adopts loopback hosts only when told, and takes the adoption time limit in seconds', () => {
+    const on = loadConfig(['serve'], {
+      QUANTIX_HUB_ALLOW_LOOPBACK_HOSTS: '1',
+      QUANTIX_HUB_ADOPT_TIMEOUT_SECONDS: '2',
+    });
+    assert.ok(on.command === 'serve');
+    assert.equal(on.allowLoopbackHosts, true);
+    assert.equal(on.adoptTimeoutMs, 2000);
+    const flag = loadConfig(['serve', '--allow-loopback-hosts', '--adopt-timeout', '2.5'], {
+      QUANTIX_HUB_ALLOW_LOOPBACK_HOSTS: '0',
+      QUANTIX_HUB_ADOPT_TIMEOUT_SECONDS: '30',
+    });
+    assert.ok(flag.command === 'serve');
+    assert.equal(flag.allowLoopbackHosts, true);
+    assert.equal(flag.adoptTimeoutMs, 2500);
+    const off = loadConfig(['serve'], { QUANTIX_HUB_ALLOW_LOOPBACK_HOSTS: 'false' });
+    assert.ok(off.command === 'serve');
+    assert.equal(off.allowLoopbackHosts, false);
+    assert.throws(
+      () =>
+        loadConfig(['serve', '--adopt-timeout', '0'], {
+          QUANTIX_HUB_ALLOW_LOOPBACK_HOSTS: 'maybe',
+        }),
+      (err: Error) =>
+        err instanceof ConfigError &&
+        /QUANTIX_HUB_ALLOW_LOOPBACK_HOSTS/.test(err.message) &&
+        /adoptTimeoutMs/.test(err.message),
+    );
   });
 
   it('has setup-code and passwd, and no host-only command', () => {

@@ -29,9 +29,9 @@ export interface ResolveOptions {
 }
 
 function parseError(input: string, message: string): AppError {
-  return new AppError('VALIDATION_FAILED', message, {
-    details: { phase: 'parse', hostUrl: input.slice(0, 200) },
-  });
+  // a join string carries the token secret: never echo it back (logs, screenshots of the error)
+  const hostUrl = input.startsWith('qx1.') ? 'qx1.…' : input.slice(0, 200);
+  return new AppError('VALIDATION_FAILED', message, { details: { phase: 'parse', hostUrl } });
 }
 
 /** Accepts `https://host[:port][/]` or a `qx1.` join string carrying such a URL. */

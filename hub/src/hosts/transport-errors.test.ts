@@ -8,12 +8,15 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { AppError } from '@quantix/shared';
 import { ensureCertificate, type HostCertificate } from '@quantix/shared/server';
+import { PinMismatchError } from '@quantix/shared/server';
 import {
+  hostRefusal,
   parseJsonResponse,
   readLimitedBody,
   requestTimeout,
   type TransportContext,
   transportError,
+  unexpectedAnswer,
 } from './transport-errors.ts';
 
 // The way the host client will use these pieces: one GET to a checked address, no redirects
@@ -196,5 +199,78 @@ describe('transportError', () => {
     const original = requestTimeout(ctx, 1500);
     assert.equal(transportError(original, ctx), original);
     assert.match(original.message, /1\.5 s/);
+  });
+});
+
+describe('the pinned key refused, the host refusing, a wrong shape', () => {
+  const at = 'https://192.0.2.10:8443';
+  const pinned = `sha256:${'ab'.repeat(32)}`;
+  const other = `sha256:${'cd'.repeat(32)}`;
+
+  it('a pin mismatch is HOST_IDENTITY_MISMATCH in the identity phase, naming both keys', () => {
+    const err = transportError(new PinMismatchError(pinned, other), { hostUrl: at, phase: 'ping' });
+    assert.equal(err.code, 'HOST_IDENTITY_MISMATCH');
+    assert.deepEqual(err.details, { phase: 'identity', hostUrl: at });
+    assert.ok(err.message.includes(other) && err.message.includes(pinned), err.message);
+  });
+
+  it("passes on the host's token errors with its own code and message", () => {
+    for (const code of ['TOKEN_MISSING', 'TOKEN_INVALID', 'TOKEN_EXPIRED'] as const) {
+      const err = hostRefusal(
+        401,
+        { error: { code, message: 'registration token already used' } },
+        {
+          hostUrl: at,
+          phase: 'token',
+        },
+      );
+      assert.equal(err.code, code);
+      assert.equal(err.message, 'registration token already used');
+      assert.deepEqual(err.toBody().error, {
+        code,
+        message: 'registration token already used',
+        phase: 'token',
+        hostUrl: at,
+      });
+    }
+  });
+
+  it("passes on the host's rate limit with its Retry-After", () => {
+    const err = hostRefusal(
+      429,
+      { error: { code: 'RATE_LIMITED', message: 'slow down' } },
+      {
+        hostUrl: at,
+        phase: 'discovery',
+      },
+      '42',
+    );
+    assert.equal(err.code, 'RATE_LIMITED');
+    assert.equal(err.details?.retryAfterSeconds, 42);
+  });
+
+  it('any other refusal, or one without an error body, is INVALID_RESPONSE naming what the host said', () => {
+    const internal = hostRefusal(
+      500,
+      { error: { code: 'INTERNAL', message: 'boom' } },
+      {
+        hostUrl: at,
+        phase: 'complete',
+      },
+    );
+    assert.equal(internal.code, 'INVALID_RESPONSE');
+    assert.match(internal.message, /refused \(500 INTERNAL\): boom/);
+    assert.equal(internal.details?.phase, 'complete');
+    assert.equal(hostRefusal(502, { nope: 1 }, { hostUrl: at, phase: 'token' }).code, 'INVALID_RESPONSE');
+  });
+
+  it('a ping of another shape is HOST_FIRMWARE_OUTDATED; later, INVALID_RESPONSE', () => {
+    assert.equal(
+      unexpectedAnswer({ hostUrl: at, phase: 'ping' }, 'ping answer').code,
+      'HOST_FIRMWARE_OUTDATED',
+    );
+    const later = unexpectedAnswer({ hostUrl: at, phase: 'discovery' }, 'discovery report');
+    assert.equal(later.code, 'INVALID_RESPONSE');
+    assert.match(later.message, /discovery report/);
   });
 });

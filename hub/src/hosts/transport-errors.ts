@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { type AdoptPhase, AppError, type ErrorCode } from '@quantix/shared';
+import { type AdoptPhase, AppError, ErrorBody, type ErrorCode } from '@quantix/shared';
 
 /** What every adoption error carries besides code and message. */
 export interface TransportContext {
@@ -51,6 +51,17 @@ export function transportError(err: unknown, ctx: TransportContext): AppError {
       return fail('NETWORK_UNREACHABLE', `The name in ${at} does not resolve`, ctx, err);
     case 'EPROTO':
       return fail('TLS_ERROR', tlsMessage(at, detail), ctx, err);
+    case 'ERR_QUANTIX_PIN_MISMATCH': {
+      // PinnedAgent refused the key on the handshake: no byte of the request was written
+      const { expected, actual } = err as { expected?: unknown; actual?: unknown };
+      return fail(
+        'HOST_IDENTITY_MISMATCH',
+        `${at} presented the certificate key ${String(actual ?? 'none')}, not the pinned ${String(expected)}: ` +
+          'another server, or a TLS proxy, answers there; nothing was sent to it',
+        { ...ctx, phase: 'identity' },
+        err,
+      );
+    }
   }
   if (TLS_CODE.test(code)) return fail('TLS_ERROR', tlsMessage(at, detail), ctx, err);
   if (
@@ -141,4 +152,63 @@ export function parseJsonResponse(res: RawResponse, ctx: TransportContext): unkn
   } catch (cause) {
     throw fail('INVALID_RESPONSE', `${at} answered malformed JSON`, ctx, cause);
   }
+}
+
+/** Error codes of a host's own refusal that the hub passes on as they are (code and message). */
+const PASSED_ON = new Set<ErrorCode>([
+  'TOKEN_MISSING',
+  'TOKEN_INVALID',
+  'TOKEN_EXPIRED',
+  'RATE_LIMITED',
+  'STORAGE_FULL',
+]);
+
+/**
+ * A JSON answer with a non-2xx status: the host's own error. Token errors (and the host's rate
+ * limit or full disk) are passed on with the host's code and message; anything else is the host
+ * failing at something the hub cannot fix, told as INVALID_RESPONSE naming what the host said.
+ */
+export function hostRefusal(
+  status: number,
+  json: unknown,
+  ctx: TransportContext,
+  retryAfter?: string | undefined,
+): AppError {
+  const body = ErrorBody.safeParse(json);
+  if (!body.success) {
+    return fail('INVALID_RESPONSE', `${ctx.hostUrl} answered ${status} without an error body`, ctx);
+  }
+  const { code, message } = body.data.error;
+  const said = message.slice(0, 300);
+  if (PASSED_ON.has(code)) {
+    const seconds = Number(retryAfter);
+    return new AppError(code, said, {
+      details: {
+        phase: ctx.phase,
+        hostUrl: ctx.hostUrl,
+        ...(code === 'RATE_LIMITED' && Number.isFinite(seconds) ? { retryAfterSeconds: seconds } : {}),
+      },
+    });
+  }
+  return fail('INVALID_RESPONSE', `${ctx.hostUrl} refused (${status} ${code}): ${said}`, ctx);
+}
+
+/**
+ * A 2xx JSON answer that is not the expected shape. At the ping that is some other service (or a
+ * Quantix host too old to have the registration API); later it is a broken answer.
+ */
+export function unexpectedAnswer(ctx: TransportContext, what: string): AppError {
+  if (ctx.phase === 'ping') {
+    return fail(
+      'HOST_FIRMWARE_OUTDATED',
+      `${ctx.hostUrl} answered the ping, but not as a Quantix host with the registration API: update the host`,
+      ctx,
+    );
+  }
+  return fail('INVALID_RESPONSE', `${ctx.hostUrl} answered something that is not a valid ${what}`, ctx);
+}
+
+/** The hub gave up on the host's identity: nothing secret was sent (see checkChallenge). */
+export function identityMismatch(message: string, ctx: Pick<TransportContext, 'hostUrl'>): AppError {
+  return fail('HOST_IDENTITY_MISMATCH', message, { hostUrl: ctx.hostUrl, phase: 'identity' });
 }

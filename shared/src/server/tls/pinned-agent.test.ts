@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:https';
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:tls';
@@ -88,6 +88,30 @@ describe('PinnedAgent', () => {
       assert.equal(peer.received(), 0, 'the wrong peer must receive no application data');
     } finally {
       peer.close();
+    }
+  });
+
+  it('gives up on a peer that accepts and never finishes the handshake, at the timeout', async () => {
+    const sockets: Socket[] = [];
+    let closed = 0;
+    const silent = createTcpServer((s) => {
+      sockets.push(s);
+      s.resume(); // read (and ignore) the ClientHello, so the peer's FIN is seen
+      s.on('close', () => closed++);
+      s.on('error', () => undefined);
+    });
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = silent.address() as AddressInfo;
+      await assert.rejects(get(port, new PinnedAgent({ spki: good.spki, timeout: 300 })), {
+        code: 'ETIMEDOUT',
+      });
+      // the hub's side closed the socket: the silent peer sees it go
+      for (let i = 0; i < 100 && closed < 1; i++) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(closed, 1);
+    } finally {
+      for (const s of sockets) s.destroy();
+      silent.close();
     }
   });
 

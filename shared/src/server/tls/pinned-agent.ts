@@ -66,11 +66,16 @@ export class PinnedAgent extends Agent {
       done(err, socket);
     };
     socket.once('error', fail);
+    // A peer that accepts and never finishes the handshake: no request owns the socket yet, so
+    // nothing else would ever end it. `timeout` (agent or request option) bounds the handshake.
+    const stalled = () => fail(Object.assign(new Error('TLS handshake timed out'), { code: 'ETIMEDOUT' }));
+    if (options.timeout) socket.once('timeout', stalled);
     socket.once('secureConnect', () => {
       const actual = peerSpki(socket);
       if (actual !== this.#spki) return fail(new PinMismatchError(this.#spki, actual));
       settled = true;
       socket.off('error', fail);
+      socket.off('timeout', stalled);
       this.#onVerified?.(socket);
       done(null, socket);
     });
