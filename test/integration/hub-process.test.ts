@@ -213,7 +213,13 @@ describe('quantix-hub: the data directory', () => {
           }
         }
       })();
-      await new Promise((r) => setTimeout(r, 400 + round * 250));
+      // at least one change acknowledged in this round (a loaded machine hashes slowly), then
+      // the kill lands somewhere inside a later one
+      const before = acknowledgedCount;
+      const deadline = Date.now() + 30_000;
+      while (acknowledgedCount === before && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 100 + round * 150));
       stop = true;
       const candidate = inFlight;
       await hub.kill9();

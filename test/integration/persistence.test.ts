@@ -94,7 +94,12 @@ describe('state survives restarts and crashes', () => {
         }
       };
       const workers = [worker(), worker(), worker(), worker()];
-      await new Promise((r) => setTimeout(r, 300 + round * 170));
+      // some mints acknowledged in this round (however loaded the machine), then kill mid-write
+      const before = acknowledged.length;
+      const deadline = Date.now() + 30_000;
+      while (acknowledged.length < before + 2 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 50 + round * 70));
       await host.kill9();
       stop = true;
       await Promise.all(workers);
