@@ -271,7 +271,9 @@ describe('registration service: adoption', () => {
         lastSeenAt: now,
         credentialId: credId,
         credentialHash: sha256Hex(credSecret ?? ''),
+        via: 'token',
         viaTokenId: m.tokenId,
+        viaEnrollmentId: null,
       },
     ]);
     const onDisk = await readFile(stateFile, 'utf8');
