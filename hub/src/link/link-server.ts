@@ -59,6 +59,8 @@ const DEFAULT_TIMING: LinkTiming = {
 const PROBES_AT_ONCE = 8;
 /** a host may put this many events into the hub's log per 10 s; more are dropped (and logged) */
 const HOST_EVENTS_PER_10S = 50;
+const MAX_EVENT_MESSAGE = 2000;
+const MAX_EVENT_DETAILS = 4096;
 
 export interface LinkServer extends HostLinks, HostLinkFeeds {
   /** every host the link knows of, with its live state */
@@ -240,15 +242,18 @@ export async function createLinkServer(deps: {
         return;
       }
       const ev = e.data;
+      // what one host says may not fill the hub's log: long messages and big details are cut
+      const details = ev.details && JSON.stringify(ev.details).length <= MAX_EVENT_DETAILS ? ev.details : {};
       void events.record({
         level: ev.level,
         category: ev.category,
-        message: ev.message,
+        message:
+          ev.message.length > MAX_EVENT_MESSAGE ? `${ev.message.slice(0, MAX_EVENT_MESSAGE)}…` : ev.message,
         source: `host ${socket.data.hostname}`,
         details: {
-          ...ev.details,
+          ...details,
           hostId,
-          hostSource: ev.source,
+          hostSource: ev.source.slice(0, 200),
           hostSeq: ev.seq,
           hostTimestamp: ev.timestamp,
         },
@@ -318,12 +323,10 @@ export async function createLinkServer(deps: {
     }
   }
 
+  // a cert-changed or revoked host never holds a socket: only a proven, accepted link is one
   const connectedSocket = (hostId: string): LinkSocket => {
     const socket = sockets.get(hostId);
-    const live = states.live(hostId);
-    if (!socket || live.state !== 'connected') {
-      throw new AppError('HOST_NOT_CONNECTED', `${nameOf(hostId)} is ${live.state}; its link is not up`);
-    }
+    if (!socket) throw new AppError('HOST_NOT_CONNECTED', `the link to ${nameOf(hostId)} is not up`);
     return socket;
   };
 
