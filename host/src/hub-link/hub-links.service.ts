@@ -41,6 +41,8 @@ interface Entry {
   session: (() => void) | null;
   /** the last refusal or failure said in the log and events, so a retry loop does not repeat it */
   lastTrouble: string | null;
+  /** since when the link has not been up (epoch ms); null while it is */
+  downSince: number | null;
 }
 
 interface PendingJoin {
@@ -51,7 +53,9 @@ interface PendingJoin {
   reject: (err: AppError) => void;
 }
 
-const JOIN_TIMEOUT_MS = 20_000;
+const JOIN_TIMEOUT_MS = 15_000;
+/** a link down this long is worth an event (a hub restarting, or adopting the host, is not) */
+const TROUBLE_EVENT_AFTER_MS = 60_000;
 const REVOKED_ACK_MS = 3000;
 
 /**
@@ -87,10 +91,12 @@ export function createHubLinks(deps: {
     });
 
   const trouble = (entry: Entry, what: string, message: string) => {
-    if (entry.lastTrouble === message) return;
-    entry.lastTrouble = message;
+    const lasting = entry.downSince !== null && Date.now() - entry.downSince >= TROUBLE_EVENT_AFTER_MS;
+    const key = `${lasting}:${message}`;
+    if (entry.lastTrouble === key) return;
+    entry.lastTrouble = key;
     log.warn({ hubId: entry.hubId, hubUrl: entry.hubUrl, what }, message);
-    if (entry.hubId)
+    if (entry.hubId && lasting)
       void events.record({
         level: 'warning',
         category: 'registration',
@@ -112,6 +118,7 @@ export function createHubLinks(deps: {
       link: null as unknown as HubLink,
       session: null,
       lastTrouble: null,
+      downSince: Date.now(),
     };
     let pending = join;
     const endJoin = (err: AppError) => {
@@ -127,7 +134,7 @@ export function createHubLinks(deps: {
       setTimeout(
         () =>
           endJoin(
-            new AppError('CONNECTION_TIMEOUT', `the hub at ${target.hubUrl} did not answer within 20 s`),
+            new AppError('CONNECTION_TIMEOUT', `the hub at ${target.hubUrl} did not answer within ${JOIN_TIMEOUT_MS / 1000} s`),
           ),
         JOIN_TIMEOUT_MS,
       ).unref();
@@ -154,6 +161,7 @@ export function createHubLinks(deps: {
           });
           entry.hubName = w.hubName;
           entry.lastTrouble = null;
+          entry.downSince = null;
           try {
             if (pending) {
               const p = pending;
@@ -199,6 +207,7 @@ export function createHubLinks(deps: {
         lost: (why) => {
           entry.session?.();
           entry.session = null;
+          entry.downSince = Date.now();
           log.info({ hubId: entry.hubId, why }, 'hub link down');
         },
         refused: (r: LinkRefusal) => {
@@ -267,6 +276,7 @@ export function createHubLinks(deps: {
         }),
       );
       for (const hub of registration.storedHubs()) {
+        if (links.has(hub.hubId)) continue; // joined a moment before start
         const e = makeEntry(hub, hub);
         links.set(hub.hubId, e);
         e.link.start();
