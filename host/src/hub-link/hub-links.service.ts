@@ -134,7 +134,10 @@ export function createHubLinks(deps: {
       setTimeout(
         () =>
           endJoin(
-            new AppError('CONNECTION_TIMEOUT', `the hub at ${target.hubUrl} did not answer within ${JOIN_TIMEOUT_MS / 1000} s`),
+            new AppError(
+              'CONNECTION_TIMEOUT',
+              `the hub at ${target.hubUrl} did not answer within ${JOIN_TIMEOUT_MS / 1000} s`,
+            ),
           ),
         JOIN_TIMEOUT_MS,
       ).unref();
