@@ -190,7 +190,10 @@ export function createHubLinks(deps: {
               joining.delete(entry);
               p.resolve({ hubId: w.hubId, hubName: w.hubName, hubUrl: target.hubUrl, already: false });
             } else {
-              await registration.linkSeen(w.hubId, w.hubName);
+              // a full data disk must not take the link down with it
+              await registration
+                .linkSeen(w.hubId, w.hubName)
+                .catch((err: unknown) => log.warn({ err }, 'could not record when the hub was last seen'));
             }
             log.info({ hubId: w.hubId, hubName: w.hubName }, 'hub link up');
           } catch (err) {
