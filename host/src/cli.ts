@@ -1,4 +1,4 @@
-import { MintedToken } from '@quantix/shared';
+import { JoinHubResult, MintedToken } from '@quantix/shared';
 import { controlOf, runServerCli } from '@quantix/shared/server';
 import { loadConfig, USAGE } from './config.ts';
 import { serve } from './main.ts';
@@ -8,12 +8,22 @@ await runServerCli({
   usage: USAGE,
   loadConfig,
   serve,
-  // the host's own command: mint a registration token for a hub
+  // the host's own commands: mint a registration token for a hub; join a hub by its qxh1. string
   other: async (config, out) => {
-    if (config.command !== 'token') return;
-    const t = MintedToken.parse(await controlOf(config.dataDir, 'quantix-host')({ cmd: 'token' }));
-    out(`token:   ${t.token}`);
-    out(`expires: ${t.expiresAt}`);
-    out(`join:    ${t.join}`);
+    if (config.command === 'token') {
+      const t = MintedToken.parse(await controlOf(config.dataDir, 'quantix-host')({ cmd: 'token' }));
+      out(`token:   ${t.token}`);
+      out(`expires: ${t.expiresAt}`);
+      out(`join:    ${t.join}`);
+    } else if (config.command === 'join-hub') {
+      // the running server dials the hub and keeps the link; the CLI only says how it went
+      const r = JoinHubResult.parse(
+        await controlOf(config.dataDir, 'quantix-host')({ cmd: 'join-hub', enrollment: config.enrollment }),
+      );
+      out(
+        r.already ? `already joined hub ${r.hubName} (${r.hubUrl})` : `joined hub ${r.hubName} (${r.hubUrl})`,
+      );
+      out(`hub id:  ${r.hubId}`);
+    }
   },
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
+import { encodeEnrollment } from '@quantix/shared';
 import { ConfigError, type CliConfig, loadConfig, type ServeConfig } from './config.ts';
 
 function serve(argv: string[], env: NodeJS.ProcessEnv = {}): ServeConfig {
@@ -157,6 +158,26 @@ describe('loadConfig', () => {
       command: 'token',
       dataDir: '/srv/q',
     });
+  });
+
+  it('parses join-hub with its qxh1. string, and --join-hub / QUANTIX_JOIN_HUB for serve', () => {
+    const s = encodeEnrollment({
+      url: 'https://hub.example:9443',
+      spki: `sha256:${'ab'.repeat(32)}`,
+      id: 'abcd1234',
+      secret: 'a'.repeat(32),
+    });
+    assert.deepEqual(loadConfig(['join-hub', s, '--data', '/tmp/qx'], {}), {
+      command: 'join-hub',
+      dataDir: '/tmp/qx',
+      enrollment: s,
+    });
+    assert.match(configError(['join-hub', '--data', '/tmp/qx']), /enrollment: /);
+    assert.match(configError(['join-hub', 'qx1.nope', '--data', '/tmp/qx']), /enrollment: expected a qxh1\./);
+    assert.equal(serve(['--join-hub', s]).joinHub, s);
+    assert.equal(serve([], { QUANTIX_JOIN_HUB: ` ${s}\n` }).joinHub, s);
+    assert.equal(serve([]).joinHub, undefined);
+    assert.match(configError(['serve'], { QUANTIX_JOIN_HUB: 'qxh1.garbage' }), /joinHub: /);
   });
 
   it('shows help with no command, with --help and with -h', () => {

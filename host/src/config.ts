@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { decodeEnrollment } from '@quantix/shared';
 import {
   AccountCommandConfigs,
   ConfigError,
@@ -29,6 +30,12 @@ const PublicNames = z
   .transform((s) => s.split(',').filter((n) => n.trim() !== ''))
   .pipe(z.array(PublicName));
 
+/** A `qxh1.` string from the hub (the ISO's kernel parameter, `quantix-host join-hub`). */
+const EnrollmentString = z
+  .string()
+  .trim()
+  .refine((s) => decodeEnrollment(s) !== null, 'expected a qxh1. enrollment string from the hub');
+
 const ServeConfig = z.object({
   command: z.literal('serve'),
   ...ServeSettings,
@@ -45,12 +52,15 @@ const ServeConfig = z.object({
     .max(2 ** 50),
   /** bench only (QUANTIX_BENCH_TELEMETRY_INTERVAL_MS): a faster sampler fills the hour-long ring in a minute */
   telemetryIntervalMs: z.coerce.number().int().min(10).max(60_000).optional(),
+  /** join this hub at start (once; nothing happens when the host is already linked to it) */
+  joinHub: EnrollmentString.optional(),
 });
 export type ServeConfig = z.infer<typeof ServeConfig>;
 
 const CliConfig = z.discriminatedUnion('command', [
   ServeConfig,
   z.object({ command: z.literal('token'), dataDir: DataDirPath }),
+  z.object({ command: z.literal('join-hub'), dataDir: DataDirPath, enrollment: EnrollmentString }),
   ...AccountCommandConfigs,
 ]);
 export type CliConfig = z.infer<typeof CliConfig>;
@@ -59,15 +69,20 @@ export const USAGE = `Usage:
   quantix-host serve [--listen ADDR:PORT] [--data DIR] [--libvirt URI] [--public-name NAME[,NAME]]
   quantix-host setup-code --data DIR
   quantix-host token --data DIR
+  quantix-host join-hub qxh1.… --data DIR
   quantix-host passwd --data DIR --user NAME      (password read from stdin)
 
 --public-name: DNS names or addresses the host is reached by that it cannot know itself (a DNS
 name, a port forward's address). Requests naming anything else than these, the hostname,
 localhost, the host's addresses and its certificate's names in Host are refused (421).
 
+join-hub: joins the hub that minted the qxh1. enrollment string (the host dials it, with the
+hub's key pinned, and stays linked). --join-hub / QUANTIX_JOIN_HUB does the same at start (once;
+nothing happens when the host already belongs to that hub), as the installer's kernel parameter.
+
 Environment: QUANTIX_LISTEN, QUANTIX_DATA, QUANTIX_LIBVIRT_URI, QUANTIX_PUBLIC_NAME,
 QUANTIX_TOKEN_TTL_SECONDS, QUANTIX_SESSION_IDLE_SECONDS, QUANTIX_LOG_LEVEL,
-QUANTIX_UPLOAD_MAX_BYTES. Options win over the environment.`;
+QUANTIX_UPLOAD_MAX_BYTES, QUANTIX_JOIN_HUB. Options win over the environment.`;
 
 export { ConfigError };
 
@@ -75,10 +90,14 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
   return loadServerConfig({
     schema: CliConfig,
     argv,
-    options: { libvirt: { type: 'string' }, 'public-name': { type: 'string' } },
+    options: {
+      libvirt: { type: 'string' },
+      'public-name': { type: 'string' },
+      'join-hub': { type: 'string' },
+    },
     env: { listen: env.QUANTIX_LISTEN, data: env.QUANTIX_DATA, logLevel: env.QUANTIX_LOG_LEVEL },
     defaults: { listen: '127.0.0.1:8443', data: '/var/lib/quantix-host' },
-    extra: (values) => ({
+    extra: (values, positionals) => ({
       libvirtUri: values.libvirt ?? env.QUANTIX_LIBVIRT_URI ?? 'qemu:///system',
       publicNames: values['public-name'] ?? env.QUANTIX_PUBLIC_NAME ?? '',
       tokenTtlSeconds: env.QUANTIX_TOKEN_TTL_SECONDS ?? 3600,
@@ -87,6 +106,11 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
       ...(env.QUANTIX_BENCH_TELEMETRY_INTERVAL_MS && {
         telemetryIntervalMs: env.QUANTIX_BENCH_TELEMETRY_INTERVAL_MS,
       }),
+      ...((values['join-hub'] ?? env.QUANTIX_JOIN_HUB) && {
+        joinHub: values['join-hub'] ?? env.QUANTIX_JOIN_HUB,
+      }),
+      // join-hub's string, the word after the command
+      ...(positionals[0] !== undefined && { enrollment: positionals[0] }),
     }),
   });
 }

@@ -29,6 +29,10 @@ import { attachObjectEventsSocket } from './hypervisor/object-events.socket.ts';
 import { openHypervisor } from './hypervisor/open-hypervisor.ts';
 import { recordLibvirtAudit } from './audit/libvirt-audit.ts';
 import { createApp } from './http/app.ts';
+import { createDispatch } from './hub-link/commands/dispatch.ts';
+import { vmCommands } from './hub-link/commands/vm-commands.ts';
+import { createHubLinks } from './hub-link/hub-links.service.ts';
+import { createHostStatusSource } from './hub-link/host-status.ts';
 import { createRegistrationService, type HostIdentity } from './registration/registration.service.ts';
 import { settleHeap } from './runtime/settle-heap.ts';
 import { createNetworkService } from './networks/network.service.ts';
@@ -131,6 +135,30 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     enrolled: registration.enrolled,
   });
 
+  // the live links to the hubs this host belongs to (host/src/hub-link)
+  const hubLinks = createHubLinks({
+    registration,
+    identity: { hostId: identity.hostId, hostname, version: BUILD.version, cert: () => cert },
+    enrollInfo: async () => ({ url, inventory: await inventory.collect() }),
+    status: createHostStatusSource({
+      hostname,
+      version: BUILD.version,
+      reader,
+      vms: () => vms.list(),
+      listPools: () => storage.listPools(),
+      hypervisor: hypervisorMonitor,
+      log,
+    }),
+    sampler,
+    // the other command handlers (pools, files, uploads, VM creation) are spread in here too
+    dispatch: createDispatch({ ...vmCommands({ vms }) }, log),
+    events,
+    inventory: vmInventory,
+    vms,
+    objects: objectEvents,
+    log,
+  });
+
   const publicDir = join(dirname(fileURLToPath(import.meta.url)), 'public');
   // the names a request may give in Host: hostname, localhost, addresses, certificate, --public-name
   const allowedHosts = createAllowedHosts({
@@ -187,7 +215,11 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     listen: config.listen,
     control: {
       schema: ControlRequest,
-      commands: { ...authCommands(auth), token: () => registration.mint('console') },
+      commands: {
+        ...authCommands(auth),
+        token: () => registration.mint('console'),
+        'join-hub': (req) => hubLinks.join(req.enrollment, { by: 'console', retry: false }),
+      },
     },
     banner: { title: 'Quantix host appliance', id: ['Host ID', identity.hostId] },
     startMessage: `Host appliance started (${BUILD.version})`,
@@ -195,6 +227,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
       cert = c;
     },
     stop: () => {
+      hubLinks.stop();
       stopUploadSweeps();
       stopLogsSocket();
       sampler.close();
@@ -205,6 +238,23 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     out,
   });
   url = running.url;
+  // the first dial to each hub is at once: a restarted host is back on its hubs within seconds
+  hubLinks.start();
+  if (config.joinHub) {
+    // the installer's kernel parameter: joined once; a hub already joined answers `already`
+    hubLinks.join(config.joinHub, { by: 'start-up (--join-hub)', retry: true }).then(
+      (r) => log.info({ hubId: r.hubId, already: r.already }, `joined hub ${r.hubName}`),
+      (err: unknown) => {
+        log.error({ err }, 'could not join the hub of --join-hub');
+        void events.record({
+          level: 'error',
+          category: 'registration',
+          message: `Could not join the hub of --join-hub: ${(err as Error).message}`,
+          source: 'system',
+        });
+      },
+    );
+  }
   // libvirt is reached only once we answer HTTPS: spawning libvirt-dbus must not delay start-up.
   // When the first check and the VM inventory have settled, drop start-up garbage (see settleHeap).
   const firstCheck = hypervisorMonitor.start().then(() => vmInventory.ready());

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { hostname as osHostname } from 'node:os';
+import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  AppError,
   AuthControlRequest,
   type HubClientToServerEvents,
   HubState,
   type HubServerToClientEvents,
+  LINK_PATH,
 } from '@quantix/shared';
 import {
   authCommands,
@@ -15,14 +15,19 @@ import {
   createAllowedHosts,
   createHttpsTransport,
   openServerCore,
+  socketIoPathPattern,
   startServing,
 } from '@quantix/shared/server';
+import { Router } from 'express';
 import type { ServeConfig } from './config.ts';
+import { createEnrollmentService } from './enrollment/enrollment.service.ts';
+import { enrollmentRoutes } from './enrollment/enrollment.routes.ts';
 import { createAdoption } from './hosts/adoption.service.ts';
 import { attachHostsSocket } from './hosts/hosts.socket.ts';
 import { createHostsService } from './hosts/hosts.service.ts';
 import { createApp } from './http/app.ts';
-import type { HostLinks } from './link/host-links.ts';
+import { lateLinks } from './link/late-links.ts';
+import { attachLinks } from './link/link-setup.ts';
 import { createSecretBox, isSealed } from './secrets/secret-box.ts';
 import { ensureSecretKey } from './secrets/secret-key.ts';
 import { createLowdbHubStore } from './store/lowdb-hub-store.ts';
@@ -51,6 +56,8 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   let cert = core.cert;
   let url = '';
   const hubId = core.state.data.hubId;
+  const publicUrl = () => config.publicUrl ?? url;
+  const hubName = (hostname() || 'quantix-hub').slice(0, 128);
   const store = createLowdbHubStore(core.state);
   // seals the adopted hosts' credentials in hub.json
   const box = createSecretBox(
@@ -59,40 +66,26 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
       sealedSecretsExist: core.state.data.hosts.some((h) => isSealed(h.credential)),
     }),
   );
-
-  // replaced by the link server: until it lands no host ever connects, so every host is pending
-  // and nothing can be sent to one
-  const notConnected = (hostId: string) =>
-    new AppError('HOST_NOT_CONNECTED', `host ${hostId} has no live link to this hub yet`);
-  const links: HostLinks = {
-    live: () => ({ state: 'pending', stateReason: null, status: null, lastSeenAt: null }),
-    command: async (hostId) => {
-      throw notConnected(hostId);
-    },
-    forget: async (hostId) => {
-      throw notConnected(hostId);
-    },
-    drop: () => undefined,
-    watch: () => () => undefined,
-    onChange: () => () => undefined,
-    onTelemetry: () => () => undefined,
-  };
+  const late = lateLinks();
+  const links = late.links;
 
   const adoption = createAdoption({
     store,
     // read at each adoption: the certificate may have been renewed, the URL is known once listening
-    hub: () => ({
-      hubId,
-      hubName: (osHostname() || 'quantix-hub').slice(0, 128),
-      hubUrl: config.publicUrl ?? url,
-      hubSpki: cert.spki,
-    }),
+    hub: () => ({ hubId, hubName, hubUrl: publicUrl(), hubSpki: cert.spki }),
     box,
     allowLoopback: config.allowLoopbackHosts,
     timeoutMs: config.adoptTimeoutMs,
     userAgent: `quantix-hub/${BUILD.version}`,
   });
   const hosts = createHostsService({ store, links, adoption, events: core.events, log: core.log });
+  const enrollments = createEnrollmentService({
+    store,
+    events: core.events,
+    publicUrl,
+    spki: () => cert.spki,
+  });
+  const linksRouter = Router();
 
   const allowedHosts = createAllowedHosts({
     // the --public-url's name is one the hub cannot know itself (DNS, a port forward)
@@ -101,18 +94,35 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   });
   const app = createApp({
     core,
-    info: () => ({ hubId, spki: cert.spki, version: BUILD.version, publicUrl: config.publicUrl ?? url }),
+    info: () => ({ hubId, spki: cert.spki, version: BUILD.version, publicUrl: publicUrl() }),
     hosts,
     // the hub has no web UI yet: the kit answers every page outside /api with a 503 until one is built
     publicDir: join(dirname(fileURLToPath(import.meta.url)), 'public'),
     allowedHosts,
+    enrollments: enrollmentRoutes({ enrollments }),
+    links: linksRouter,
   });
   const { server, io } = createHttpsTransport<HubClientToServerEvents, HubServerToClientEvents>({
     core,
     app,
     allowedHosts,
     requestTimeoutMs: 60_000,
+    // the hosts' live links (hub/src/link): a socket.io of its own, for machines only
+    upgradePaths: [socketIoPathPattern(LINK_PATH)],
   });
+  const linkServer = await attachLinks({
+    box,
+    server,
+    allowedHosts,
+    store,
+    events: core.events,
+    log: core.log,
+    enrollments,
+    hubId,
+    hubName,
+    router: linksRouter,
+  });
+  late.bind(linkServer);
   const stopHostsSocket = attachHostsSocket({ io, hosts, links });
 
   const running = await startServing({
@@ -132,6 +142,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     },
     stop: async () => {
       stopHostsSocket();
+      linkServer.close();
     },
     out,
   });

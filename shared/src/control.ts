@@ -14,6 +14,8 @@ export const ControlRequest = z.discriminatedUnion('cmd', [
   SetupCodeRequest,
   z.strictObject({ cmd: z.literal('token') }),
   PasswdRequest,
+  /** join a hub with its `qxh1.` enrolment string (checked by the server, not here) */
+  z.strictObject({ cmd: z.literal('join-hub'), enrollment: z.string().min(1).max(4096) }),
 ]);
 export type ControlRequest = z.infer<typeof ControlRequest>;
 
@@ -25,3 +27,13 @@ export type ControlResponse = z.infer<typeof ControlResponse>;
 
 export const SetupCodeInfo = z.object({ code: z.string(), expiresAt: z.string() });
 export type SetupCodeInfo = z.infer<typeof SetupCodeInfo>;
+
+/** `join-hub`'s answer: the hub joined, or the one this host had already joined with that string. */
+export const JoinHubResult = z.object({
+  hubId: z.uuid(),
+  hubName: z.string(),
+  hubUrl: z.string(),
+  /** true when the host was already linked to that hub (nothing was changed) */
+  already: z.boolean(),
+});
+export type JoinHubResult = z.infer<typeof JoinHubResult>;

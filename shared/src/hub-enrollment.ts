@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IsoTime, SpkiFingerprint } from './common.ts';
+import { fromBase64Url, toBase64Url } from './join.ts';
 
 /**
  * Hosts that join by themselves: the hub mints `qxh1.` + base64url(JSON `EnrollmentPayload`), the
@@ -52,3 +53,20 @@ export const StoredEnrollment = Enrollment.extend({
   secretHash: z.string().regex(/^[0-9a-f]{64}$/),
 });
 export type StoredEnrollment = z.infer<typeof StoredEnrollment>;
+
+export function encodeEnrollment(p: Omit<EnrollmentPayload, 'v'>): string {
+  const payload: EnrollmentPayload = { v: 1, url: p.url, spki: p.spki, id: p.id, secret: p.secret };
+  return ENROLL_PREFIX + toBase64Url(JSON.stringify(payload));
+}
+
+/** Returns null for anything that is not a well-formed `qxh1.` string. */
+export function decodeEnrollment(s: string): EnrollmentPayload | null {
+  const text = s.trim();
+  if (!text.startsWith(ENROLL_PREFIX)) return null;
+  try {
+    const parsed = EnrollmentPayload.safeParse(JSON.parse(fromBase64Url(text.slice(ENROLL_PREFIX.length))));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,14 +1,14 @@
 import { JOIN_PREFIX, JoinPayload } from './registration.ts';
 
-// Works in Node and browsers alike: btoa/atob on UTF-8 bytes, then base64 -> base64url.
-function toBase64Url(text: string): string {
+// Works in Node and browsers alike (the `qxh1.` enrolment string uses them too): btoa/atob on UTF-8 bytes, then base64 -> base64url.
+export function toBase64Url(text: string): string {
   const bytes = new TextEncoder().encode(text);
   let bin = '';
   for (const b of bytes) bin += String.fromCharCode(b);
   return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-function fromBase64Url(b64: string): string {
+export function fromBase64Url(b64: string): string {
   const bin = atob(b64.replace(/-/g, '+').replace(/_/g, '/'));
   return new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
 }

@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { DiscoveryReport } from './discovery.ts';
-import type { Ack } from './errors.ts';
+import { type Ack, ErrorCode } from './errors.ts';
 import type { HostEvent } from './events.ts';
+import { IsoTime } from './common.ts';
 import { EnrollmentId, EnrollmentSecret } from './hub-enrollment.ts';
-import type { HostStatus } from './hub-hosts.ts';
+import { HostLinkState, HostStatus } from './hub-hosts.ts';
 import { SharedPoolDefinition } from './hub-pools.ts';
-import type { ObjectChanged, VmChanged } from './socket.ts';
 import type { TelemetrySample } from './telemetry.ts';
 import { VirtName, VirtUuid } from './virt-common.ts';
-import { VmAction, VmCreateRequest } from './virt-vm.ts';
+import { VmAction, VmCreateRequest, VmSummary } from './virt-vm.ts';
 
 /**
  * The live link: one socket.io connection per host, dialled by the host to the hub's
@@ -30,8 +30,8 @@ export const LINK_STATUS_INTERVAL_MS = 5_000;
 export const LinkEnroll = z.strictObject({
   id: EnrollmentId,
   secret: EnrollmentSecret,
-  /** a `qxc.` credential the host minted for this hub (as `complete` would have) */
-  credential: z.string().regex(/^qxc\.[a-z0-9]{8}\.[a-z0-9]{32}$/),
+  /** a `qxc.` credential the host minted for this hub (as `complete` would have: 8-char id, 32 base64url) */
+  credential: z.string().regex(/^qxc\.[a-z0-9]{8}\.[A-Za-z0-9_-]{32}$/),
   url: z.url({ protocol: /^https$/ }),
   inventory: DiscoveryReport,
 });
@@ -51,12 +51,59 @@ export const LinkAuth = z.strictObject({
 });
 export type LinkAuth = z.infer<typeof LinkAuth>;
 
-/** Why the hub refused a link handshake (the `connect_error` message's `data`). */
+/**
+ * Why the hub refused a link handshake (the `connect_error` message's `data`).
+ * - `unknown-host`: no host of that id on the hub
+ * - `removed`: the hub removed this host (since it started); the host should forget the hub
+ * - `revoked`: this host revoked the hub; only a new adoption or enrolment brings it back
+ * - `cert-changed`: the certificate is not the one pinned for that host id
+ * - `bad-signature`: the keying-material signature does not verify with the certificate's key
+ * - `enrollment-invalid` / `enrollment-expired`: the `qxh1.` string was refused
+ * - `invalid`: a malformed handshake (or too many refused ones from that address)
+ */
 export const LinkRefusal = z.object({
-  code: z.enum(['unknown-host', 'cert-changed', 'bad-signature', 'removed', 'enrollment-invalid', 'invalid']),
+  code: z.enum([
+    'unknown-host',
+    'cert-changed',
+    'bad-signature',
+    'removed',
+    'revoked',
+    'enrollment-invalid',
+    'enrollment-expired',
+    'invalid',
+  ]),
   message: z.string(),
 });
 export type LinkRefusal = z.infer<typeof LinkRefusal>;
+
+/** The first thing the hub says on every accepted link: who it is (a self-enrolled host learns it here). */
+export const LinkWelcome = z.object({
+  hubId: z.uuid(),
+  hubName: z.string().min(1).max(128),
+});
+export type LinkWelcome = z.infer<typeof LinkWelcome>;
+
+/** `host:vm-changed`: the host's `VmChanged` (socket.ts) as the hub parses it. */
+export const LinkVmChanged = z.object({
+  uuid: VirtUuid,
+  event: z.string().max(32).nullable(),
+  vm: VmSummary.nullable(),
+});
+export type LinkVmChanged = z.infer<typeof LinkVmChanged>;
+
+/** `host:pool-changed`: the host's `ObjectChanged` (socket.ts) as the hub parses it. */
+export const LinkPoolChanged = z.object({
+  uuid: VirtUuid,
+  name: z.string().max(255).nullable(),
+  event: z.enum(['defined', 'undefined', 'started', 'stopped', 'created', 'deleted', 'changed']),
+});
+export type LinkPoolChanged = z.infer<typeof LinkPoolChanged>;
+
+/** What a command's ack is parsed with on the hub. */
+export const LinkAck = z.union([
+  z.object({ ok: z.literal(true), data: z.unknown() }),
+  z.object({ ok: z.literal(false), error: z.object({ code: ErrorCode, message: z.string() }) }),
+]);
 
 /** An upload over the link moves in chunks of at most this size, each acked. */
 export const LINK_CHUNK_BYTES = 1024 * 1024;
@@ -110,8 +157,8 @@ export type LinkRevoked = z.infer<typeof LinkRevoked>;
 export interface LinkHostToHubEvents {
   'host:status': (s: HostStatus) => void;
   'host:telemetry': (s: TelemetrySample) => void;
-  'host:vm-changed': (c: VmChanged) => void;
-  'host:pool-changed': (c: ObjectChanged) => void;
+  'host:vm-changed': (c: LinkVmChanged) => void;
+  'host:pool-changed': (c: LinkPoolChanged) => void;
   'host:event': (e: HostEvent) => void;
   /** the admin revoked this hub on the host; the host closes the link right after the ack */
   'host:revoked': (r: LinkRevoked, ack: (a: Ack<null>) => void) => void;
@@ -119,9 +166,25 @@ export interface LinkHostToHubEvents {
 
 /** hub → host */
 export interface LinkHubToHostEvents {
+  /** sent once, right after the hub accepted the handshake */
+  'hub:welcome': (w: LinkWelcome) => void;
   'hub:command': (c: LinkCommand, ack: (a: Ack<unknown>) => void) => void;
   /** start or stop the 1 Hz telemetry push (someone on the hub watches this host) */
   'hub:watch': (w: LinkWatch) => void;
   /** the hub removed this host: forget the hub, do not dial again */
   'hub:forget': (f: LinkForget, ack: (a: Ack<null>) => void) => void;
 }
+
+/** `GET /api/v1/links`: the live state of every host's link, as the hub holds it in memory. */
+export const LinkList = z.object({
+  hosts: z.array(
+    z.object({
+      hostId: z.uuid(),
+      state: HostLinkState,
+      stateReason: z.string().nullable(),
+      status: HostStatus.nullable(),
+      lastSeenAt: IsoTime.nullable(),
+    }),
+  ),
+});
+export type LinkList = z.infer<typeof LinkList>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { IsoTime, SpkiFingerprint, Username } from './common.ts';
 import { HostEvent } from './events.ts';
+import { EnrollmentId } from './hub-enrollment.ts';
 import { TokenId } from './registration.ts';
 
 /** Records the host keeps on disk. Every file is parsed with these on load. */
@@ -35,7 +36,12 @@ export const StoredHub = z.object({
   credentialId: z.string(),
   /** hex SHA-256 of the credential secret */
   credentialHash: z.string().regex(/^[0-9a-f]{64}$/),
-  viaTokenId: TokenId,
+  /** how the hub came: adopted with a registration token, or this host joined it with a `qxh1.` string */
+  via: z.enum(['token', 'enrollment']).default('token'),
+  /** the token of an adoption (null for an enrolment) */
+  viaTokenId: TokenId.nullable(),
+  /** the enrolment id of a join (null for an adoption); files from before enrolment read as null */
+  viaEnrollmentId: EnrollmentId.nullable().default(null),
 });
 export type StoredHub = z.infer<typeof StoredHub>;
 

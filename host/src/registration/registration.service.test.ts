@@ -271,7 +271,9 @@ describe('registration service: adoption', () => {
         lastSeenAt: now,
         credentialId: credId,
         credentialHash: sha256Hex(credSecret ?? ''),
+        via: 'token',
         viaTokenId: m.tokenId,
+        viaEnrollmentId: null,
       },
     ]);
     const onDisk = await readFile(stateFile, 'utf8');
@@ -398,5 +400,89 @@ describe('registration service: adoption', () => {
         .sort(),
       [hubId, other.hubId].sort(),
     );
+  });
+});
+
+describe('registration service: hubs joined and forgotten', () => {
+  const credential = `qxc.abcd1234.${'Q'.repeat(32)}`;
+  const joined = (over: { hubId?: string } = {}) => ({
+    hubId: over.hubId ?? randomUUID(),
+    hubName: 'Fleet hub',
+    hubUrl: 'https://hub.example:9443',
+    hubSpki: `sha256:${'cd'.repeat(32)}`,
+    credential,
+    enrollmentId: 'enr00001',
+  });
+
+  it('stores a joined hub like an adopted one, via enrollment, with only a hash of the credential', async () => {
+    const { svc, state, stateFile, registrationEvents } = await setup();
+    const changes: string[] = [];
+    svc.onHubsChanged((c) => {
+      changes.push(`${c.kind}:${c.hub.hubName}`);
+    });
+    const j = joined();
+    const hub = await svc.joined(j, 'console');
+    assert.equal(hub.via, 'enrollment');
+    assert.equal(hub.viaTokenId, null);
+    assert.equal(hub.viaEnrollmentId, 'enr00001');
+    assert.equal(hub.credentialId, 'abcd1234');
+    assert.equal(hub.credentialHash, sha256Hex('Q'.repeat(32)));
+    assert.ok(!(await readFile(stateFile, 'utf8')).includes('Q'.repeat(32)));
+    assert.deepEqual(state.data.hubs, [hub]);
+    // the credential it gave the hub works like one from `complete`
+    assert.equal(svc.hubForCredential(credential)?.hubId, j.hubId);
+    assert.equal(svc.enrolled(), true);
+    assert.match(
+      registrationEvents()[0]?.message ?? '',
+      /Joined hub "Fleet hub" .* enrollment string enr00001/,
+    );
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(changes, ['added:Fleet hub']);
+  });
+
+  it('forgets a hub that removed the host, and tells the links; revoking tells them too', async () => {
+    const { svc, registrationEvents } = await setup();
+    const kinds: string[] = [];
+    svc.onHubsChanged(async (c) => {
+      kinds.push(c.kind);
+    });
+    const a = await svc.joined(joined(), 'console');
+    const b = await svc.joined(joined(), 'console');
+    await svc.forget(a.hubId, 'removed from hub X by user:admin');
+    assert.deepEqual(
+      svc.hubs().map((h) => h.hubId),
+      [b.hubId],
+    );
+    const ev = registrationEvents()[0];
+    assert.equal(ev?.source, 'hub Fleet hub');
+    assert.match(ev?.message ?? '', /removed this host/);
+    await svc.forget(a.hubId, 'again'); // nothing left to forget: no error, no event
+    await svc.revoke(b.hubId, 'user:admin@x');
+    assert.deepEqual(svc.storedHubs(), []);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(kinds, ['added', 'added', 'forgotten', 'revoked']);
+  });
+
+  it('reads a hub stored before enrolment existed as adopted by token', () => {
+    const old = {
+      hubId: randomUUID(),
+      hubName: 'h',
+      hubUrl: 'https://h.example',
+      hubSpki: `sha256:${'ef'.repeat(32)}`,
+      adoptedAt: '2026-01-01T00:00:00.000Z',
+      lastSeenAt: null,
+      credentialId: 'abcdefgh',
+      credentialHash: 'a'.repeat(64),
+      viaTokenId: 'abc123',
+    };
+    const parsed = HostState.parse({
+      schema: 1,
+      hostId: identity.hostId,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      users: [],
+      tokens: [],
+      hubs: [old],
+    });
+    assert.deepEqual(parsed.hubs[0], { ...old, via: 'token', viaEnrollmentId: null });
   });
 });

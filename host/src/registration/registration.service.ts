@@ -33,6 +33,25 @@ export interface HostIdentity {
   url: () => string;
 }
 
+/** A change of the hubs this host belongs to, for the live links (host/src/hub-link). */
+export type HubChange =
+  | { kind: 'added'; hub: StoredHub }
+  /** the admin revoked the hub here: its link says so to the hub, then closes */
+  | { kind: 'revoked'; hub: StoredHub }
+  /** the hub removed this host: its link closes */
+  | { kind: 'forgotten'; hub: StoredHub };
+
+/** What a self-enrolment stores once the hub accepted the host (see hub-link/hub-join.ts). */
+export interface JoinedHub {
+  hubId: string;
+  hubName: string;
+  hubUrl: string;
+  hubSpki: string;
+  /** the `qxc.` credential the host minted for this hub and gave it over the pinned link */
+  credential: string;
+  enrollmentId: string;
+}
+
 export interface RegistrationService {
   enrolled(): boolean;
   mint(by: string): Promise<MintedToken>;
@@ -45,7 +64,17 @@ export interface RegistrationService {
   /** Returns the hub for a valid credential, else null. */
   hubForCredential(credential: string): StoredHub | null;
   hubs(): HubSummary[];
+  /** the stored hubs, as the links dial them */
+  storedHubs(): StoredHub[];
   revoke(hubId: string, by: string): Promise<void>;
+  /** a hub this host joined with a `qxh1.` string accepted it */
+  joined(hub: JoinedHub, by: string): Promise<StoredHub>;
+  /** the hub removed this host (told over the link): it is deleted here and never dialled again */
+  forget(hubId: string, reason: string): Promise<void>;
+  /** the link heard from the hub: its name as it says now, and when (written only on a change) */
+  linkSeen(hubId: string, hubName: string): Promise<void>;
+  /** told of every change of the hubs; `revoked` listeners are awaited (bounded by them) */
+  onHubsChanged(fn: (c: HubChange) => Promise<void> | void): () => void;
 }
 
 export function createRegistrationService(deps: {
@@ -57,6 +86,10 @@ export function createRegistrationService(deps: {
 }): RegistrationService {
   const { state, events, identity } = deps;
   const now = deps.now ?? Date.now;
+  const hubListeners = new Set<(c: HubChange) => Promise<void> | void>();
+  const tell = async (c: HubChange): Promise<void> => {
+    await Promise.allSettled([...hubListeners].map(async (fn) => fn(c)));
+  };
 
   const minted = (t: StoredToken): MintedToken => {
     const token = `${t.id}.${t.secret}`;
@@ -166,7 +199,9 @@ export function createRegistrationService(deps: {
         lastSeenAt: at,
         credentialId: cred.id,
         credentialHash: sha256Hex(cred.secret),
+        via: 'token',
         viaTokenId: t.id,
+        viaEnrollmentId: null,
       };
       await state.update((d) => {
         // Re-checked inside the update: of two simultaneous completions only one may use the token.
@@ -183,6 +218,7 @@ export function createRegistrationService(deps: {
         source: from,
         details: { hubId: req.hubId, tokenId: t.id, hubSpki: req.hubSpki },
       });
+      void tell({ kind: 'added', hub });
       return {
         hostId: identity.hostId,
         hostname: identity.hostname,
@@ -209,6 +245,7 @@ export function createRegistrationService(deps: {
         lastSeenAt,
       }));
     },
+    storedHubs: () => state.data.hubs.map((h) => ({ ...h })),
     async revoke(hubId, by) {
       const hub = state.data.hubs.find((h) => h.hubId === hubId);
       if (!hub) throw new AppError('HUB_NOT_FOUND', `no adopted hub ${hubId}`);
@@ -222,6 +259,66 @@ export function createRegistrationService(deps: {
         source: by,
         details: { hubId },
       });
+      await tell({ kind: 'revoked', hub });
+    },
+    async joined(j, by) {
+      const at = new Date(now()).toISOString();
+      const parts = splitHubCredential(j.credential);
+      if (!parts) throw new AppError('VALIDATION_FAILED', 'malformed hub credential');
+      const hub: StoredHub = {
+        hubId: j.hubId,
+        hubName: j.hubName,
+        hubUrl: j.hubUrl,
+        hubSpki: j.hubSpki,
+        adoptedAt: at,
+        lastSeenAt: at,
+        credentialId: parts.id,
+        credentialHash: sha256Hex(parts.secret),
+        via: 'enrollment',
+        viaTokenId: null,
+        viaEnrollmentId: j.enrollmentId,
+      };
+      await state.update((d) => {
+        d.hubs = d.hubs.filter((h) => h.hubId !== j.hubId);
+        d.hubs.push(hub);
+      });
+      await events.record({
+        level: 'info',
+        category: 'registration',
+        message: `Joined hub "${j.hubName}" (${j.hubUrl}) with enrollment string ${j.enrollmentId}`,
+        source: by,
+        details: { hubId: j.hubId, enrollmentId: j.enrollmentId, hubSpki: j.hubSpki },
+      });
+      void tell({ kind: 'added', hub });
+      return hub;
+    },
+    async forget(hubId, reason) {
+      const hub = state.data.hubs.find((h) => h.hubId === hubId);
+      if (!hub) return;
+      await state.update((d) => {
+        d.hubs = d.hubs.filter((h) => h.hubId !== hubId);
+      });
+      await events.record({
+        level: 'warning',
+        category: 'registration',
+        message: `Hub "${hub.hubName}" removed this host (${reason}); it is forgotten here and not dialled again`,
+        source: `hub ${hub.hubName}`,
+        details: { hubId },
+      });
+      await tell({ kind: 'forgotten', hub });
+    },
+    async linkSeen(hubId, hubName) {
+      const at = new Date(now()).toISOString();
+      await state.update((d) => {
+        const h = d.hubs.find((x) => x.hubId === hubId);
+        if (!h) return;
+        h.hubName = hubName;
+        h.lastSeenAt = at;
+      });
+    },
+    onHubsChanged(fn) {
+      hubListeners.add(fn);
+      return () => hubListeners.delete(fn);
     },
   };
 }

@@ -1,4 +1,11 @@
-import type { HostLinkState, HostStatus, LinkCommand, TelemetrySample } from '@quantix/shared';
+import type {
+  HostLinkState,
+  HostStatus,
+  LinkCommand,
+  LinkPoolChanged,
+  LinkVmChanged,
+  TelemetrySample,
+} from '@quantix/shared';
 
 /** What the link knows of one host right now (nothing of it is stored). */
 export interface HostLive {
@@ -31,4 +38,12 @@ export interface HostLinks {
   onChange(fn: (hostId: string) => void): () => void;
   /** told each telemetry sample of a watched host */
   onTelemetry(fn: (hostId: string, sample: TelemetrySample) => void): () => void;
+}
+
+/** The other things hosts push over their links, for services that keep fleet-wide views. */
+export interface HostLinkFeeds {
+  /** a VM of a host changed (libvirt lifecycle event on the host) */
+  onVmChanged(fn: (hostId: string, change: LinkVmChanged) => void): () => void;
+  /** a storage pool of a host changed */
+  onPoolChanged(fn: (hostId: string, change: LinkPoolChanged) => void): () => void;
 }

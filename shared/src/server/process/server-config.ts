@@ -33,7 +33,7 @@ export function parseCliArgs(argv: string[], options: NonNullable<ParseArgsConfi
       options: { ...options, help: { type: 'boolean', short: 'h' } },
     });
     const command = values.help ? 'help' : (positionals[0] ?? 'help');
-    return { values: values as Record<string, string | boolean | undefined>, command };
+    return { values: values as Record<string, string | boolean | undefined>, command, positionals };
   } catch (err) {
     throw new ConfigError((err as Error).message);
   }
@@ -70,9 +70,13 @@ export function loadServerConfig<S extends z.ZodType>(p: {
   options?: NonNullable<ParseArgsConfig['options']>;
   env: { listen?: string | undefined; data?: string | undefined; logLevel?: string | undefined };
   defaults: { listen: string; data: string };
-  extra?: (values: Record<string, string | boolean | undefined>) => Record<string, unknown>;
+  /** the server's own settings; `positionals` are the words after the command's name */
+  extra?: (
+    values: Record<string, string | boolean | undefined>,
+    positionals: string[],
+  ) => Record<string, unknown>;
 }): z.infer<S> {
-  const { values, command } = parseCliArgs(p.argv, {
+  const { values, command, positionals } = parseCliArgs(p.argv, {
     listen: { type: 'string' },
     data: { type: 'string' },
     user: { type: 'string' },
@@ -84,6 +88,6 @@ export function loadServerConfig<S extends z.ZodType>(p: {
     dataDir: values.data ?? p.env.data ?? p.defaults.data,
     logLevel: p.env.logLevel ?? 'info',
     username: values.user,
-    ...p.extra?.(values),
+    ...p.extra?.(values, positionals.slice(1)),
   });
 }

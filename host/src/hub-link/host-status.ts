@@ -1,0 +1,88 @@
+import type { HostPoolStatus, HostStatus, PoolSummary, VmSummary } from '@quantix/shared';
+import type { Logger } from '@quantix/shared/server';
+import type { HypervisorMonitor } from '../hypervisor/hypervisor-monitor.ts';
+import { cpuBusy } from '../telemetry/proc-delta.ts';
+import type { RawReading } from '../telemetry/proc-parse.ts';
+import type { ProcReader } from '../telemetry/proc-reader.ts';
+
+const POOLS_REFRESH_MS = 30_000;
+const MAX_POOLS = 256;
+
+export interface HostStatusSource {
+  /** the status now: CPU over the time since the previous call, the rest as it is */
+  build(): HostStatus;
+  /** re-reads the pools in the background (a pool changed) */
+  refreshPools(): void;
+}
+
+/**
+ * The host's summary for its hubs, built from what the host already keeps: /proc (one read, no
+ * sampler needed), the VM inventory in memory, the hypervisor's status, and the pools — read in
+ * the background on a pool event and every 30 s, so a slow libvirt never delays a heartbeat.
+ */
+export function createHostStatusSource(deps: {
+  hostname: string;
+  version: string;
+  reader: Pick<ProcReader, 'read'>;
+  vms: () => VmSummary[];
+  listPools: () => Promise<PoolSummary[]>;
+  hypervisor: Pick<HypervisorMonitor, 'status'>;
+  log: Logger;
+  now?: () => number;
+}): HostStatusSource {
+  const now = deps.now ?? Date.now;
+  let prev: RawReading | null = null;
+  let pools: HostPoolStatus[] = [];
+  let poolsAt = Number.NEGATIVE_INFINITY;
+  let reading = false;
+
+  const refreshPools = () => {
+    if (reading || !deps.hypervisor.status().available) return;
+    reading = true;
+    poolsAt = now();
+    deps
+      .listPools()
+      .then((list) => {
+        pools = list
+          .slice(0, MAX_POOLS)
+          .map((p) => ({ name: p.name, state: p.state, capacity: p.capacity, available: p.available }));
+      })
+      .catch((err: unknown) => deps.log.debug({ err }, 'could not read the pools for the hub status'))
+      .finally(() => {
+        reading = false;
+      });
+  };
+
+  const read = (): RawReading | null => {
+    try {
+      return deps.reader.read();
+    } catch (err) {
+      deps.log.debug({ err }, 'could not read /proc for the hub status');
+      return null;
+    }
+  };
+
+  return {
+    build() {
+      if (now() - poolsAt >= POOLS_REFRESH_MS) refreshPools();
+      const cur = read();
+      const cpuPercent = prev && cur ? cpuBusy(prev.cpu.total, cur.cpu.total).total : null;
+      if (cur) prev = cur;
+      const memory = cur?.memory;
+      const vms = deps.vms();
+      return {
+        at: new Date(now()).toISOString(),
+        hostname: deps.hostname,
+        version: deps.version,
+        hypervisorAvailable: deps.hypervisor.status().available,
+        cpuPercent,
+        cpuCount: cur ? cur.cpu.cores.length : 0,
+        memoryTotalBytes: memory?.total ?? 0,
+        memoryUsedBytes: memory ? Math.max(0, memory.total - memory.available) : 0,
+        vms: { total: vms.length, running: vms.filter((v) => v.state === 'running').length },
+        pools: deps.hypervisor.status().available ? pools : [],
+      };
+    },
+    refreshPools,
+  };
+}
