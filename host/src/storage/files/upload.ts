@@ -222,7 +222,7 @@ export async function writeAll(fh: FileHandle, chunk: Buffer): Promise<void> {
   }
 }
 
-export function tooLarge(maxBytes: number): AppError {
+function tooLarge(maxBytes: number): AppError {
   return new AppError('UPLOAD_TOO_LARGE', `the upload limit is ${maxBytes} bytes`);
 }
 
@@ -236,7 +236,7 @@ async function assertAbsent(file: string, name: string): Promise<void> {
   throw new AppError('UPLOAD_EXISTS', `${name} already exists in this pool`);
 }
 
-export async function assertSpace(dir: string, bytes: number): Promise<void> {
+async function assertSpace(dir: string, bytes: number): Promise<void> {
   const fs = await statfs(dir).catch(() => null);
   if (fs && fs.bavail * fs.bsize < bytes) {
     throw new AppError('INSUFFICIENT_SPACE', `the pool has ${fs.bavail * fs.bsize} bytes free`);
