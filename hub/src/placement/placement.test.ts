@@ -103,6 +103,27 @@ describe('placeVm', () => {
     assert.match(of(out, 'd')?.refusals[0]?.message ?? '', /"disks" is not assigned to d/);
   });
 
+  it("believes the host's last status over an active assignment when it reports the pool stopped", () => {
+    const status = hostStatus('a', 64, 8);
+    const a = host('a', {
+      status: { ...status, pools: [{ name: 'nas', state: 'inactive', capacity: 0, available: 0 }] },
+    });
+    const b = host('b'); // reports no pools at all: the assignment stands
+    const out = placeVm(
+      [a, b],
+      [
+        pool('nas', [
+          [a, 'active'],
+          [b, 'active'],
+        ]),
+      ],
+      ['nas'],
+    );
+    assert.deepEqual(reasons(of(out, 'a')), ['pool-not-active']);
+    assert.match(of(out, 'a')?.refusals[0]?.message ?? '', /inactive on a \(as it last reported\)/);
+    assert.deepEqual(reasons(of(out, 'b')), []);
+  });
+
   it('refuses everywhere a pool the hub does not have', () => {
     const out = placeVm([host('a'), host('b')], [], ['nope']);
     for (const c of out) {

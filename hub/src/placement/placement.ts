@@ -33,7 +33,8 @@ export function poolsOfVm(vm: VmCreateRequest): string[] {
 /**
  * Which hosts may take a new VM that uses `chosen` pools, and why the others may not. A host is
  * eligible iff its link is up, it is not in maintenance, and every chosen pool is assigned to it
- * and active there. Eligible hosts come first, then by most free memory (total − used, as the
+ * and active there (the assignment is `active`, and the host's last status does not report the
+ * pool stopped). Eligible hosts come first, then by most free memory (total − used, as the
  * host last reported), then by name. Pure: the API's answer and the check before a create are
  * this one function.
  */
@@ -59,6 +60,16 @@ export function placeVm(
           'pool-not-active',
           `shared pool "${name}" is ${a.state} on ${h.hostname}${a.message ? `: ${a.message}` : ''}`,
         );
+      } else {
+        // applied once, but libvirt may have lost it since (an NFS server gone): the host's last
+        // status is the fresher word when it names the pool
+        const live = h.status?.pools.find((p) => p.name === name);
+        if (live && live.state !== 'running') {
+          refuse(
+            'pool-not-active',
+            `shared pool "${name}" is ${live.state} on ${h.hostname} (as it last reported)`,
+          );
+        }
       }
     }
     const free = h.status ? Math.max(0, h.status.memoryTotalBytes - h.status.memoryUsedBytes) : 0;
