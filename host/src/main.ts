@@ -30,6 +30,9 @@ import { openHypervisor } from './hypervisor/open-hypervisor.ts';
 import { recordLibvirtAudit } from './audit/libvirt-audit.ts';
 import { createApp } from './http/app.ts';
 import { createDispatch } from './hub-link/commands/dispatch.ts';
+import { createFileCommands } from './hub-link/commands/file-commands.ts';
+import { createPoolCommands } from './hub-link/commands/pool-commands.ts';
+import { createUploadCommands } from './hub-link/commands/upload-commands.ts';
 import { vmCommands } from './hub-link/commands/vm-commands.ts';
 import { createHubLinks } from './hub-link/hub-links.service.ts';
 import { createHostStatusSource } from './hub-link/host-status.ts';
@@ -136,6 +139,15 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   });
 
   // the live links to the hubs this host belongs to (host/src/hub-link)
+  // what a hub may ask over its link, through the same services (and rules) as the host's own API
+  const files = createFileBrowser();
+  const poolCommands = createPoolCommands({ storage });
+  const fileCommands = createFileCommands({ storage, browser: files });
+  const uploadCommands = createUploadCommands({
+    storage,
+    maxUploadBytes: () => config.uploadMaxBytes,
+    audit: (level, message, source) => void events.record({ level, category: 'storage', message, source }),
+  });
   const hubLinks = createHubLinks({
     registration,
     identity: { hostId: identity.hostId, hostname, version: BUILD.version, cert: () => cert },
@@ -150,8 +162,20 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
       log,
     }),
     sampler,
-    // the other command handlers (pools, files, uploads, VM creation) are spread in here too
-    dispatch: createDispatch({ ...vmCommands({ vms }) }, log),
+    dispatch: createDispatch(
+      {
+        ...vmCommands({ vms }),
+        'pool.apply': poolCommands,
+        'pool.remove': poolCommands,
+        'pool.usage': poolCommands,
+        'files.list': fileCommands,
+        'upload.open': uploadCommands,
+        'upload.chunk': uploadCommands,
+        'upload.finish': uploadCommands,
+        'upload.abort': uploadCommands,
+      },
+      log,
+    ),
     events,
     inventory: vmInventory,
     vms,
@@ -183,7 +207,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     vms,
     storage,
     networks,
-    files: createFileBrowser(),
+    files,
     logs,
     maxUploadBytes: () => config.uploadMaxBytes,
     tasks: (sessionId, p) => io?.to(sessionRoom(sessionId)).emit('task:progress', p),
@@ -228,6 +252,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     },
     stop: () => {
       hubLinks.stop();
+      void uploadCommands.close();
       stopUploadSweeps();
       stopLogsSocket();
       sampler.close();

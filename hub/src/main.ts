@@ -8,6 +8,7 @@ import {
   HubState,
   type HubServerToClientEvents,
   LINK_PATH,
+  type SharedPool,
 } from '@quantix/shared';
 import {
   authCommands,
@@ -28,7 +29,12 @@ import { createHostsService } from './hosts/hosts.service.ts';
 import { createApp } from './http/app.ts';
 import { lateLinks } from './link/late-links.ts';
 import { attachLinks } from './link/link-setup.ts';
+import { createPlacementService } from './placement/placement.service.ts';
+import { createPoolApplier } from './pools/pool-applier.ts';
+import { startPoolReconciler } from './pools/pool-reconciler.ts';
+import { createPoolsService } from './pools/pools.service.ts';
 import { createSecretBox, isSealed } from './secrets/secret-box.ts';
+import { createVmsService } from './vms/vms.service.ts';
 import { ensureSecretKey } from './secrets/secret-key.ts';
 import { createLowdbHubStore } from './store/lowdb-hub-store.ts';
 
@@ -86,6 +92,18 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     spki: () => cert.spki,
   });
   const linksRouter = Router();
+  // pool changes go to every UI socket (bound once the transport exists)
+  let emitPool: (name: string, pool: SharedPool | null) => void = () => undefined;
+  const poolDeps = {
+    store,
+    links,
+    events: core.events,
+    emit: (n: string, p: SharedPool | null) => emitPool(n, p),
+  };
+  const applier = createPoolApplier(poolDeps);
+  const pools = createPoolsService({ ...poolDeps, applier });
+  const placement = createPlacementService({ store, links });
+  const vms = createVmsService({ store, links, placement, events: core.events });
 
   const allowedHosts = createAllowedHosts({
     // the --public-url's name is one the hub cannot know itself (DNS, a port forward)
@@ -96,6 +114,9 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     core,
     info: () => ({ hubId, spki: cert.spki, version: BUILD.version, publicUrl: publicUrl() }),
     hosts,
+    pools,
+    placement,
+    vms,
     // the hub has no web UI yet: the kit answers every page outside /api with a 503 until one is built
     publicDir: join(dirname(fileURLToPath(import.meta.url)), 'public'),
     allowedHosts,
@@ -106,7 +127,8 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     core,
     app,
     allowedHosts,
-    requestTimeoutMs: 60_000,
+    // an ISO upload through the hub outlasts a minute; its route has its own 60 s stall timeout
+    requestTimeoutMs: 0,
     // the hosts' live links (hub/src/link): a socket.io of its own, for machines only
     upgradePaths: [socketIoPathPattern(LINK_PATH)],
   });
@@ -123,6 +145,8 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     router: linksRouter,
   });
   late.bind(linkServer);
+  emitPool = (name, pool) => io.to('hosts').emit('pool:changed', { name, pool });
+  const reconciler = startPoolReconciler({ store, links, applier, log: core.log });
   const stopHostsSocket = attachHostsSocket({ io, hosts, links });
 
   const running = await startServing({
@@ -142,6 +166,8 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     },
     stop: async () => {
       stopHostsSocket();
+      reconciler.stop();
+      await reconciler.settled();
       linkServer.close();
     },
     out,

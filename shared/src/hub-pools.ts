@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { IsoTime } from './common.ts';
-import { NetHost } from './virt-storage.ts';
-import { AbsolutePath, VirtName } from './virt-common.ts';
-import { VmCreateRequest } from './virt-vm.ts';
+import { FileListQuery } from './files.ts';
+import { NetHost, NfsMountOptions } from './virt-storage.ts';
+import { AbsolutePath, VirtName, VirtUuid } from './virt-common.ts';
+import { VmAction, VmCreateRequest, VmSummary } from './virt-vm.ts';
 
 /**
  * A shared storage pool: one definition owned by the hub, assigned to hosts. Every assigned host
@@ -18,10 +19,7 @@ export const SharedPoolDefinition = z.discriminatedUnion('type', [
     /** where each assigned host mounts the export */
     path: AbsolutePath,
     /** NFS mount options, e.g. `vers=4.2` (libvirt passes them to mount -o) */
-    options: z
-      .string()
-      .regex(/^[A-Za-z0-9_.=,:-]{0,256}$/, 'mount options: letters, digits and "_.=,:-"')
-      .default(''),
+    options: NfsMountOptions.default(''),
   }),
 ]);
 export type SharedPoolDefinition = z.infer<typeof SharedPoolDefinition>;
@@ -87,3 +85,41 @@ export const HubVmCreateRequest = z.strictObject({
   vm: VmCreateRequest,
 });
 export type HubVmCreateRequest = z.infer<typeof HubVmCreateRequest>;
+
+/** `/api/v1/pools/:name…` */
+export const PoolNameParams = z.object({ name: VirtName });
+
+/** `GET /api/v1/pools/:name/files?hostId=&path=&offset=&limit=`: without hostId the hub picks a host. */
+export const PoolFilesQuery = FileListQuery.extend({ hostId: z.uuid().optional() });
+export type PoolFilesQuery = z.infer<typeof PoolFilesQuery>;
+
+/** `PUT /api/v1/pools/:name/files/:fileName?hostId=` (raw `application/octet-stream` body) */
+export const PoolUploadParams = z.object({ name: VirtName, fileName: z.string().min(1).max(1024) });
+export const PoolUploadQuery = z.object({ hostId: z.uuid().optional() });
+
+/** `GET /api/v1/hosts/:hostId/vms` · `POST /api/v1/hosts/:hostId/vms/:uuid/actions/:action` */
+export const HostVmsParams = z.object({ hostId: z.uuid() });
+export const HostVmActionParams = z.object({ hostId: z.uuid(), uuid: VirtUuid, action: VmAction });
+
+/*
+ * What hosts answer to the link commands of pools and VMs (`LinkCommand` in link.ts); the hub
+ * parses each answer with these. `pool.apply` → `HostPoolStatus`, `pool.remove` → null,
+ * `files.list` → `FileListing`, `upload.finish` → `UploadResult`, `upload.abort` → null,
+ * `vm.create` → `VmDetail`, `vm.action` → `VmSummary`.
+ */
+
+/** `pool.usage`: the host's VMs with a disk or CD-ROM in the pool (empty when the pool is not there) */
+export const PoolUsage = z.object({ vms: z.array(z.string()) });
+export type PoolUsage = z.infer<typeof PoolUsage>;
+
+/** `upload.open`: the id the chunks name, and the sanitised name the file will have */
+export const UploadOpened = z.object({ uploadId: z.string().regex(/^[a-z0-9]{16}$/), name: z.string() });
+export type UploadOpened = z.infer<typeof UploadOpened>;
+
+/** `upload.chunk`: the bytes received so far (the offset the next chunk must carry) */
+export const UploadProgress = z.object({ received: z.number().int().nonnegative() });
+export type UploadProgress = z.infer<typeof UploadProgress>;
+
+/** `vms.list` */
+export const HostVmList = z.object({ vms: z.array(VmSummary) });
+export type HostVmList = z.infer<typeof HostVmList>;

@@ -14,6 +14,11 @@ export const NetHost = z.union([
   z.string().regex(HOSTNAME_RE, 'a host name or IP address'),
 ]);
 
+/** NFS mount options as `mount -o` takes them: comma-separated, letters, digits and "_.=,:-". */
+export const NfsMountOptions = z
+  .string()
+  .regex(/^[A-Za-z0-9_.=,:-]{0,256}$/, 'mount options: letters, digits and "_.=,:-"');
+
 /** An LVM volume group name (lvm(8): letters, digits and "+_.-", not starting with "-"). */
 export const VgName = z
   .string()
@@ -31,6 +36,8 @@ export const PoolCreateRequest = z.discriminatedUnion('type', [
     exportPath: AbsolutePath,
     /** Where the export is mounted on this host. */
     path: AbsolutePath,
+    /** NFS mount options (`vers=4.2,nosuid`), handed to mount -o; a hub's shared pools set them */
+    options: NfsMountOptions.optional(),
   }),
   z.object({
     type: z.literal('logical'),

@@ -9,7 +9,7 @@ import {
   virshMissing,
   virshRoundTrip,
 } from './libvirt-check.test-helper.ts';
-import { buildPoolXml, parsePoolXml } from './pool-xml.ts';
+import { buildPoolXml, parsePoolXml, poolMountOptions } from './pool-xml.ts';
 
 const DIR: PoolCreateRequest = { type: 'dir', name: 'images', path: '/var/lib/quantix/images' };
 const NETFS: PoolCreateRequest = {
@@ -101,6 +101,27 @@ describe('buildPoolXml', () => {
       assert.throws(() => buildPoolXml(bad as PoolCreateRequest), validationFailure);
     });
   }
+});
+
+describe('NFS mount options', () => {
+  const withOptions: PoolCreateRequest = { ...NETFS, options: 'vers=4.2,,nosuid' };
+
+  it("go in libvirt's fs namespace, one option each, and read back in order", () => {
+    const xml = buildPoolXml(withOptions);
+    assert.match(xml, /xmlns:fs="http:\/\/libvirt.org\/schemas\/storagepool\/fs\/1.0"/);
+    assert.deepEqual(poolMountOptions(xml), ['vers=4.2', 'nosuid']);
+    assert.deepEqual(poolMountOptions(buildPoolXml(NETFS)), []);
+    assert.doesNotMatch(buildPoolXml({ ...NETFS, options: '' }), /xmlns:fs/);
+  });
+
+  it('refuses options that could carry markup or another mount argument', () => {
+    assert.throws(() => buildPoolXml({ ...NETFS, options: 'vers=4"/><x' }), validationFailure);
+    assert.throws(() => buildPoolXml({ ...NETFS, options: 'ro -o remount' }), validationFailure);
+  });
+
+  it('pass the storagepool schema', { skip: validatorMissing }, async () => {
+    assert.match(await validateWithSchema(buildPoolXml(withOptions), 'storagepool'), /validates/);
+  });
 });
 
 describe('pool XML accepted by libvirt', () => {

@@ -7,10 +7,13 @@ export function buildPoolXml(input: PoolCreateRequest): string {
   switch (spec.type) {
     case 'dir':
       return buildXml({ pool: { '@_type': 'dir', name: spec.name, target: { path: spec.path } } });
-    case 'netfs':
+    case 'netfs': {
+      const options = splitMountOptions(spec.options ?? '');
       return buildXml({
         pool: {
           '@_type': 'netfs',
+          // libvirt's own namespace for what it hands to mount -o (libvirt >= 5.1)
+          ...(options.length ? { '@_xmlns:fs': FS_NS } : {}),
           name: spec.name,
           source: {
             host: { '@_name': spec.host },
@@ -18,8 +21,12 @@ export function buildPoolXml(input: PoolCreateRequest): string {
             format: { '@_type': 'nfs' },
           },
           target: { path: spec.path },
+          ...(options.length
+            ? { 'fs:mount_opts': { 'fs:option': options.map((o) => ({ '@_name': o })) } }
+            : {}),
         },
       });
+    }
     case 'logical':
       return buildXml({
         pool: {
@@ -35,6 +42,21 @@ export function buildPoolXml(input: PoolCreateRequest): string {
         },
       });
   }
+}
+
+const FS_NS = 'http://libvirt.org/schemas/storagepool/fs/1.0';
+
+/** `vers=4.2,,nosuid` → ['vers=4.2', 'nosuid']: libvirt joins the options back with commas. */
+export function splitMountOptions(options: string): string[] {
+  return options.split(',').filter((o) => o !== '');
+}
+
+/** The NFS mount options a netfs pool's XML carries (libvirt's `fs:` namespace), in order. */
+export function poolMountOptions(xml: string): string[] {
+  const pool = rootElement(xml, 'pool');
+  return children(child(pool, 'fs:mount_opts'), 'fs:option')
+    .map((o) => attr(o, 'name'))
+    .filter((n): n is string => n !== undefined);
 }
 
 export interface ParsedPool {

@@ -35,6 +35,9 @@ describe('hub command dispatch', () => {
             if (action === 'reset') throw new Error('libvirt exploded');
             return { ...vm, state: 'shutdown' };
           },
+          create: async () => {
+            throw new AppError('NAME_TAKEN', 'a VM named "web" exists');
+          },
         },
       }),
     },

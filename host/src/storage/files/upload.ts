@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { type FileHandle, link, lstat, open, readdir, rename, stat, statfs, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { type Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppError, UPLOAD_EXTENSIONS, UPLOAD_NAME_MAX, type UploadResult } from '@quantix/shared';
@@ -73,45 +73,96 @@ export interface UploadInput {
   idleTimeoutMs?: number | undefined;
 }
 
+/** A new upload's temporary file, open for writing, and where it will go. */
+export interface UploadTarget {
+  /** the sanitised final name */
+  name: string;
+  /** the real pool root, the directory the file goes in, and its final path */
+  root: string;
+  dir: string;
+  file: string;
+  /** `<dir>/.upload-<id>.part` */
+  tmp: string;
+  fh: FileHandle;
+}
+
+/** 16 hex characters: names the temp file (and, over a hub's link, the upload). */
+export function newUploadId(): string {
+  return randomBytes(8).toString('hex');
+}
+
 /**
- * Streams an upload into `<pool>/.upload-<random>.part` (mode 0644, O_EXCL) with backpressure —
- * memory stays at a few chunks whatever the size — then fsyncs it and gives it its final name with
- * link(2), which fails if the name exists (no check-then-rename race), and fsyncs the directory.
- * On any failure (limit exceeded, client gone, stall, disk full, not an ISO) the temp file is removed.
+ * The checks before any byte is written, then the temp file: the name is sanitised, a declared
+ * size over the limit or over the pool's free space is refused, an existing file of that name is
+ * UPLOAD_EXISTS, and `<pool>/.upload-<id>.part` is created (mode 0644, O_EXCL, O_NOFOLLOW).
  */
-export async function receiveUpload(input: UploadInput): Promise<UploadResult> {
-  const name = sanitizeFileName(input.fileName);
-  const { maxBytes, expectedBytes } = input;
+export async function openUpload(opts: {
+  poolRoot: string;
+  fileName: string;
+  maxBytes: number;
+  expectedBytes?: number | undefined;
+  id?: string;
+}): Promise<UploadTarget> {
+  const name = sanitizeFileName(opts.fileName);
+  const { maxBytes, expectedBytes } = opts;
   if (expectedBytes !== undefined && expectedBytes > maxBytes) throw tooLarge(maxBytes);
 
-  const { root, dir, file } = await resolveNewFileInsidePool(input.poolRoot, '', name);
+  const { root, dir, file } = await resolveNewFileInsidePool(opts.poolRoot, '', name);
   await assertAbsent(file, name);
   if (expectedBytes !== undefined) await assertSpace(dir, expectedBytes);
 
-  const tmp = join(dir, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}${TEMP_SUFFIX}`);
+  const tmp = join(dir, `${TEMP_PREFIX}${opts.id ?? newUploadId()}${TEMP_SUFFIX}`);
+  if (!isUploadTempName(basename(tmp))) throw new AppError('INTERNAL', 'bad upload id');
   // read-write: the ISO descriptor is checked on the written file before it is published
   const flags = constants.O_RDWR | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
   const fh = await open(tmp, flags, 0o644).catch((err: unknown) => {
     throw fsError(err, name);
   });
-  let closed = false;
   try {
     await fh.chmod(0o644); // whatever the umask
-    const size = await copyInto(fh, input);
-    if (expectedBytes !== undefined && size !== expectedBytes) {
-      throw new AppError('VALIDATION_FAILED', `upload ended after ${size} of ${expectedBytes} bytes`);
-    }
-    await assertIsoSignature(fh, size);
-    await fh.sync();
-    await fh.close();
-    closed = true;
-    await publish(tmp, file, name);
-    await fsyncDir(dir);
-    return { name, path: toPoolPath(root, file), size };
   } catch (err) {
-    if (!closed) await fh.close().catch(() => undefined);
-    await unlink(tmp).catch(() => undefined);
+    await discardUpload({ name, root, dir, file, tmp, fh });
     throw fsError(err, name);
+  }
+  return { name, root, dir, file, tmp, fh };
+}
+
+/**
+ * The upload is complete at `size` bytes: it must be an ISO image; the file is fsynced, closed,
+ * given its final name with link(2) (never replacing anything) and the directory fsynced. On
+ * failure the caller discards it.
+ */
+export async function publishUpload(t: UploadTarget, size: number): Promise<UploadResult> {
+  await assertIsoSignature(t.fh, size);
+  await t.fh.sync();
+  await t.fh.close();
+  await publish(t.tmp, t.file, t.name);
+  await fsyncDir(t.dir);
+  return { name: t.name, path: toPoolPath(t.root, t.file), size };
+}
+
+/** Closes and removes the temp file (whatever state it is in). */
+export async function discardUpload(t: UploadTarget): Promise<void> {
+  await t.fh.close().catch(() => undefined);
+  await unlink(t.tmp).catch(() => undefined);
+}
+
+/**
+ * Streams an upload into `<pool>/.upload-<random>.part` (see openUpload) with backpressure —
+ * memory stays at a few chunks whatever the size — then publishes it (see publishUpload).
+ * On any failure (limit exceeded, client gone, stall, disk full, not an ISO) the temp file is removed.
+ */
+export async function receiveUpload(input: UploadInput): Promise<UploadResult> {
+  const t = await openUpload(input);
+  try {
+    const size = await copyInto(t.fh, input);
+    if (input.expectedBytes !== undefined && size !== input.expectedBytes) {
+      throw new AppError('VALIDATION_FAILED', `upload ended after ${size} of ${input.expectedBytes} bytes`);
+    }
+    return await publishUpload(t, size);
+  } catch (err) {
+    await discardUpload(t);
+    throw fsError(err, t.name);
   }
 }
 
@@ -162,7 +213,8 @@ async function copyInto(fh: FileHandle, input: UploadInput): Promise<number> {
   return total;
 }
 
-async function writeAll(fh: FileHandle, chunk: Buffer): Promise<void> {
+/** Writes the whole buffer at the file's current position (write(2) may write less). */
+export async function writeAll(fh: FileHandle, chunk: Buffer): Promise<void> {
   let off = 0;
   while (off < chunk.length) {
     const { bytesWritten } = await fh.write(chunk, off, chunk.length - off);

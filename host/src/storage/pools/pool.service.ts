@@ -37,6 +37,11 @@ export interface StorageService {
   stopPool(name: string, by: string): Promise<void>;
   setPoolAutostart(name: string, on: boolean): Promise<void>;
   deletePool(name: string, by: string): Promise<void>;
+  /**
+   * The defined VMs whose disks or CD-ROMs are in the pool (its volumes, or files under its
+   * directory), sorted: what stopping or removing it would pull from under them.
+   */
+  poolUsers(name: string): Promise<string[]>;
   listVolumes(pool: string): Promise<VolumeSummary[]>;
   /** the volumes, and those that could not be read this time */
   listVolumesReport(pool: string): Promise<{ volumes: VolumeSummary[]; skipped: SkippedVolumes }>;
@@ -126,10 +131,22 @@ export function createStorageService(deps: {
     };
   };
   const strip = ({ info: _info, ...summary }: PoolRef): PoolSummary => summary;
+  /**
+   * Who uses the pool: a disk that is one of its volumes, or (dir and NFS pools) a file under its
+   * directory — an ISO in a subdirectory is no libvirt volume, and an inactive pool lists none.
+   */
+  const poolUsersOf = async (info: PoolInfo): Promise<string[]> => {
+    const keys = new Set(info.active ? await hv().volumeKeys(info.uuid) : []);
+    const parsed = parsePoolXml(info.xml);
+    const dir =
+      parsed.type === 'dir' || parsed.type === 'netfs' ? parsed.path?.replace(/\/+$/, '') : undefined;
+    const inDir = (p: string) => dir !== undefined && dir !== '' && p.startsWith(`${dir}/`);
+    const users = (await deps.diskUsers()).filter((u) => keys.has(u.path) || inDir(u.path));
+    return [...new Set(users.map((u) => u.vm))].sort();
+  };
   /** A pool holding disks of defined VMs cannot be stopped or removed: say which VMs. */
   const assertUnused = async (info: PoolInfo) => {
-    const keys = info.active ? await hv().volumeKeys(info.uuid) : [];
-    const users = await usersOf(keys);
+    const users = await poolUsersOf(info);
     if (users.length) {
       throw new AppError(
         'POOL_IN_USE',
@@ -212,6 +229,9 @@ export function createStorageService(deps: {
       if (info.active) await hv().stopPool(info.uuid);
       await hv().undefinePool(info.uuid);
       record(`Storage pool "${name}" removed (its files were left in place)`, by, 'warning');
+    },
+    async poolUsers(name) {
+      return poolUsersOf(await find(name));
     },
     listVolumesReport: volumeReport,
     async listVolumes(pool) {
