@@ -1,6 +1,6 @@
 import type { DataDiskStatus } from '@quantix/shared';
 import type { AppState } from '../store/app-state.ts';
-import type { Store } from '../store/create-store.ts';
+import type { Store } from '@quantix/shared/ui/store/create-store.ts';
 import type { SocketClient } from './socket-client.ts';
 
 export interface DataDiskApi {

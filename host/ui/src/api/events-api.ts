@@ -1,9 +1,9 @@
 import type { EventList } from '@quantix/shared';
 import type { AppState, EventFilter } from '../store/app-state.ts';
-import type { Store } from '../store/create-store.ts';
+import type { Store } from '@quantix/shared/ui/store/create-store.ts';
 import { mergeEvents } from '../store/event-list.ts';
-import { toErrorInfo } from './api-error.ts';
-import type { HttpClient } from './http-client.ts';
+import { toErrorInfo } from '@quantix/shared/ui/api/api-error.ts';
+import type { HttpClient } from '@quantix/shared/ui/api/http-client.ts';
 import type { LoadInto } from './load-into.ts';
 import type { SocketClient } from './socket-client.ts';
 

@@ -1,5 +1,5 @@
 import type { HardwareReport } from '@quantix/shared';
-import { formatBytes } from '../format/format-bytes.ts';
+import { formatBytes } from '@quantix/shared/ui/format/format-bytes.ts';
 import { diskUseLabel } from './disk-usage.ts';
 
 /** The host's block devices, for choosing where a pool goes. */

@@ -13,7 +13,6 @@ import type {
   MintedToken,
   NetworkSummary,
   PoolSummary,
-  SessionInfo,
   SnapshotSummary,
   TaskProgress,
   TelemetrySample,
@@ -22,22 +21,17 @@ import type {
   VolumeList,
   VolumeSummary,
 } from '@quantix/shared';
+import {
+  type ErrorInfo,
+  idle,
+  initialShellState,
+  type Loadable,
+  type ShellState,
+} from '@quantix/shared/ui/store/shell-state.ts';
 import { initialLogView, type LogView } from './log-view.ts';
 
-/** An error as the UI keeps it: plain data, so the state stays serialisable. */
-export interface ErrorInfo {
-  readonly code: string;
-  readonly message: string;
-}
-
-export interface Loadable<T> {
-  readonly data: T | null;
-  readonly loading: boolean;
-  readonly error: ErrorInfo | null;
-}
-
-/** idle: not logged in; disconnected: lost (or never got) the socket and socket.io is retrying. */
-export type ConnectionStatus = 'idle' | 'connecting' | 'connected' | 'disconnected';
+export type { ConnectionStatus, ErrorInfo, Loadable } from '@quantix/shared/ui/store/shell-state.ts';
+export { idle };
 
 export interface EventFilter {
   readonly level: EventLevel | '';
@@ -45,14 +39,8 @@ export interface EventFilter {
   readonly limit: number;
 }
 
-export interface AppState {
-  readonly location: { readonly path: string; readonly search: string };
-  readonly boot: { readonly status: 'pending' | 'ready' | 'failed'; readonly error: ErrorInfo | null };
-  readonly setupRequired: boolean;
-  readonly session: SessionInfo | null;
-  /** a message for the login page, e.g. why the session ended */
-  readonly notice: string | null;
-  readonly connection: ConnectionStatus;
+/** The host UI's state: the shell's (boot, session, location, socket) and the host's pages'. */
+export interface AppState extends ShellState {
   readonly host: Loadable<HostSummary>;
   readonly telemetry: { readonly samples: readonly TelemetrySample[]; readonly error: ErrorInfo | null };
   readonly token: Loadable<MintedToken | null>;
@@ -88,16 +76,9 @@ export interface AppState {
 
 export type SkippedVolume = VolumeList['skipped'][number];
 
-export const idle = <T>(): Loadable<T> => ({ data: null, loading: false, error: null });
-
 export function initialState(location: { path: string; search: string }): AppState {
   return {
-    location,
-    boot: { status: 'pending', error: null },
-    setupRequired: false,
-    session: null,
-    notice: null,
-    connection: 'idle',
+    ...initialShellState(location),
     host: idle(),
     telemetry: { samples: [], error: null },
     token: idle(),

@@ -1,12 +1,12 @@
 import type { HardwareReport } from '@quantix/shared';
 import { useEffect, useState } from 'preact/hooks';
-import { Card } from '../../components/card.tsx';
-import { ErrorMessage } from '../../components/error-message.tsx';
+import { Card } from '@quantix/shared/ui/components/card.tsx';
+import { ErrorMessage } from '@quantix/shared/ui/components/error-message.tsx';
 import { HostInterfaces } from '../../components/host-interfaces.tsx';
 import { LocalDisks } from '../../components/local-disks.tsx';
-import { UsageBar } from '../../components/usage-bar.tsx';
-import { formatBytes, formatPercent, percentOf } from '../../format/format-bytes.ts';
-import { formatDateTime } from '../../format/format-time.ts';
+import { UsageBar } from '@quantix/shared/ui/components/usage-bar.tsx';
+import { formatBytes, formatPercent, percentOf } from '@quantix/shared/ui/format/format-bytes.ts';
+import { formatDateTime } from '@quantix/shared/ui/format/format-time.ts';
 import { useApi, useStore } from '../../store/use-store.ts';
 import { PciTable } from './pci-table.tsx';
 import { virtualizationLine } from './virtualization.ts';

@@ -1,13 +1,13 @@
 import type { FileEntry, PoolSummary } from '@quantix/shared';
 import { useEffect } from 'preact/hooks';
-import { ErrorMessage } from '../../components/error-message.tsx';
-import { Pager } from '../../components/pager.tsx';
-import { formatBytes } from '../../format/format-bytes.ts';
-import { formatDateTime } from '../../format/format-time.ts';
-import { useRoute } from '../../hooks/use-route.ts';
+import { ErrorMessage } from '@quantix/shared/ui/components/error-message.tsx';
+import { Pager } from '@quantix/shared/ui/components/pager.tsx';
+import { formatBytes } from '@quantix/shared/ui/format/format-bytes.ts';
+import { formatDateTime } from '@quantix/shared/ui/format/format-time.ts';
+import { useRoute } from '@quantix/shared/ui/hooks/use-route.ts';
 import { useApi, useStore } from '../../store/use-store.ts';
 import { breadcrumbs, normalizeRel } from './pool-path.ts';
-import { UploadBox } from './upload-box.tsx';
+import { UploadBox } from '@quantix/shared/ui/components/upload-box.tsx';
 
 const PAGE = 100;
 
@@ -38,8 +38,7 @@ export function FilesTab(props: { pool: PoolSummary }) {
   return (
     <div data-testid="pool-files">
       <UploadBox
-        pool={pool}
-        dir={shownPath}
+        upload={(file, onProgress) => api.files.upload(pool, shownPath, file, onProgress)}
         onUploaded={() => {
           void reload();
           void api.storage.loadVolumes(pool);

@@ -1,9 +1,9 @@
 import type { StoragePoolType } from '@quantix/shared';
 import { useState } from 'preact/hooks';
-import { toErrorInfo } from '../../api/api-error.ts';
+import { toErrorInfo } from '@quantix/shared/ui/api/api-error.ts';
 import { newTaskId } from '../../api/tasks-api.ts';
-import { Field } from '../../components/field.tsx';
-import { FormDialog } from '../../components/form-dialog.tsx';
+import { Field } from '@quantix/shared/ui/components/field.tsx';
+import { FormDialog } from '@quantix/shared/ui/components/form-dialog.tsx';
 import { TaskProgress } from '../../components/task-progress.tsx';
 import type { ErrorInfo } from '../../store/app-state.ts';
 import { useApi } from '../../store/use-store.ts';

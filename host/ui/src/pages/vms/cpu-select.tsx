@@ -1,6 +1,6 @@
 import type { CpuCapabilities } from '@quantix/shared';
 import { useEffect } from 'preact/hooks';
-import { ErrorMessage } from '../../components/error-message.tsx';
+import { ErrorMessage } from '@quantix/shared/ui/components/error-message.tsx';
 import type { Loadable } from '../../store/app-state.ts';
 import { useApi, useStore } from '../../store/use-store.ts';
 import {

@@ -1,8 +1,8 @@
 import type { VmDetail } from '@quantix/shared';
 import { useState } from 'preact/hooks';
-import { toErrorInfo } from '../../api/api-error.ts';
-import { BusyButton } from '../../components/busy-button.tsx';
-import { ErrorMessage } from '../../components/error-message.tsx';
+import { toErrorInfo } from '@quantix/shared/ui/api/api-error.ts';
+import { BusyButton } from '@quantix/shared/ui/components/busy-button.tsx';
+import { ErrorMessage } from '@quantix/shared/ui/components/error-message.tsx';
 import type { ErrorInfo } from '../../store/app-state.ts';
 import { useApi } from '../../store/use-store.ts';
 import { cpuChangeNote, cpuKey, describeVmCpu, parseCpuKey } from './cpu-options.ts';

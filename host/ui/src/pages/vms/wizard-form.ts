@@ -7,8 +7,8 @@ import type {
   VolumeFormat,
   VolumeSummary,
 } from '@quantix/shared';
-import { formatBytes } from '../../format/format-bytes.ts';
-import { GiB, parseGiB } from '../../format/parse-size.ts';
+import { formatBytes } from '@quantix/shared/ui/format/format-bytes.ts';
+import { GiB, parseGiB } from '@quantix/shared/ui/format/parse-size.ts';
 import { parseCpuKey } from './cpu-options.ts';
 
 export { GiB, parseGiB };

@@ -1,6 +1,6 @@
 import type { PoolSummary, VolumeFormat } from '@quantix/shared';
-import { Field } from '../../components/field.tsx';
-import { formatBytes, formatMiB } from '../../format/format-bytes.ts';
+import { Field } from '@quantix/shared/ui/components/field.tsx';
+import { formatBytes, formatMiB } from '@quantix/shared/ui/format/format-bytes.ts';
 import { wizardCpuValue, wizardSelectValue } from './cpu-options.ts';
 import { CpuSelect, useCpuCapabilities } from './cpu-select.tsx';
 import {

@@ -1,7 +1,7 @@
 import type { HardwareReport, NetworkSummary } from '@quantix/shared';
-import { Field } from '../../components/field.tsx';
-import { Link } from '../../components/link.tsx';
-import { formatBytes, formatMiB } from '../../format/format-bytes.ts';
+import { Field } from '@quantix/shared/ui/components/field.tsx';
+import { Link } from '@quantix/shared/ui/components/link.tsx';
+import { formatBytes, formatMiB } from '@quantix/shared/ui/format/format-bytes.ts';
 import type { ErrorInfo } from '../../store/app-state.ts';
 import type { StepProps } from './wizard-steps-hw.tsx';
 import {
