@@ -1,5 +1,6 @@
 // The Vite setup of a Quantix web UI (host/ui, hub/ui): the same output rules for both, since both
 // are served by the server kit's static handler under the same strict CSP.
+import { fileURLToPath } from 'node:url';
 import preact from '@preact/preset-vite';
 import { defineConfig, type UserConfigFnObject } from 'vite';
 
@@ -13,6 +14,8 @@ export function uiViteConfig(opts: { root: string; devTarget: string }): UserCon
   return defineConfig(({ command }) => ({
     root: opts.root,
     base: '/',
+    // the favicon both UIs show
+    publicDir: fileURLToPath(new URL('../shared/src/ui/public', import.meta.url)),
     plugins: [preact({ prefreshEnabled: command === 'serve', devToolsEnabled: command === 'serve' })],
     build: {
       outDir: '../dist/public',

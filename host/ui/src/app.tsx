@@ -6,7 +6,7 @@ import { NotFoundPage } from '@quantix/shared/ui/pages/not-found-page.tsx';
 import { SetupPage } from '@quantix/shared/ui/pages/setup-page.tsx';
 import { lazyPage } from '@quantix/shared/ui/router/lazy-page.tsx';
 import type { FunctionComponent } from 'preact';
-import { DataDiskBanner } from './components/data-disk-banner.tsx';
+import { DataDiskBanner } from '@quantix/shared/ui/components/data-disk-banner.tsx';
 import { AboutPage } from './pages/about-page.tsx';
 import { DashboardPage } from './pages/dashboard-page.tsx';
 import { EventsPage } from './pages/events-page.tsx';

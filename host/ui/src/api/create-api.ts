@@ -3,7 +3,7 @@ import { type AppState, withoutSessionData } from '../store/app-state.ts';
 import type { Store } from '@quantix/shared/ui/store/create-store.ts';
 import type { ApiError } from '@quantix/shared/ui/api/api-error.ts';
 import { type ConsoleApi, createConsoleApi } from './console-api.ts';
-import { type DataDiskApi, createDataDiskApi } from './data-disk-api.ts';
+import { type DataDiskApi, createDataDiskApi } from '@quantix/shared/ui/api/data-disk-api.ts';
 import { type EventsApi, createEventsApi } from './events-api.ts';
 import { type FilesApi, createFilesApi } from './files-api.ts';
 import { type HostApi, createHostApi } from './host-api.ts';

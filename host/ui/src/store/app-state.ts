@@ -1,6 +1,5 @@
 import type {
   CpuCapabilities,
-  DataDiskStatus,
   EventCategory,
   EventLevel,
   FileListing,
@@ -48,8 +47,6 @@ export interface AppState extends ShellState {
   readonly events: Loadable<readonly HostEvent[]> & { readonly filter: EventFilter };
   /** null until the first `GET /hypervisor` or `hypervisor:status` */
   readonly hypervisor: HypervisorStatus | null;
-  /** null until the socket's first `data-disk:status` */
-  readonly dataDisk: DataDiskStatus | null;
   readonly vms: Loadable<readonly VmSummary[]>;
   /** the VM detail page's VM; check `data.uuid` against the page's */
   readonly vm: Loadable<VmDetail>;
@@ -85,7 +82,6 @@ export function initialState(location: { path: string; search: string }): AppSta
     hubs: idle(),
     events: { ...idle(), filter: { level: '', category: '', limit: 100 } },
     hypervisor: null,
-    dataDisk: null,
     vms: idle(),
     vm: idle(),
     vmXml: idle(),

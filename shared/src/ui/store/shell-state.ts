@@ -1,4 +1,4 @@
-import type { SessionInfo } from '@quantix/shared';
+import type { DataDiskStatus, SessionInfo } from '@quantix/shared';
 
 /** An error as the UI keeps it: plain data, so the state stays serialisable. */
 export interface ErrorInfo {
@@ -30,6 +30,8 @@ export interface ShellState {
   /** a message for the login page, e.g. why the session ended */
   readonly notice: string | null;
   readonly connection: ConnectionStatus;
+  /** null until the socket's first `data-disk:status` */
+  readonly dataDisk: DataDiskStatus | null;
 }
 
 export function initialShellState(location: { path: string; search: string }): ShellState {
@@ -40,5 +42,6 @@ export function initialShellState(location: { path: string; search: string }): S
     session: null,
     notice: null,
     connection: 'idle',
+    dataDisk: null,
   };
 }

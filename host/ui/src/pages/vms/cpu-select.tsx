@@ -10,7 +10,7 @@ import {
   findChoice,
   STATUS_SHORT,
   STATUS_TONE,
-} from './cpu-options.ts';
+} from '@quantix/shared/ui/vm/cpu-options.ts';
 
 const BADGE = { ok: 'badge-ok', error: 'badge-error', neutral: '', info: 'badge-info' } as const;
 

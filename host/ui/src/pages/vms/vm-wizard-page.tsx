@@ -19,7 +19,7 @@ import {
   validateStep,
   type WizardContext,
   type WizardForm,
-} from './wizard-form.ts';
+} from '@quantix/shared/ui/vm/wizard-form.ts';
 import { defaultPool, hostCapacity, overcommitWarnings } from './wizard-host.ts';
 import { HostFitNotes, PoolDefaultNote } from './wizard-notes.tsx';
 import { BasicsStep, DisksStep } from './wizard-steps-hw.tsx';

@@ -13,7 +13,7 @@ import {
   parseGiB,
   withCdrom,
   type WizardForm,
-} from './wizard-form.ts';
+} from '@quantix/shared/ui/vm/wizard-form.ts';
 
 export function CdromStep(props: StepProps & { isos: readonly IsoOption[]; loading: boolean }) {
   const { form, errors, set } = props;

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type AppState, initialState } from '../store/app-state.ts';
-import { createStore } from '@quantix/shared/ui/store/create-store.ts';
+import { createStore } from '../store/create-store.ts';
+import { initialShellState } from '../store/shell-state.ts';
 import { createDataDiskApi } from './data-disk-api.ts';
-import { fakeSocketClient } from '@quantix/shared/ui/api/fake-socket-client.test-helper.ts';
+import { fakeSocketClient } from './fake-socket-client.test-helper.ts';
 
 test('the data disk status comes from pushes, and a STORAGE_FULL answer shows it at once', () => {
-  const store = createStore<AppState>(initialState({ path: '/', search: '' }));
+  const store = createStore(initialShellState({ path: '/', search: '' }));
   const socket = fakeSocketClient();
   const api = createDataDiskApi({ socket: socket.client, store });
   assert.equal(store.get().dataDisk, null);

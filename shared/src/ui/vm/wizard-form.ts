@@ -7,8 +7,8 @@ import type {
   VolumeFormat,
   VolumeSummary,
 } from '@quantix/shared';
-import { formatBytes } from '@quantix/shared/ui/format/format-bytes.ts';
-import { GiB, parseGiB } from '@quantix/shared/ui/format/parse-size.ts';
+import { formatBytes } from '../format/format-bytes.ts';
+import { GiB, parseGiB } from '../format/parse-size.ts';
 import { parseCpuKey } from './cpu-options.ts';
 
 export { GiB, parseGiB };
@@ -75,9 +75,12 @@ export function emptyWizardForm(): WizardForm {
   };
 }
 
+/** What a disk's pool must say: a host's pool, or a shared pool as the chosen host reports it. */
+export type WizardPool = Pick<PoolSummary, 'name' | 'state' | 'available'>;
+
 /** What the wizard checks against: the host's pools, VMs and networks as last loaded. */
 export interface WizardContext {
-  readonly pools: readonly PoolSummary[];
+  readonly pools: readonly WizardPool[];
   readonly vmNames: readonly string[];
   readonly isos: readonly IsoOption[];
 }

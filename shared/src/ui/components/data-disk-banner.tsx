@@ -1,13 +1,14 @@
-import { useStore } from '../store/use-store.ts';
+import { useShellConfig, useShellStore } from '../store/shell-context.ts';
 
-/** On every page while the host cannot write its data disk: changes are refused until it can. */
+/** On every page while the server cannot write its data disk: changes are refused until it can. */
 export function DataDiskBanner() {
-  const disk = useStore((s) => s.dataDisk);
+  const disk = useShellStore((s) => s.dataDisk);
+  const { peer } = useShellConfig();
   if (!disk || disk.writable) return null;
   const what = disk.problem === 'read-only' ? 'read-only' : 'full';
   return (
     <div class="banner banner-warn" role="alert" data-testid="data-disk-banner">
-      The host's data disk is {what}: settings cannot be saved and events are kept in memory until
+      The {peer}'s data disk is {what}: settings cannot be saved and events are kept in memory until
       {disk.problem === 'read-only' ? ' it can be written again' : ' space is freed'}. Everything else keeps
       working.
     </div>
