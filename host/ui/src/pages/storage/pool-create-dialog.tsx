@@ -7,7 +7,12 @@ import { FormDialog } from '@quantix/shared/ui/components/form-dialog.tsx';
 import { TaskProgress } from '../../components/task-progress.tsx';
 import type { ErrorInfo } from '../../store/app-state.ts';
 import { useApi } from '../../store/use-store.ts';
-import { emptyPoolForm, type PoolForm, toPoolRequest, validatePoolForm } from './pool-form.ts';
+import {
+  emptyPoolForm,
+  type PoolForm,
+  toPoolRequest,
+  validatePoolForm,
+} from '@quantix/shared/ui/storage/pool-form.ts';
 
 const TYPE_HINT: Record<StoragePoolType, string> = {
   dir: 'A directory on this host; each volume is a file in it.',
