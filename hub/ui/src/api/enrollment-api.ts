@@ -10,7 +10,8 @@ export interface EnrollmentApi {
 
 export function createEnrollmentApi(deps: Omit<StoreApiDeps, 'socket'>): EnrollmentApi {
   const { http, loadInto } = deps;
-  const load = () => loadInto('enrollments', async () => (await http.get<EnrollmentList>('/enrollments')).enrollments);
+  const load = () =>
+    loadInto('enrollments', async () => (await http.get<EnrollmentList>('/enrollments')).enrollments);
   return {
     load,
     async mint(req) {

@@ -13,5 +13,10 @@ export function hubHarness(
   const store = createStore<AppState>(initialState({ path: '/', search: '' }));
   const http = routedHttp(routes);
   const socket = fakeSocketClient<HubServerToClientEvents, HubClientToServerEvents>(answer);
-  return { store, http, socket, deps: { http: http.http, socket: socket.client, store, loadInto: createLoader(store) } };
+  return {
+    store,
+    http,
+    socket,
+    deps: { http: http.http, socket: socket.client, store, loadInto: createLoader(store) },
+  };
 }

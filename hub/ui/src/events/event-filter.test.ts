@@ -26,11 +26,18 @@ test('an event is about the host named in details.hostId', () => {
 test('the filter matches level and host; empty means any', () => {
   assert.equal(eventMatches(ev('info'), all), true);
   assert.equal(eventMatches(ev('info', H), { ...all, hostId: H }), true);
-  assert.equal(eventMatches(ev('info'), { ...all, hostId: H }), false, "the hub's own events are not the host's");
+  assert.equal(
+    eventMatches(ev('info'), { ...all, hostId: H }),
+    false,
+    "the hub's own events are not the host's",
+  );
   assert.equal(eventMatches(ev('info', H), { ...all, level: 'error' }), false);
 });
 
 test('the query holds what is set', () => {
   assert.equal(eventsQuery(all), '?limit=100');
-  assert.equal(eventsQuery({ hostId: H, level: 'warning', limit: 50 }), `?limit=50&hostId=${H}&level=warning`);
+  assert.equal(
+    eventsQuery({ hostId: H, level: 'warning', limit: 50 }),
+    `?limit=50&hostId=${H}&level=warning`,
+  );
 });

@@ -19,15 +19,25 @@ test('counts hosts by state and in maintenance', () => {
     new Set(),
   );
   assert.equal(t.hosts, 5);
-  assert.deepEqual(t.byState, { connected: 2, 'not-responding': 1, disconnected: 0, 'cert-changed': 1, pending: 1 });
+  assert.deepEqual(t.byState, {
+    connected: 2,
+    'not-responding': 1,
+    disconnected: 0,
+    'cert-changed': 1,
+    pending: 1,
+  });
   assert.equal(t.maintenance, 2);
 });
 
 test('use adds up over connected hosts only', () => {
   const t = fleetTotals(
     [
-      hubHost({ status: { cpuPercent: 50, cpuCount: 8, memoryUsedBytes: 4 * GiB, memoryTotalBytes: 16 * GiB } }),
-      hubHost({ status: { cpuPercent: 25, cpuCount: 4, memoryUsedBytes: 2 * GiB, memoryTotalBytes: 8 * GiB } }),
+      hubHost({
+        status: { cpuPercent: 50, cpuCount: 8, memoryUsedBytes: 4 * GiB, memoryTotalBytes: 16 * GiB },
+      }),
+      hubHost({
+        status: { cpuPercent: 25, cpuCount: 4, memoryUsedBytes: 2 * GiB, memoryTotalBytes: 8 * GiB },
+      }),
       hubHost({ state: 'not-responding', status: { cpuPercent: 100, cpuCount: 64 } }),
       hubHost({ status: { cpuPercent: null, cpuCount: 2, vms: { total: 1, running: 0 } } }),
     ],

@@ -13,7 +13,12 @@ test('a join string needs only itself; the request carries it alone', () => {
 });
 
 test('a URL needs https and a well-formed token', () => {
-  const f = { ...emptyAddHostForm(), mode: 'url' as const, url: 'https://kvm1.example.net:8443/', token: TOKEN };
+  const f = {
+    ...emptyAddHostForm(),
+    mode: 'url' as const,
+    url: 'https://kvm1.example.net:8443/',
+    token: TOKEN,
+  };
   assert.deepEqual(validateAddHost(f), {});
   assert.deepEqual(toAddHostRequest(f), { target: 'https://kvm1.example.net:8443', token: TOKEN });
   const bad = validateAddHost({ ...f, url: 'http://kvm1:8443', token: 'abc' });
@@ -24,6 +29,9 @@ test('a URL needs https and a well-formed token', () => {
 
 test('re-pairing takes a fresh join string, or a token for the known address', () => {
   assert.deepEqual(toRepairRequest(' qx1.abc ', 'https://kvm1:8443'), { target: 'qx1.abc' });
-  assert.deepEqual(toRepairRequest(TOKEN, 'https://kvm1:8443'), { target: 'https://kvm1:8443', token: TOKEN });
+  assert.deepEqual(toRepairRequest(TOKEN, 'https://kvm1:8443'), {
+    target: 'https://kvm1:8443',
+    token: TOKEN,
+  });
   assert.equal(toRepairRequest('nonsense', 'https://kvm1:8443'), null);
 });

@@ -25,8 +25,10 @@ export function validateAddHost(f: AddHostForm): Partial<Record<'join' | 'url' |
   }
   const e: Partial<Record<'url' | 'token', string>> = {};
   const url = f.url.trim();
-  if (!/^https:\/\/[^\s/]+\/?$/i.test(url)) e.url = "The host's https address, e.g. https://kvm1.example.net:8443.";
-  if (!TOKEN.test(f.token.trim())) e.token = 'A registration token: 6 letters or digits, a dot, then 16 more.';
+  if (!/^https:\/\/[^\s/]+\/?$/i.test(url))
+    e.url = "The host's https address, e.g. https://kvm1.example.net:8443.";
+  if (!TOKEN.test(f.token.trim()))
+    e.token = 'A registration token: 6 letters or digits, a dot, then 16 more.';
   return e;
 }
 

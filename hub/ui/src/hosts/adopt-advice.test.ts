@@ -34,8 +34,14 @@ test('every adoption error code has advice of its own', () => {
 test('the advice says what to do where it matters most', () => {
   assert.match(adoptionAdvice('HOST_CONNECTION_FAILED') ?? '', /running and the port right/);
   assert.match(adoptionAdvice('TLS_ERROR') ?? '', /https address/);
-  assert.match(adoptionAdvice('HOST_IDENTITY_MISMATCH') ?? '', /intercepting.*fingerprint on the host's console/s);
-  assert.match(adoptionAdvice('TOKEN_EXPIRED') ?? '', /Mint a new token on the host \(Registration page or `quantix-host token`\)/);
+  assert.match(
+    adoptionAdvice('HOST_IDENTITY_MISMATCH') ?? '',
+    /intercepting.*fingerprint on the host's console/s,
+  );
+  assert.match(
+    adoptionAdvice('TOKEN_EXPIRED') ?? '',
+    /Mint a new token on the host \(Registration page or `quantix-host token`\)/,
+  );
 });
 
 test('codes without advice give null, not a guess', () => {

@@ -10,7 +10,11 @@ const pool = (name: string, assignments: PoolAssignment[] = []): SharedPool => (
   createdAt: at,
   assignments,
 });
-const assigned = (hostId: string, state: PoolAssignment['state'], message: string | null = null): PoolAssignment => ({
+const assigned = (
+  hostId: string,
+  state: PoolAssignment['state'],
+  message: string | null = null,
+): PoolAssignment => ({
   hostId,
   state,
   message,
@@ -55,7 +59,11 @@ test('files are read on connected hosts where the pool is active', () => {
   const a = hubHost();
   const b = hubHost({ state: 'not-responding' });
   const c = hubHost();
-  const p = pool('nfs', [assigned(a.hostId, 'active'), assigned(b.hostId, 'active'), assigned(c.hostId, 'pending')]);
+  const p = pool('nfs', [
+    assigned(a.hostId, 'active'),
+    assigned(b.hostId, 'active'),
+    assigned(c.hostId, 'pending'),
+  ]);
   assert.deepEqual(fileHosts(p, [a, b, c]), [a]);
 });
 

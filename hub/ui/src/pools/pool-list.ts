@@ -56,7 +56,8 @@ export function poolHostRows(pool: SharedPool, hosts: readonly HubHost[]): PoolH
   }));
   const known = new Set(hosts.map((h) => h.hostId));
   for (const a of pool.assignments) {
-    if (!known.has(a.hostId)) rows.push({ hostId: a.hostId, hostname: a.hostId, connected: false, assignment: a });
+    if (!known.has(a.hostId))
+      rows.push({ hostId: a.hostId, hostname: a.hostId, connected: false, assignment: a });
   }
   return rows.sort(
     (a, b) =>

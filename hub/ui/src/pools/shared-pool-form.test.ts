@@ -24,7 +24,13 @@ test('an NFS pool needs a name, server, export and mount path; options are optio
 });
 
 test('a directory pool needs a name and a path only', () => {
-  const f = { ...emptySharedPoolForm(), type: 'dir' as const, name: 'shared', path: '/srv/shared', host: '??' };
+  const f = {
+    ...emptySharedPoolForm(),
+    type: 'dir' as const,
+    name: 'shared',
+    path: '/srv/shared',
+    host: '??',
+  };
   assert.deepEqual(validateSharedPool(f), {});
   assert.deepEqual(toDefinition(f), { type: 'dir', name: 'shared', path: '/srv/shared' });
   assert.ok(validateSharedPool({ ...f, path: '/srv/../etc' }).path);

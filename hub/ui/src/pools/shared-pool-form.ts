@@ -33,7 +33,8 @@ export function validateSharedPool(f: SharedPoolForm): Partial<Record<keyof Shar
   if (f.type === 'netfs') {
     if (host) e.host = host;
     if (exportPath) e.exportPath = exportPath;
-    if (!OPTIONS.test(f.options.trim())) e.options = 'Letters, digits and "_.=,:-", at most 256, e.g. vers=4.2.';
+    if (!OPTIONS.test(f.options.trim()))
+      e.options = 'Letters, digits and "_.=,:-", at most 256, e.g. vers=4.2.';
   }
   return e;
 }

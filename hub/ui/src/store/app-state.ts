@@ -44,7 +44,10 @@ export interface AppState extends ShellState {
   /** the pool page's Files tab: one directory of the pool as one host sees it */
   readonly files: Loadable<{ readonly pool: string; readonly hostId: string; readonly listing: FileListing }>;
   /** the VM wizard's hosts for the chosen pools (`pools`: their names, comma-separated) */
-  readonly placement: Loadable<{ readonly pools: string; readonly candidates: readonly PlacementCandidate[] }>;
+  readonly placement: Loadable<{
+    readonly pools: string;
+    readonly candidates: readonly PlacementCandidate[];
+  }>;
   readonly enrollments: Loadable<readonly Enrollment[]>;
   readonly events: Loadable<readonly HostEvent[]> & { readonly filter: EventFilter };
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { diskUsage } from '../../components/disk-usage.ts';
+import { diskUsage } from '@quantix/shared/ui/inventory/disk-usage.ts';
 import {
   emptyPoolForm,
   splitDevices,

@@ -1,7 +1,7 @@
-import type { HardwareReport } from '@quantix/shared';
+import type { DiscoveryReport } from '@quantix/shared';
 
 /** The host's own interfaces and bridges: read-only, from the hardware inventory. */
-export function HostInterfaces(props: { interfaces: HardwareReport['networkInterfaces'] }) {
+export function HostInterfaces(props: { interfaces: DiscoveryReport['networkInterfaces'] }) {
   if (props.interfaces.length === 0) return <p class="muted">No interfaces reported.</p>;
   return (
     <table class="table" data-testid="host-interfaces">

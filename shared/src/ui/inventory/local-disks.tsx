@@ -1,9 +1,9 @@
-import type { HardwareReport } from '@quantix/shared';
-import { formatBytes } from '@quantix/shared/ui/format/format-bytes.ts';
+import type { DiscoveryReport } from '@quantix/shared';
+import { formatBytes } from '../format/format-bytes.ts';
 import { diskUseLabel } from './disk-usage.ts';
 
 /** The host's block devices, for choosing where a pool goes. */
-export function LocalDisks(props: { disks: HardwareReport['disks'] }) {
+export function LocalDisks(props: { disks: DiscoveryReport['disks'] }) {
   if (props.disks.length === 0) return <p class="muted">No local disks reported.</p>;
   return (
     <table class="table" data-testid="local-disks">
