@@ -26,11 +26,16 @@ export function AdoptError(props: { error: ErrorInfo | null }) {
         {advice && (
           <span class="hint" data-testid="adopt-advice">
             <br />
-            {advice}
+            <WithCode text={advice} />
           </span>
         )}
       </span>
       <span class="alert-code">{error.code}</span>
     </div>
   );
+}
+
+/** Text with `commands` in backticks, shown as code. */
+function WithCode(props: { text: string }) {
+  return <>{props.text.split('`').map((part, i) => (i % 2 === 1 ? <code key={part}>{part}</code> : part))}</>;
 }
