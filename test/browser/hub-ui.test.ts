@@ -188,9 +188,41 @@ describe('browser: the hub UI (setup, fleet, adding a host, enrollment, lazy pag
     assert.equal(await page.getByTestId('enrollment-minted').count(), 0, 'the string is gone once done');
   });
 
+  it('creates a shared pool and shows its hosts, files and definition', async (t) => {
+    await page.getByTestId('nav-pools').click();
+    await page.getByTestId('page-pools').waitFor({ timeout: 15_000 });
+    if ((await statusOf('/api/v1/pools')) === 404) {
+      await page.getByTestId('pools-error').waitFor();
+      t.skip('GET /api/v1/pools is not in this tree yet (the pools branch adds it)');
+      return;
+    }
+    await page.getByTestId('create-pool').click();
+    await page.getByTestId('pool-type').selectOption('dir');
+    await page.getByTestId('pool-name').fill('shared-iso');
+    await page.getByTestId('pool-path').fill('/srv/quantix-ui-test/shared-iso');
+    await page.getByTestId('pool-create-submit').click();
+    // created pools open on their Hosts tab: the pool x host matrix
+    await page.getByTestId('pool-hosts').waitFor({ timeout: 15_000 });
+    assert.match(new URL(page.url()).pathname, /^\/pools\/shared-iso$/);
+    const rows = await page.getByTestId('pool-host-row').count();
+    assert.equal(rows, host ? 1 : 0, 'one row per host of the fleet');
+    if (host)
+      assert.equal(await page.getByTestId('pool-host-row').first().getAttribute('data-assignment'), 'none');
+    await page.getByTestId('tab-files').click();
+    await page.getByTestId('pool-files').waitFor();
+    await page.getByTestId('tab-settings').click();
+    assert.match(
+      (await page.getByTestId('pool-definition').textContent()) ?? '',
+      /\/srv\/quantix-ui-test\/shared-iso/,
+    );
+    await shot('pool');
+    await page.getByTestId('nav-pools').click();
+    await page.getByTestId('pool-row').first().waitFor();
+    assert.equal(await page.getByTestId('pool-row').first().getAttribute('data-name'), 'shared-iso');
+  });
+
   it('loads the other pages on first visit, each in its own chunk', async () => {
     for (const [nav, testId] of [
-      ['pools', 'page-pools'],
       ['vm-new', 'page-vm-new'],
       ['events', 'page-events'],
     ] as const) {
