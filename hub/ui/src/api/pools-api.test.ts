@@ -72,3 +72,24 @@ test('pools load, follow pool:changed, and files are read through the chosen hos
   assert.equal(x.seen.url, `/api/v1/pools/b/files/a.iso?hostId=${H}`);
   assert.equal(x.seen.headers['Content-Type'], 'application/octet-stream');
 });
+
+test('assign and unassign show the pool the hub answers at once', async () => {
+  const assigned: SharedPool = {
+    ...pool('b'),
+    assignments: [{ hostId: H, state: 'pending', message: null, changedAt: '2026-01-01T00:00:00.000Z' }],
+  };
+  const h = hubHarness({
+    'GET /pools': () => ({ pools: [pool('b')] }),
+    [`PUT /pools/b/hosts/${H}`]: () => assigned,
+    [`DELETE /pools/b/hosts/${H}`]: () => ({
+      ...assigned,
+      assignments: [{ ...assigned.assignments[0], state: 'removing' }],
+    }),
+  });
+  const api = createPoolsApi({ ...h.deps, base: '/api/v1', makeXhr: () => fakeXhr().xhr, onError: () => {} });
+  await api.load();
+  await api.assign('b', H);
+  assert.equal(h.store.get().pools.data?.[0]?.assignments[0]?.state, 'pending');
+  await api.unassign('b', H);
+  assert.equal(h.store.get().pools.data?.[0]?.assignments[0]?.state, 'removing');
+});

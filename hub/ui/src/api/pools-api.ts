@@ -9,7 +9,9 @@ export interface PoolsApi {
   load(): Promise<void>;
   create(definition: SharedPoolDefinition): Promise<SharedPool>;
   remove(name: string): Promise<void>;
+  /** `PUT /pools/:name/hosts/:hostId` → the pool with the assignment */
   assign(name: string, hostId: string): Promise<void>;
+  /** `DELETE /pools/:name/hosts/:hostId` → the pool with the assignment being removed */
   unassign(name: string, hostId: string): Promise<void>;
   listFiles(name: string, hostId: string, path: string, offset: number, limit: number): Promise<void>;
   /** an ISO into the pool's root, through the hub to `hostId` (raw body, with progress) */
@@ -43,6 +45,12 @@ export function createPoolsApi(
   });
 
   const hostQuery = (hostId: string) => new URLSearchParams({ hostId }).toString();
+  const assignmentPath = (name: string, hostId: string) =>
+    `${sharedPoolPath(name)}/hosts/${encodeURIComponent(hostId)}`;
+  /** an answer without a body leaves the list to `pool:changed` */
+  const showAnswer = (name: string, pool: SharedPool | undefined) => {
+    if (pool) apply({ name, pool });
+  };
 
   return {
     async load() {
@@ -62,11 +70,12 @@ export function createPoolsApi(
       await http.del(sharedPoolPath(name));
       apply({ name, pool: null });
     },
+    // both answer the pool as it now stands (the assignment pending or removing); pool:changed follows
     async assign(name, hostId) {
-      await http.put(`${sharedPoolPath(name)}/hosts/${encodeURIComponent(hostId)}`);
+      showAnswer(name, await http.put<SharedPool | undefined>(assignmentPath(name, hostId)));
     },
     async unassign(name, hostId) {
-      await http.del(`${sharedPoolPath(name)}/hosts/${encodeURIComponent(hostId)}`);
+      showAnswer(name, await http.del<SharedPool | undefined>(assignmentPath(name, hostId)));
     },
     listFiles: (name, hostId, path, offset, limit) =>
       loadInto('files', async () => {
