@@ -117,7 +117,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     pools,
     placement,
     vms,
-    // the hub has no web UI yet: the kit answers every page outside /api with a 503 until one is built
+    // the hub's web UI (hub/ui, built by hub/scripts/build.mjs)
     publicDir: join(dirname(fileURLToPath(import.meta.url)), 'public'),
     allowedHosts,
     enrollments: enrollmentRoutes({ enrollments }),

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
@@ -10,8 +10,16 @@ import { describe, it } from 'node:test';
 
 const SHARED_SRC = fileURLToPath(new URL('./', import.meta.url));
 const SERVER_DIR = join(SHARED_SRC, 'server') + sep;
-const UI_SRC = fileURLToPath(new URL('../../host/ui/src/', import.meta.url));
 const KIT = '@quantix/shared/server';
+// the browser code: the two web UIs and the UI kit they share (@quantix/shared/ui/*)
+const SHARED_UI = join(SHARED_SRC, 'ui') + sep;
+const SHARED_UI_PKG = '@quantix/shared/ui/';
+const UI_ROOTS = {
+  'host/ui/src': fileURLToPath(new URL('../../host/ui/src/', import.meta.url)),
+  'hub/ui/src': fileURLToPath(new URL('../../hub/ui/src/', import.meta.url)),
+  'shared/src/ui': SHARED_UI,
+};
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Every module specifier of a file: static imports and re-exports (type-only too), and import(). */
 function specifiersOf(file: string): string[] {
@@ -23,7 +31,10 @@ function specifiersOf(file: string): string[] {
   return found;
 }
 
-/** The files reachable from `entries` through relative imports, with the package specifiers they use. */
+/**
+ * The files reachable from `entries` through relative imports and the UI kit's package paths
+ * (`@quantix/shared/ui/x.ts` is `shared/src/ui/x.ts`), with the other package specifiers they use.
+ */
 function importGraph(entries: string[]): { files: Set<string>; packages: Map<string, string> } {
   const files = new Set<string>();
   const packages = new Map<string, string>(); // specifier → first file that uses it
@@ -32,7 +43,9 @@ function importGraph(entries: string[]): { files: Set<string>; packages: Map<str
     if (files.has(file)) continue;
     files.add(file);
     for (const spec of specifiersOf(file)) {
-      if (!spec.startsWith('.')) {
+      if (spec.startsWith(SHARED_UI_PKG) && /\.tsx?$/.test(spec)) {
+        queue.push(join(SHARED_UI, spec.slice(SHARED_UI_PKG.length)));
+      } else if (!spec.startsWith('.')) {
         if (!packages.has(spec)) packages.set(spec, file);
       } else if (/\.tsx?$/.test(spec)) queue.push(resolve(dirname(file), spec));
     }
@@ -65,18 +78,41 @@ describe('the server kit stays out of the contracts and the browser', () => {
     assert.deepEqual(kitReaches(graph, SHARED_SRC), []);
   });
 
-  // Tests under host/ui/src run in Node, never in a browser bundle; one of them (logs-api.test.ts)
+  // Tests under the UIs run in Node, never in a browser bundle; one of them (logs-api.test.ts)
   // drives the UI's api layer against the host's real routes and the kit's error handler.
-  it('no code of the web UI (host/ui/src) reaches @quantix/shared/server', () => {
-    const uiFiles = readdirSync(UI_SRC, { recursive: true, encoding: 'utf8' })
-      .filter((name) => /\.tsx?$/.test(name) && !isTest(name))
-      .map((name) => join(UI_SRC, name));
-    assert.ok(
-      uiFiles.some((f) => f.endsWith(`${sep}main.tsx`)),
-      'the walk starts at the UI entry',
-    );
-    const graph = importGraph(uiFiles);
-    assert.ok(graph.packages.has('@quantix/shared'), 'the UI uses the contracts');
-    assert.deepEqual(kitReaches(graph, UI_SRC), []);
+  const uiFilesOf = (root: string) =>
+    existsSync(root)
+      ? readdirSync(root, { recursive: true, encoding: 'utf8' })
+          .filter((name) => /\.tsx?$/.test(name) && !isTest(name))
+          .map((name) => join(root, name))
+      : [];
+
+  for (const [name, root] of Object.entries(UI_ROOTS)) {
+    it(`no code of ${name} reaches @quantix/shared/server or a node: module`, () => {
+      const uiFiles = uiFilesOf(root);
+      if (name !== 'shared/src/ui') {
+        assert.ok(
+          uiFiles.some((f) => f.endsWith(`${sep}main.tsx`)),
+          'the walk starts at the UI entry',
+        );
+      }
+      const graph = importGraph(uiFiles);
+      assert.ok(graph.packages.has('@quantix/shared'), 'the UI uses the contracts');
+      assert.deepEqual(kitReaches(graph, REPO_ROOT), []);
+      const nodeOnly = [...graph.packages]
+        .filter(([spec]) => spec.startsWith('node:'))
+        .map(([spec, file]) => `${relative(REPO_ROOT, file)} imports ${spec}`);
+      assert.deepEqual(nodeOnly, [], 'browser code imports no Node built-in');
+    });
+  }
+
+  it('both UIs use the shared UI kit, and the walk follows it', () => {
+    for (const name of ['host/ui/src', 'hub/ui/src'] as const) {
+      const graph = importGraph(uiFilesOf(UI_ROOTS[name]));
+      assert.ok(
+        [...graph.files].some((f) => f.startsWith(SHARED_UI)),
+        `${name} reaches shared/src/ui through @quantix/shared/ui/*`,
+      );
+    }
   });
 });

@@ -1,19 +1,18 @@
+import { AppShell } from '@quantix/shared/ui/app-shell.tsx';
+import { ReconnectingBanner } from '@quantix/shared/ui/components/reconnecting-banner.tsx';
+import { TopBar } from '@quantix/shared/ui/components/top-bar.tsx';
+import { LoginPage } from '@quantix/shared/ui/pages/login-page.tsx';
+import { NotFoundPage } from '@quantix/shared/ui/pages/not-found-page.tsx';
+import { SetupPage } from '@quantix/shared/ui/pages/setup-page.tsx';
+import { lazyPage } from '@quantix/shared/ui/router/lazy-page.tsx';
 import type { FunctionComponent } from 'preact';
-import { useEffect } from 'preact/hooks';
-import { DataDiskBanner } from './components/data-disk-banner.tsx';
-import { ErrorMessage } from './components/error-message.tsx';
-import { ReconnectingBanner } from './components/reconnecting-banner.tsx';
-import { TopBar } from './components/top-bar.tsx';
+import { DataDiskBanner } from '@quantix/shared/ui/components/data-disk-banner.tsx';
 import { AboutPage } from './pages/about-page.tsx';
 import { DashboardPage } from './pages/dashboard-page.tsx';
 import { EventsPage } from './pages/events-page.tsx';
-import { LoginPage } from './pages/login-page.tsx';
-import { NotFoundPage } from './pages/not-found-page.tsx';
 import { RegistrationPage } from './pages/registration-page.tsx';
-import { SetupPage } from './pages/setup-page.tsx';
-import { lazyPage } from './router/lazy-page.tsx';
-import { matchRoute, type RouteName } from './router/routes.ts';
-import { useApi, useStore } from './store/use-store.ts';
+import type { RouteName } from './router/routes.ts';
+import { useStore } from './store/use-store.ts';
 
 // Each virtualization page is its own chunk, fetched on first visit: the first load stays small.
 const PAGES: Record<RouteName, FunctionComponent> = {
@@ -35,55 +34,18 @@ const PAGES: Record<RouteName, FunctionComponent> = {
 };
 
 export function App() {
-  const api = useApi();
-  const boot = useStore((s) => s.boot);
-  const path = useStore((s) => s.location.path);
-  const signedIn = useStore((s) => s.session !== null);
   const hostname = useStore((s) => s.host.data?.hostname);
-  const { route } = matchRoute(path);
-
-  useEffect(() => {
-    document.title = hostname ? `${route.title} — ${hostname} — Quantix` : `${route.title} — Quantix`;
-  }, [route.title, hostname]);
-
-  if (boot.status === 'pending') {
-    return (
-      <div class="center" data-testid="boot-loading">
-        <span class="spinner" aria-hidden="true" /> Connecting to the host…
-      </div>
-    );
-  }
-  if (boot.status === 'failed') {
-    return (
-      <div class="auth-card" data-testid="boot-error">
-        <h1>Cannot load Quantix</h1>
-        <ErrorMessage error={boot.error} />
-        <button type="button" class="btn btn-primary" onClick={() => void api.session.boot()}>
-          Try again
-        </button>
-      </div>
-    );
-  }
-
-  const Page = PAGES[route.name];
-  if (!route.auth) {
-    return (
-      <main class="public">
-        <div class="public-brand">Quantix</div>
-        <Page />
-      </main>
-    );
-  }
-  // the guard is about to send an anonymous user to /login
-  if (!signedIn) return null;
   return (
-    <>
-      <TopBar />
-      <ReconnectingBanner />
-      <DataDiskBanner />
-      <main class="main">
-        <Page />
-      </main>
-    </>
+    <AppShell
+      pages={PAGES}
+      site={hostname}
+      chrome={
+        <>
+          <TopBar subtitle={hostname} />
+          <ReconnectingBanner />
+          <DataDiskBanner />
+        </>
+      }
+    />
   );
 }

@@ -1,9 +1,10 @@
+import '@quantix/shared/ui/styles.css';
+import { openSocket } from '@quantix/shared/ui/api/socket-io.ts';
 import { render } from 'preact';
 import { createApi } from './api/create-api.ts';
-import { openSocket } from './api/socket-io.ts';
 import { App } from './app.tsx';
 import { initialState } from './store/app-state.ts';
-import { createStore } from './store/create-store.ts';
+import { createStore } from '@quantix/shared/ui/store/create-store.ts';
 import { AppContext } from './store/use-store.ts';
 
 // The composition root: store → api (HTTP, socket, history) → view, then boot.
@@ -13,7 +14,7 @@ const root = document.getElementById('app');
 if (!root) throw new Error('#app is missing from index.html');
 
 render(
-  <AppContext.Provider value={{ store, api }}>
+  <AppContext.Provider value={{ store, api, config: { peer: 'host', cli: 'quantix-host' } }}>
     <App />
   </AppContext.Provider>,
   root,

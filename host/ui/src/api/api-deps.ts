@@ -1,6 +1,6 @@
 import type { AppState } from '../store/app-state.ts';
-import type { Store } from '../store/create-store.ts';
-import type { HttpClient } from './http-client.ts';
+import type { Store } from '@quantix/shared/ui/store/create-store.ts';
+import type { HttpClient } from '@quantix/shared/ui/api/http-client.ts';
 import type { LoadInto } from './load-into.ts';
 import type { SocketClient } from './socket-client.ts';
 

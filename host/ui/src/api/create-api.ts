@@ -1,21 +1,23 @@
-import type { AppState } from '../store/app-state.ts';
-import type { Store } from '../store/create-store.ts';
-import type { ApiError } from './api-error.ts';
+import { ROUTES } from '../router/routes.ts';
+import { type AppState, withoutSessionData } from '../store/app-state.ts';
+import type { Store } from '@quantix/shared/ui/store/create-store.ts';
+import type { ApiError } from '@quantix/shared/ui/api/api-error.ts';
 import { type ConsoleApi, createConsoleApi } from './console-api.ts';
-import { type DataDiskApi, createDataDiskApi } from './data-disk-api.ts';
+import { type DataDiskApi, createDataDiskApi } from '@quantix/shared/ui/api/data-disk-api.ts';
 import { type EventsApi, createEventsApi } from './events-api.ts';
 import { type FilesApi, createFilesApi } from './files-api.ts';
 import { type HostApi, createHostApi } from './host-api.ts';
-import { createHttpClient } from './http-client.ts';
+import { createHttpClient } from '@quantix/shared/ui/api/http-client.ts';
 import { type HypervisorApi, createHypervisorApi } from './hypervisor-api.ts';
 import { createLoader } from './load-into.ts';
 import { type LogsApi, createLogsApi, saveWithLink } from './logs-api.ts';
-import { type Navigation, createNavigation } from './navigation.ts';
+import { type Navigation, createNavigation } from '@quantix/shared/ui/api/navigation.ts';
 import { type NetworksApi, createNetworksApi } from './networks-api.ts';
-import { documentVisibility } from './poller.ts';
+import { documentVisibility } from '@quantix/shared/ui/api/poller.ts';
 import { type RegistrationApi, createRegistrationApi } from './registration-api.ts';
-import { type SessionApi, createSessionApi } from './session-api.ts';
-import { type QxSocket, createSocketClient } from './socket-client.ts';
+import { type SessionApi, createSessionApi } from '@quantix/shared/ui/api/session-api.ts';
+import { createSocketClient } from '@quantix/shared/ui/api/socket-client.ts';
+import type { QxSocket, SocketClient } from './socket-client.ts';
 import { type StorageApi, createStorageApi } from './storage-api.ts';
 import { createTasksApi } from './tasks-api.ts';
 import { type TelemetryApi, createTelemetryApi } from './telemetry-api.ts';
@@ -55,13 +57,13 @@ export function createApi(deps: { store: Store<AppState>; window: Window; socket
   };
 
   const http = createHttpClient({ fetch: w.fetch.bind(w), base: API_BASE, onError });
-  const socket = createSocketClient({
+  const socket: SocketClient = createSocketClient({
     socket: deps.socket,
     onStatus: (connection) => store.update((s) => (s.connection === connection ? s : { ...s, connection })),
     onSessionEnded: (info) => session?.sessionEnded(info),
     onRefused: () => session?.connectionRefused(),
   });
-  const nav = createNavigation({ store, window: w });
+  const nav = createNavigation({ store, window: w, routes: ROUTES });
   const loadInto = createLoader(store);
   const timers = {
     setTimeout: (fn: () => void, ms: number) => w.setTimeout(fn, ms),
@@ -78,6 +80,7 @@ export function createApi(deps: { store: Store<AppState>; window: Window; socket
     socket,
     store,
     nav,
+    withoutSessionData,
     onSignedIn: () => void host.load(),
     setTimeout: (fn, ms) => w.setTimeout(fn, ms),
   });

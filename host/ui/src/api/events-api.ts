@@ -1,9 +1,9 @@
-import type { EventList } from '@quantix/shared';
+import type { EventList, HostEvent } from '@quantix/shared';
 import type { AppState, EventFilter } from '../store/app-state.ts';
-import type { Store } from '../store/create-store.ts';
+import type { Store } from '@quantix/shared/ui/store/create-store.ts';
 import { mergeEvents } from '../store/event-list.ts';
-import { toErrorInfo } from './api-error.ts';
-import type { HttpClient } from './http-client.ts';
+import { watchEvents } from '@quantix/shared/ui/api/watch-events.ts';
+import type { HttpClient } from '@quantix/shared/ui/api/http-client.ts';
 import type { LoadInto } from './load-into.ts';
 import type { SocketClient } from './socket-client.ts';
 
@@ -34,7 +34,7 @@ export function createEventsApi(deps: {
       async () => (await http.get<EventList>(`/events${eventsQuery(store.get().events.filter)}`)).events,
     );
 
-  function add(incoming: EventList['events']) {
+  function add(incoming: readonly HostEvent[]) {
     store.update((s) => {
       const current = s.events.data ?? [];
       const data = mergeEvents(current, incoming, s.events.filter);
@@ -43,27 +43,14 @@ export function createEventsApi(deps: {
   }
 
   return {
-    watch() {
-      void load();
-      const offNew = socket.on('event:new', (event) => add([event]));
-      const offConnected = socket.whileConnected(async (reconnect) => {
-        try {
-          const { events } = await socket.request('events:subscribe', {
-            limit: store.get().events.filter.limit,
-          });
-          add(events);
-          // the REST list is filtered on the server and may hold older matches the ack does not
-          if (reconnect) void load();
-        } catch (err) {
-          store.update((s) => ({ ...s, events: { ...s.events, error: toErrorInfo(err) } }));
-        }
-      });
-      return () => {
-        offNew();
-        offConnected();
-        if (socket.isConnected()) socket.request('events:unsubscribe').catch(() => {});
-      };
-    },
+    watch: () =>
+      watchEvents({
+        socket,
+        limit: () => store.get().events.filter.limit,
+        add,
+        reload: () => void load(),
+        fail: (error) => store.update((s) => ({ ...s, events: { ...s.events, error } })),
+      }),
     async setFilter(filter) {
       store.update((s) => ({ ...s, events: { ...s.events, filter } }));
       await load();

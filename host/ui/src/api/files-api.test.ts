@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ApiError } from './api-error.ts';
+import type { ApiError } from '@quantix/shared/ui/api/api-error.ts';
 import { createFilesApi, type XhrLike } from './files-api.ts';
-import type { HttpClient } from './http-client.ts';
+import type { HttpClient } from '@quantix/shared/ui/api/http-client.ts';
 
 class FakeXhr implements XhrLike {
   method = '';

@@ -1,5 +1,5 @@
 import type { HostSummary } from '@quantix/shared';
-import type { HttpClient } from './http-client.ts';
+import type { HttpClient } from '@quantix/shared/ui/api/http-client.ts';
 import type { LoadInto } from './load-into.ts';
 
 export interface HostApi {

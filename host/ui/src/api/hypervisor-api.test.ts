@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CpuCapabilities, VmSummary } from '@quantix/shared';
 import { type AppState, initialState } from '../store/app-state.ts';
-import { createStore } from '../store/create-store.ts';
+import { createStore } from '@quantix/shared/ui/store/create-store.ts';
 import { HYPERVISOR_UP as UP, routedHttp } from './fake-http.test-helper.ts';
-import { fakeSocketClient } from './fake-socket-client.test-helper.ts';
-import { fakeTimers, settle } from './fake-timers.test-helper.ts';
+import { fakeSocketClient } from '@quantix/shared/ui/api/fake-socket-client.test-helper.ts';
+import { fakeTimers, settle } from '@quantix/shared/ui/api/fake-timers.test-helper.ts';
 import { createHypervisorApi } from './hypervisor-api.ts';
 import { createLoader } from './load-into.ts';
 

@@ -1,7 +1,7 @@
 import type { CpuCapabilities, HypervisorStatus } from '@quantix/shared';
 import { cameBack, withHypervisorStatus } from '../store/stale.ts';
 import type { StoreApiDeps } from './api-deps.ts';
-import { type Poller, type PollDeps, poll } from './poller.ts';
+import { type Poller, type PollDeps, poll } from '@quantix/shared/ui/api/poller.ts';
 
 export interface HypervisorApi {
   load(): Promise<void>;

@@ -13,9 +13,9 @@ import { createFileSource } from '../../../src/logs/file-source.ts';
 import { logsRoutes } from '../../../src/logs/logs.routes.ts';
 import { createLogsService } from '../../../src/logs/logs.service.ts';
 import { type AppState, initialState } from '../store/app-state.ts';
-import { createStore } from '../store/create-store.ts';
-import { fakeSocketClient } from './fake-socket-client.test-helper.ts';
-import type { HttpClient } from './http-client.ts';
+import { createStore } from '@quantix/shared/ui/store/create-store.ts';
+import { fakeSocketClient } from '@quantix/shared/ui/api/fake-socket-client.test-helper.ts';
+import type { HttpClient } from '@quantix/shared/ui/api/http-client.ts';
 import { createLoader } from './load-into.ts';
 import { attachmentName, createLogsApi } from './logs-api.ts';
 

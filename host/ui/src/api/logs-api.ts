@@ -1,6 +1,6 @@
 import type { LogEntry, LogPage, LogSources } from '@quantix/shared';
 import type { AppState } from '../store/app-state.ts';
-import type { Store } from '../store/create-store.ts';
+import type { Store } from '@quantix/shared/ui/store/create-store.ts';
 import {
   type LogFilter,
   type LogView,
@@ -11,8 +11,8 @@ import {
   withLiveEntries,
   withOlderPage,
 } from '../store/log-view.ts';
-import { ApiError, errorFromBody, toErrorInfo } from './api-error.ts';
-import type { HttpClient } from './http-client.ts';
+import { ApiError, errorFromBody, toErrorInfo } from '@quantix/shared/ui/api/api-error.ts';
+import type { HttpClient } from '@quantix/shared/ui/api/http-client.ts';
 import type { LoadInto } from './load-into.ts';
 import type { SocketClient } from './socket-client.ts';
 

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type AppState, initialState } from '../store/app-state.ts';
-import { createStore } from '../store/create-store.ts';
-import { fakeSocketClient } from './fake-socket-client.test-helper.ts';
+import { createStore } from '@quantix/shared/ui/store/create-store.ts';
+import { fakeSocketClient } from '@quantix/shared/ui/api/fake-socket-client.test-helper.ts';
 import { routedHttp } from './fake-http.test-helper.ts';
-import { fakeTimers } from './fake-timers.test-helper.ts';
+import { fakeTimers } from '@quantix/shared/ui/api/fake-timers.test-helper.ts';
 import { createLoader } from './load-into.ts';
 import { createNetworksApi } from './networks-api.ts';
 

@@ -1,7 +1,7 @@
 import type { HardwareReport, NetworkCreateRequest, NetworkSummary } from '@quantix/shared';
 import type { StoreApiDeps } from './api-deps.ts';
-import { coalesce } from './coalesce.ts';
-import { type PollDeps, poll } from './poller.ts';
+import { coalesce } from '@quantix/shared/ui/api/coalesce.ts';
+import { type PollDeps, poll } from '@quantix/shared/ui/api/poller.ts';
 
 export interface NetworksApi {
   load(): Promise<void>;

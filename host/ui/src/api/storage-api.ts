@@ -7,8 +7,8 @@ import type {
 } from '@quantix/shared';
 import type { AppState } from '../store/app-state.ts';
 import type { StoreApiDeps } from './api-deps.ts';
-import { toErrorInfo } from './api-error.ts';
-import { coalesce } from './coalesce.ts';
+import { toErrorInfo } from '@quantix/shared/ui/api/api-error.ts';
+import { coalesce } from '@quantix/shared/ui/api/coalesce.ts';
 import type { TasksApi } from './tasks-api.ts';
 
 export interface StorageApi {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type AppState, initialState } from '../store/app-state.ts';
-import { createStore } from '../store/create-store.ts';
-import { fakeSocketClient } from './fake-socket-client.test-helper.ts';
+import { createStore } from '@quantix/shared/ui/store/create-store.ts';
+import { fakeSocketClient } from '@quantix/shared/ui/api/fake-socket-client.test-helper.ts';
 import { createTasksApi, newTaskId } from './tasks-api.ts';
 
 test('task ids are 22 characters of [A-Za-z0-9_-] and differ', () => {

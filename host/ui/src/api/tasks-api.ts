@@ -1,5 +1,5 @@
 import type { AppState } from '../store/app-state.ts';
-import type { Store } from '../store/create-store.ts';
+import type { Store } from '@quantix/shared/ui/store/create-store.ts';
 import type { SocketClient } from './socket-client.ts';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-';

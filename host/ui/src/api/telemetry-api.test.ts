@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type AppState, initialState } from '../store/app-state.ts';
-import { createStore } from '../store/create-store.ts';
-import { telemetrySample as sample } from '../store/telemetry-sample.test-helper.ts';
-import { fakeSocketClient } from './fake-socket-client.test-helper.ts';
-import { createTelemetryApi, type PageVisibility } from './telemetry-api.ts';
+import { createStore } from '@quantix/shared/ui/store/create-store.ts';
+import { telemetrySample as sample } from '@quantix/shared/ui/store/telemetry-sample.test-helper.ts';
+import { fakeSocketClient } from '@quantix/shared/ui/api/fake-socket-client.test-helper.ts';
+import type { PageVisibility } from '@quantix/shared/ui/api/held-samples.ts';
+import { createTelemetryApi } from './telemetry-api.ts';
 
 /** A page whose visibility the test flips, as the browser does when a tab goes to the background. */
 function fakePage() {

@@ -1,20 +1,14 @@
 import type { TelemetrySample } from '@quantix/shared';
 import type { AppState } from '../store/app-state.ts';
-import type { Store } from '../store/create-store.ts';
-import { mergeSamples, TELEMETRY_WINDOW_MS } from '../store/telemetry-window.ts';
-import { toErrorInfo } from './api-error.ts';
+import type { Store } from '@quantix/shared/ui/store/create-store.ts';
+import { mergeSamples, TELEMETRY_WINDOW_MS } from '@quantix/shared/ui/store/telemetry-window.ts';
+import { toErrorInfo } from '@quantix/shared/ui/api/api-error.ts';
+import { holdWhileHidden, type PageVisibility, pageOrNull } from '@quantix/shared/ui/api/held-samples.ts';
 import type { SocketClient } from './socket-client.ts';
 
 export interface TelemetryApi {
   /** live samples while a view shows them; returns the function that stops it */
   watch(): () => void;
-}
-
-/** Whether the page is hidden (a background tab), and word when that changes: `document`. */
-export interface PageVisibility {
-  readonly hidden: boolean;
-  addEventListener(type: 'visibilitychange', fn: () => void): void;
-  removeEventListener(type: 'visibilitychange', fn: () => void): void;
 }
 
 export function createTelemetryApi(deps: {
@@ -24,7 +18,7 @@ export function createTelemetryApi(deps: {
   page?: PageVisibility | null;
 }): TelemetryApi {
   const { socket, store } = deps;
-  const page = deps.page !== undefined ? deps.page : typeof document === 'undefined' ? null : document;
+  const page = deps.page !== undefined ? deps.page : pageOrNull();
   const setTelemetry = (fn: (t: AppState['telemetry']) => AppState['telemetry']) =>
     store.update((s) => {
       const telemetry = fn(s.telemetry);
@@ -38,22 +32,8 @@ export function createTelemetryApi(deps: {
 
   return {
     watch() {
-      // While the page is hidden, samples are held here instead of going into the store: nothing
-      // re-renders or redraws in a background tab. They all go in at once when it is shown again,
-      // so the charts are complete and current the moment they are seen. The subscription stays,
-      // so no second of history is lost.
-      let held: readonly TelemetrySample[] = [];
-      const release = () => {
-        if (page?.hidden || held.length === 0) return;
-        const samples = held;
-        held = [];
-        addSamples(samples);
-      };
-      page?.addEventListener('visibilitychange', release);
-      const offSample = socket.on('telemetry:sample', (sample) => {
-        if (page?.hidden) held = mergeSamples(held, [sample]);
-        else addSamples([sample]);
-      });
+      const live = holdWhileHidden(page, addSamples);
+      const offSample = socket.on('telemetry:sample', (sample) => live.push(sample));
       const offConnected = socket.whileConnected(async () => {
         try {
           const { history } = await socket.request('telemetry:subscribe', {
@@ -65,7 +45,7 @@ export function createTelemetryApi(deps: {
         }
       });
       return () => {
-        page?.removeEventListener('visibilitychange', release);
+        live.stop();
         offSample();
         offConnected();
         // the server forgets subscriptions of a closed socket, so only a live one needs telling

@@ -6,8 +6,8 @@ import {
   mergeSummaryIntoDetail,
 } from '../store/vm-list.ts';
 import type { StoreApiDeps } from './api-deps.ts';
-import { ApiError, toErrorInfo } from './api-error.ts';
-import { type PollDeps, poll } from './poller.ts';
+import { ApiError, toErrorInfo } from '@quantix/shared/ui/api/api-error.ts';
+import { type PollDeps, poll } from '@quantix/shared/ui/api/poller.ts';
 import type { TasksApi } from './tasks-api.ts';
 
 export interface VmsApi {

@@ -1,7 +1,7 @@
-import { formatBytes, formatPercent, percentOf } from '../format/format-bytes.ts';
+import { formatBytes, formatPercent, percentOf } from '@quantix/shared/ui/format/format-bytes.ts';
 import { useStore } from '../store/use-store.ts';
-import { Card } from './card.tsx';
-import { UsageBar } from './usage-bar.tsx';
+import { Card } from '@quantix/shared/ui/components/card.tsx';
+import { UsageBar } from '@quantix/shared/ui/components/usage-bar.tsx';
 
 /** Per-core CPU, load average and swap from the latest sample. */
 export function CurrentUsage() {

@@ -1,8 +1,8 @@
-import { formatBytes } from '../format/format-bytes.ts';
-import { formatDuration } from '../format/format-time.ts';
+import { formatBytes } from '@quantix/shared/ui/format/format-bytes.ts';
+import { formatDuration } from '@quantix/shared/ui/format/format-time.ts';
 import { useStore } from '../store/use-store.ts';
-import { Card } from './card.tsx';
-import { ErrorMessage } from './error-message.tsx';
+import { Card } from '@quantix/shared/ui/components/card.tsx';
+import { ErrorMessage } from '@quantix/shared/ui/components/error-message.tsx';
 
 export function HostSummaryCard() {
   const host = useStore((s) => s.host);

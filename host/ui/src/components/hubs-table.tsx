@@ -1,12 +1,12 @@
 import type { HubSummary } from '@quantix/shared';
 import { useState } from 'preact/hooks';
-import { toErrorInfo } from '../api/api-error.ts';
-import { formatDateTime } from '../format/format-time.ts';
+import { toErrorInfo } from '@quantix/shared/ui/api/api-error.ts';
+import { formatDateTime } from '@quantix/shared/ui/format/format-time.ts';
 import type { ErrorInfo } from '../store/app-state.ts';
 import { useApi, useStore } from '../store/use-store.ts';
-import { Card } from './card.tsx';
-import { ConfirmDialog } from './confirm-dialog.tsx';
-import { ErrorMessage } from './error-message.tsx';
+import { Card } from '@quantix/shared/ui/components/card.tsx';
+import { ConfirmDialog } from '@quantix/shared/ui/components/confirm-dialog.tsx';
+import { ErrorMessage } from '@quantix/shared/ui/components/error-message.tsx';
 
 export function HubsTable() {
   const api = useApi();

@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import type { ErrorInfo } from '../store/app-state.ts';
 import { errorBesideBanner, isStale } from '../store/stale.ts';
 import { useApi, useStore } from '../store/use-store.ts';
-import { ErrorMessage } from './error-message.tsx';
+import { ErrorMessage } from '@quantix/shared/ui/components/error-message.tsx';
 
 /**
  * On every virtualization page: which libvirt we talk to, or a clear banner while it is gone —

@@ -3,8 +3,8 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Loadable } from '../store/app-state.ts';
 import { useApi, useStore } from '../store/use-store.ts';
-import { Card } from './card.tsx';
-import { ErrorMessage } from './error-message.tsx';
+import { Card } from '@quantix/shared/ui/components/card.tsx';
+import { ErrorMessage } from '@quantix/shared/ui/components/error-message.tsx';
 import {
   HypervisorStatus,
   StaleNote,

@@ -1,8 +1,8 @@
 import type { LogEntry } from '@quantix/shared';
-import { formatDateTime } from '../format/format-time.ts';
+import { formatDateTime } from '@quantix/shared/ui/format/format-time.ts';
 import type { LogView } from '../store/log-view.ts';
-import { BusyButton } from './busy-button.tsx';
-import { ErrorMessage } from './error-message.tsx';
+import { BusyButton } from '@quantix/shared/ui/components/busy-button.tsx';
+import { ErrorMessage } from '@quantix/shared/ui/components/error-message.tsx';
 
 const LEVEL_BADGE: Record<LogEntry['level'], string> = {
   debug: '',

@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
-import { toErrorInfo } from '../api/api-error.ts';
+import { toErrorInfo } from '@quantix/shared/ui/api/api-error.ts';
 import type { ErrorInfo } from '../store/app-state.ts';
-import { type Confirmation, ConfirmDialog } from './confirm-dialog.tsx';
-import { ErrorMessage } from './error-message.tsx';
+import { type Confirmation, ConfirmDialog } from '@quantix/shared/ui/components/confirm-dialog.tsx';
+import { ErrorMessage } from '@quantix/shared/ui/components/error-message.tsx';
 
 export type RowBusy = 'start' | 'stop' | 'autostart' | 'delete';
 

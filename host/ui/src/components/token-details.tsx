@@ -1,7 +1,7 @@
 import type { MintedToken } from '@quantix/shared';
-import { formatCountdown, formatDateTime } from '../format/format-time.ts';
-import { useNow } from '../hooks/use-now.ts';
-import { CopyText } from './copy-text.tsx';
+import { formatCountdown, formatDateTime } from '@quantix/shared/ui/format/format-time.ts';
+import { useNow } from '@quantix/shared/ui/hooks/use-now.ts';
+import { CopyText } from '@quantix/shared/ui/components/copy-text.tsx';
 
 export function TokenDetails(props: { token: MintedToken }) {
   const now = useNow();

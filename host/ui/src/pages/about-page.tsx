@@ -1,7 +1,7 @@
-import { Card } from '../components/card.tsx';
-import { ErrorMessage } from '../components/error-message.tsx';
-import { formatDateTime, formatRelative } from '../format/format-time.ts';
-import { useNow } from '../hooks/use-now.ts';
+import { Card } from '@quantix/shared/ui/components/card.tsx';
+import { ErrorMessage } from '@quantix/shared/ui/components/error-message.tsx';
+import { formatDateTime, formatRelative } from '@quantix/shared/ui/format/format-time.ts';
+import { useNow } from '@quantix/shared/ui/hooks/use-now.ts';
 import { useStore } from '../store/use-store.ts';
 
 export function AboutPage() {

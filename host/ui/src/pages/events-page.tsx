@@ -1,21 +1,11 @@
 import type { EventCategory, EventLevel } from '@quantix/shared';
+import { EVENT_CATEGORIES, EVENT_LEVELS, EventsTable } from '@quantix/shared/ui/components/events-table.tsx';
 import { useEffect } from 'preact/hooks';
-import { Card } from '../components/card.tsx';
-import { ErrorMessage } from '../components/error-message.tsx';
-import { formatDateTime } from '../format/format-time.ts';
+import { Card } from '@quantix/shared/ui/components/card.tsx';
+import { ErrorMessage } from '@quantix/shared/ui/components/error-message.tsx';
 import type { EventFilter } from '../store/app-state.ts';
 import { useApi, useStore } from '../store/use-store.ts';
 
-// `satisfies Record<…>` makes the compiler tell us when shared adds a level or category
-const LEVELS = { info: 'Info', warning: 'Warning', error: 'Error' } satisfies Record<EventLevel, string>;
-const CATEGORIES = {
-  system: 'System',
-  vm: 'VM',
-  storage: 'Storage',
-  network: 'Network',
-  registration: 'Registration',
-  security: 'Security',
-} satisfies Record<EventCategory, string>;
 const LIMITS = [50, 100, 250, 1000];
 
 export function EventsPage() {
@@ -47,7 +37,7 @@ export function EventsPage() {
               onChange={(e) => set({ level: e.currentTarget.value as EventLevel | '' })}
             >
               <option value="">All</option>
-              {Object.entries(LEVELS).map(([value, label]) => (
+              {Object.entries(EVENT_LEVELS).map(([value, label]) => (
                 <option key={value} value={value}>
                   {label}
                 </option>
@@ -63,7 +53,7 @@ export function EventsPage() {
               onChange={(e) => set({ category: e.currentTarget.value as EventCategory | '' })}
             >
               <option value="">All</option>
-              {Object.entries(CATEGORIES).map(([value, label]) => (
+              {Object.entries(EVENT_CATEGORIES).map(([value, label]) => (
                 <option key={value} value={value}>
                   {label}
                 </option>
@@ -97,36 +87,7 @@ export function EventsPage() {
             No events match.
           </p>
         ) : (
-          <table class="table table-events" data-testid="events-table">
-            <thead>
-              <tr>
-                <th class="col-time">Time</th>
-                <th class="col-level">Level</th>
-                <th class="col-cat">Category</th>
-                <th class="col-source">Source</th>
-                <th>Message</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((ev) => (
-                <tr
-                  key={ev.id}
-                  data-testid="event-row"
-                  data-seq={ev.seq}
-                  data-level={ev.level}
-                  class={`level-${ev.level}`}
-                >
-                  <td class="nowrap">{formatDateTime(ev.timestamp)}</td>
-                  <td>
-                    <span class={`badge badge-${ev.level}`}>{LEVELS[ev.level] ?? ev.level}</span>
-                  </td>
-                  <td>{CATEGORIES[ev.category] ?? ev.category}</td>
-                  <td class="mono">{ev.source}</td>
-                  <td>{ev.message}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <EventsTable events={list} />
         )}
       </Card>
     </div>

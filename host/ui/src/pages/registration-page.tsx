@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
-import { toErrorInfo } from '../api/api-error.ts';
-import { BusyButton } from '../components/busy-button.tsx';
-import { Card } from '../components/card.tsx';
-import { ErrorMessage } from '../components/error-message.tsx';
+import { toErrorInfo } from '@quantix/shared/ui/api/api-error.ts';
+import { BusyButton } from '@quantix/shared/ui/components/busy-button.tsx';
+import { Card } from '@quantix/shared/ui/components/card.tsx';
+import { ErrorMessage } from '@quantix/shared/ui/components/error-message.tsx';
 import { HubsTable } from '../components/hubs-table.tsx';
 import { TokenDetails } from '../components/token-details.tsx';
 import type { ErrorInfo } from '../store/app-state.ts';

@@ -1,6 +1,5 @@
 import type {
   CpuCapabilities,
-  DataDiskStatus,
   EventCategory,
   EventLevel,
   FileListing,
@@ -13,7 +12,6 @@ import type {
   MintedToken,
   NetworkSummary,
   PoolSummary,
-  SessionInfo,
   SnapshotSummary,
   TaskProgress,
   TelemetrySample,
@@ -22,22 +20,17 @@ import type {
   VolumeList,
   VolumeSummary,
 } from '@quantix/shared';
+import {
+  type ErrorInfo,
+  idle,
+  initialShellState,
+  type Loadable,
+  type ShellState,
+} from '@quantix/shared/ui/store/shell-state.ts';
 import { initialLogView, type LogView } from './log-view.ts';
 
-/** An error as the UI keeps it: plain data, so the state stays serialisable. */
-export interface ErrorInfo {
-  readonly code: string;
-  readonly message: string;
-}
-
-export interface Loadable<T> {
-  readonly data: T | null;
-  readonly loading: boolean;
-  readonly error: ErrorInfo | null;
-}
-
-/** idle: not logged in; disconnected: lost (or never got) the socket and socket.io is retrying. */
-export type ConnectionStatus = 'idle' | 'connecting' | 'connected' | 'disconnected';
+export type { ConnectionStatus, ErrorInfo, Loadable } from '@quantix/shared/ui/store/shell-state.ts';
+export { idle };
 
 export interface EventFilter {
   readonly level: EventLevel | '';
@@ -45,14 +38,8 @@ export interface EventFilter {
   readonly limit: number;
 }
 
-export interface AppState {
-  readonly location: { readonly path: string; readonly search: string };
-  readonly boot: { readonly status: 'pending' | 'ready' | 'failed'; readonly error: ErrorInfo | null };
-  readonly setupRequired: boolean;
-  readonly session: SessionInfo | null;
-  /** a message for the login page, e.g. why the session ended */
-  readonly notice: string | null;
-  readonly connection: ConnectionStatus;
+/** The host UI's state: the shell's (boot, session, location, socket) and the host's pages'. */
+export interface AppState extends ShellState {
   readonly host: Loadable<HostSummary>;
   readonly telemetry: { readonly samples: readonly TelemetrySample[]; readonly error: ErrorInfo | null };
   readonly token: Loadable<MintedToken | null>;
@@ -60,8 +47,6 @@ export interface AppState {
   readonly events: Loadable<readonly HostEvent[]> & { readonly filter: EventFilter };
   /** null until the first `GET /hypervisor` or `hypervisor:status` */
   readonly hypervisor: HypervisorStatus | null;
-  /** null until the socket's first `data-disk:status` */
-  readonly dataDisk: DataDiskStatus | null;
   readonly vms: Loadable<readonly VmSummary[]>;
   /** the VM detail page's VM; check `data.uuid` against the page's */
   readonly vm: Loadable<VmDetail>;
@@ -88,23 +73,15 @@ export interface AppState {
 
 export type SkippedVolume = VolumeList['skipped'][number];
 
-export const idle = <T>(): Loadable<T> => ({ data: null, loading: false, error: null });
-
 export function initialState(location: { path: string; search: string }): AppState {
   return {
-    location,
-    boot: { status: 'pending', error: null },
-    setupRequired: false,
-    session: null,
-    notice: null,
-    connection: 'idle',
+    ...initialShellState(location),
     host: idle(),
     telemetry: { samples: [], error: null },
     token: idle(),
     hubs: idle(),
     events: { ...idle(), filter: { level: '', category: '', limit: 100 } },
     hypervisor: null,
-    dataDisk: null,
     vms: idle(),
     vm: idle(),
     vmXml: idle(),

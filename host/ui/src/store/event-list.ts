@@ -1,4 +1,5 @@
 import type { HostEvent } from '@quantix/shared';
+import { mergeNewest } from '@quantix/shared/ui/store/event-list.ts';
 import type { EventFilter } from './app-state.ts';
 
 export function matchesFilter(event: HostEvent, filter: EventFilter): boolean {
@@ -14,8 +15,5 @@ export function mergeEvents(
   incoming: readonly HostEvent[],
   filter: EventFilter,
 ): readonly HostEvent[] {
-  const known = new Set(current.map((e) => e.id));
-  const added = incoming.filter((e) => !known.has(e.id) && matchesFilter(e, filter));
-  if (added.length === 0) return current;
-  return [...added, ...current].sort((a, b) => b.seq - a.seq).slice(0, filter.limit);
+  return mergeNewest(current, incoming, (e) => matchesFilter(e, filter), filter.limit);
 }

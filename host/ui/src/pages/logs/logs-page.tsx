@@ -1,7 +1,7 @@
 import { useEffect } from 'preact/hooks';
-import { BusyButton } from '../../components/busy-button.tsx';
-import { Card } from '../../components/card.tsx';
-import { ErrorMessage } from '../../components/error-message.tsx';
+import { BusyButton } from '@quantix/shared/ui/components/busy-button.tsx';
+import { Card } from '@quantix/shared/ui/components/card.tsx';
+import { ErrorMessage } from '@quantix/shared/ui/components/error-message.tsx';
 import { LogFilters } from '../../components/log-filters.tsx';
 import { LogTable } from '../../components/log-table.tsx';
 import { useApi, useStore } from '../../store/use-store.ts';

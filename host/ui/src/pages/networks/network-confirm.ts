@@ -1,4 +1,4 @@
-import type { Confirmation } from '../../components/confirm-dialog.tsx';
+import type { Confirmation } from '@quantix/shared/ui/components/confirm-dialog.tsx';
 
 // What the networks table asks before stopping or deleting a libvirt network. The host refuses
 // both while any VM has a NIC on the network (NETWORK_IN_USE, naming them): the texts say so.

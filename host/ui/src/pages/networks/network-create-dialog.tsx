@@ -1,8 +1,8 @@
 import type { NetworkMode } from '@quantix/shared';
 import { useState } from 'preact/hooks';
-import { toErrorInfo } from '../../api/api-error.ts';
-import { Field } from '../../components/field.tsx';
-import { FormDialog } from '../../components/form-dialog.tsx';
+import { toErrorInfo } from '@quantix/shared/ui/api/api-error.ts';
+import { Field } from '@quantix/shared/ui/components/field.tsx';
+import { FormDialog } from '@quantix/shared/ui/components/form-dialog.tsx';
 import type { ErrorInfo } from '../../store/app-state.ts';
 import { useApi } from '../../store/use-store.ts';
 import {

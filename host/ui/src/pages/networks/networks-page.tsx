@@ -1,6 +1,6 @@
 import type { NetworkSummary } from '@quantix/shared';
 import { useEffect } from 'preact/hooks';
-import { HostInterfaces } from '../../components/host-interfaces.tsx';
+import { HostInterfaces } from '@quantix/shared/ui/inventory/host-interfaces.tsx';
 import { LibvirtListPage } from '../../components/libvirt-list-page.tsx';
 import { AutostartCell, RowError, StartStopDelete, useRowAction } from '../../components/row-actions.tsx';
 import { useApi, useStore } from '../../store/use-store.ts';

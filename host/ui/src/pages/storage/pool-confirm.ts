@@ -1,5 +1,5 @@
-import type { Confirmation } from '../../components/confirm-dialog.tsx';
-import { countOf } from '../../format/plural.ts';
+import type { Confirmation } from '@quantix/shared/ui/components/confirm-dialog.tsx';
+import { countOf } from '@quantix/shared/ui/format/plural.ts';
 
 // What the pools table asks before stopping or deleting a pool. The host refuses both for a pool
 // that holds disks of VMs (POOL_IN_USE, naming them), so the texts say so rather than warn of it.

@@ -1,13 +1,18 @@
 import type { StoragePoolType } from '@quantix/shared';
 import { useState } from 'preact/hooks';
-import { toErrorInfo } from '../../api/api-error.ts';
+import { toErrorInfo } from '@quantix/shared/ui/api/api-error.ts';
 import { newTaskId } from '../../api/tasks-api.ts';
-import { Field } from '../../components/field.tsx';
-import { FormDialog } from '../../components/form-dialog.tsx';
+import { Field } from '@quantix/shared/ui/components/field.tsx';
+import { FormDialog } from '@quantix/shared/ui/components/form-dialog.tsx';
 import { TaskProgress } from '../../components/task-progress.tsx';
 import type { ErrorInfo } from '../../store/app-state.ts';
 import { useApi } from '../../store/use-store.ts';
-import { emptyPoolForm, type PoolForm, toPoolRequest, validatePoolForm } from './pool-form.ts';
+import {
+  emptyPoolForm,
+  type PoolForm,
+  toPoolRequest,
+  validatePoolForm,
+} from '@quantix/shared/ui/storage/pool-form.ts';
 
 const TYPE_HINT: Record<StoragePoolType, string> = {
   dir: 'A directory on this host; each volume is a file in it.',

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { diskUsage } from '../../components/disk-usage.ts';
-import { emptyPoolForm, splitDevices, toPoolRequest, validatePoolForm } from './pool-form.ts';
+import { diskUsage } from '@quantix/shared/ui/inventory/disk-usage.ts';
+import {
+  emptyPoolForm,
+  splitDevices,
+  toPoolRequest,
+  validatePoolForm,
+} from '@quantix/shared/ui/storage/pool-form.ts';
 import { canResize, volumeNameError, withExtension } from './volume-form.ts';
 
 test('a directory pool needs a name and an absolute plain path', () => {

@@ -1,15 +1,15 @@
 import { useEffect } from 'preact/hooks';
-import { Card } from '../../components/card.tsx';
-import { ErrorMessage } from '../../components/error-message.tsx';
+import { Card } from '@quantix/shared/ui/components/card.tsx';
+import { ErrorMessage } from '@quantix/shared/ui/components/error-message.tsx';
 import {
   HypervisorStatus,
   LoadError,
   useReloadWhenHypervisorBack,
 } from '../../components/hypervisor-status.tsx';
-import { Link } from '../../components/link.tsx';
-import { pickTab, type TabDef, Tabs } from '../../components/tabs.tsx';
+import { Link } from '@quantix/shared/ui/components/link.tsx';
+import { pickTab, type TabDef, Tabs } from '@quantix/shared/ui/components/tabs.tsx';
 import { usePageTitle } from '../../hooks/use-page-title.ts';
-import { useRoute } from '../../hooks/use-route.ts';
+import { useRoute } from '@quantix/shared/ui/hooks/use-route.ts';
 import { useApi, useStore } from '../../store/use-store.ts';
 import { FilesTab } from './files-tab.tsx';
 import { PoolCapacity } from './pools-table.tsx';

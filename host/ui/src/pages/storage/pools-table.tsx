@@ -1,8 +1,8 @@
 import type { PoolSummary } from '@quantix/shared';
-import { Link } from '../../components/link.tsx';
+import { Link } from '@quantix/shared/ui/components/link.tsx';
 import { AutostartCell, RowError, StartStopDelete, useRowAction } from '../../components/row-actions.tsx';
-import { UsageBar } from '../../components/usage-bar.tsx';
-import { formatBytes, formatPercent, percentOf } from '../../format/format-bytes.ts';
+import { UsageBar } from '@quantix/shared/ui/components/usage-bar.tsx';
+import { formatBytes, formatPercent, percentOf } from '@quantix/shared/ui/format/format-bytes.ts';
 import { useApi } from '../../store/use-store.ts';
 import { poolDeleteConfirmation, poolStopConfirmation } from './pool-confirm.ts';
 

@@ -1,5 +1,5 @@
 import { LibvirtListPage } from '../../components/libvirt-list-page.tsx';
-import { LocalDisks } from '../../components/local-disks.tsx';
+import { LocalDisks } from '@quantix/shared/ui/inventory/local-disks.tsx';
 import { useApi, useStore } from '../../store/use-store.ts';
 import { PoolCreateDialog } from './pool-create-dialog.tsx';
 import { PoolsTable } from './pools-table.tsx';

@@ -1,16 +1,16 @@
 import type { PoolSummary, VolumeFormat, VolumeSummary } from '@quantix/shared';
 import { useEffect, useState } from 'preact/hooks';
-import { toErrorInfo } from '../../api/api-error.ts';
-import { BusyButton } from '../../components/busy-button.tsx';
-import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
-import { ErrorMessage } from '../../components/error-message.tsx';
-import { Field } from '../../components/field.tsx';
-import { FormDialog } from '../../components/form-dialog.tsx';
+import { toErrorInfo } from '@quantix/shared/ui/api/api-error.ts';
+import { BusyButton } from '@quantix/shared/ui/components/busy-button.tsx';
+import { ConfirmDialog } from '@quantix/shared/ui/components/confirm-dialog.tsx';
+import { ErrorMessage } from '@quantix/shared/ui/components/error-message.tsx';
+import { Field } from '@quantix/shared/ui/components/field.tsx';
+import { FormDialog } from '@quantix/shared/ui/components/form-dialog.tsx';
 import { useReloadWhenHypervisorBack } from '../../components/hypervisor-status.tsx';
-import { formatBytes } from '../../format/format-bytes.ts';
+import { formatBytes } from '@quantix/shared/ui/format/format-bytes.ts';
 import type { ErrorInfo } from '../../store/app-state.ts';
 import { useApi, useStore } from '../../store/use-store.ts';
-import { GiB, parseGiB } from '../../format/parse-size.ts';
+import { GiB, parseGiB } from '@quantix/shared/ui/format/parse-size.ts';
 import { SkippedVolumes } from './skipped-volumes-note.tsx';
 import { canResize, volumeNameError, withExtension } from './volume-form.ts';
 

@@ -1,6 +1,6 @@
 import type { CpuCapabilities } from '@quantix/shared';
 import { useEffect } from 'preact/hooks';
-import { ErrorMessage } from '../../components/error-message.tsx';
+import { ErrorMessage } from '@quantix/shared/ui/components/error-message.tsx';
 import type { Loadable } from '../../store/app-state.ts';
 import { useApi, useStore } from '../../store/use-store.ts';
 import {
@@ -10,7 +10,7 @@ import {
   findChoice,
   STATUS_SHORT,
   STATUS_TONE,
-} from './cpu-options.ts';
+} from '@quantix/shared/ui/vm/cpu-options.ts';
 
 const BADGE = { ok: 'badge-ok', error: 'badge-error', neutral: '', info: 'badge-info' } as const;
 

@@ -1,12 +1,12 @@
 import { useState } from 'preact/hooks';
-import { toErrorInfo } from '../../api/api-error.ts';
+import { toErrorInfo } from '@quantix/shared/ui/api/api-error.ts';
 import { newTaskId } from '../../api/tasks-api.ts';
-import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
-import { ErrorMessage } from '../../components/error-message.tsx';
+import { ConfirmDialog } from '@quantix/shared/ui/components/confirm-dialog.tsx';
+import { ErrorMessage } from '@quantix/shared/ui/components/error-message.tsx';
 import { TaskProgress } from '../../components/task-progress.tsx';
 import type { ErrorInfo } from '../../store/app-state.ts';
 import { useApi } from '../../store/use-store.ts';
-import { deleteVmNote } from './vm-actions.ts';
+import { deleteVmNote } from '@quantix/shared/ui/vm/vm-actions.ts';
 
 /** "Delete VM?" with the choice to delete its disk volumes too; shows the host's progress. */
 export function DeleteVmDialog(props: {

@@ -1,5 +1,5 @@
 import type { VmDetail } from '@quantix/shared';
-import { formatBytes, formatMiB } from '../../format/format-bytes.ts';
+import { formatBytes, formatMiB } from '@quantix/shared/ui/format/format-bytes.ts';
 import { VmCpuRow } from './vm-cpu-editor.tsx';
 
 const BOOT_LABEL: Record<string, string> = { hd: 'Disk', cdrom: 'CD-ROM', network: 'Network (PXE)' };

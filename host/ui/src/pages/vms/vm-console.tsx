@@ -2,7 +2,7 @@ import type RFB from '@novnc/novnc';
 import type { VmDetail } from '@quantix/shared';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useApi } from '../../store/use-store.ts';
-import { hasConsole } from './vm-actions.ts';
+import { hasConsole } from '@quantix/shared/ui/vm/vm-actions.ts';
 
 type Status =
   | { kind: 'loading' }

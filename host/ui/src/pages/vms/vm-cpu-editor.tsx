@@ -1,11 +1,11 @@
 import type { VmDetail } from '@quantix/shared';
 import { useState } from 'preact/hooks';
-import { toErrorInfo } from '../../api/api-error.ts';
-import { BusyButton } from '../../components/busy-button.tsx';
-import { ErrorMessage } from '../../components/error-message.tsx';
+import { toErrorInfo } from '@quantix/shared/ui/api/api-error.ts';
+import { BusyButton } from '@quantix/shared/ui/components/busy-button.tsx';
+import { ErrorMessage } from '@quantix/shared/ui/components/error-message.tsx';
 import type { ErrorInfo } from '../../store/app-state.ts';
 import { useApi } from '../../store/use-store.ts';
-import { cpuChangeNote, cpuKey, describeVmCpu, parseCpuKey } from './cpu-options.ts';
+import { cpuChangeNote, cpuKey, describeVmCpu, parseCpuKey } from '@quantix/shared/ui/vm/cpu-options.ts';
 import { CpuSelect, useCpuCapabilities } from './cpu-select.tsx';
 
 /** The VM's CPU in words, and a "Change…" that opens the host's CPU choices. */

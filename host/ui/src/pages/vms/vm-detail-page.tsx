@@ -1,14 +1,14 @@
 import { useEffect } from 'preact/hooks';
-import { ErrorMessage } from '../../components/error-message.tsx';
+import { ErrorMessage } from '@quantix/shared/ui/components/error-message.tsx';
 import {
   HypervisorStatus,
   LoadError,
   useReloadWhenHypervisorBack,
 } from '../../components/hypervisor-status.tsx';
-import { Link } from '../../components/link.tsx';
-import { pickTab, type TabDef, Tabs } from '../../components/tabs.tsx';
+import { Link } from '@quantix/shared/ui/components/link.tsx';
+import { pickTab, type TabDef, Tabs } from '@quantix/shared/ui/components/tabs.tsx';
 import { usePageTitle } from '../../hooks/use-page-title.ts';
-import { useRoute } from '../../hooks/use-route.ts';
+import { useRoute } from '@quantix/shared/ui/hooks/use-route.ts';
 import { useApi, useStore } from '../../store/use-store.ts';
 import { VmDisksTab, VmHardwareTab, VmNetworkTab } from './vm-config-tabs.tsx';
 import { VmConsole } from './vm-console.tsx';

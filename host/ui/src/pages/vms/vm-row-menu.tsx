@@ -1,9 +1,15 @@
 import type { VmSummary } from '@quantix/shared';
 import { useState } from 'preact/hooks';
-import { ActionMenu, type MenuItem } from '../../components/action-menu.tsx';
-import type { VmPower } from './use-vm-power.ts';
+import { ActionMenu, type MenuItem } from '@quantix/shared/ui/components/action-menu.tsx';
+import type { VmPower } from '@quantix/shared/ui/vm/use-vm-power.ts';
 import { DeleteVmDialog } from './delete-vm-dialog.tsx';
-import { ACTION_BUSY, ACTION_ORDER, actionButtonLabel, canDelete, isActionAllowed } from './vm-actions.ts';
+import {
+  ACTION_BUSY,
+  ACTION_ORDER,
+  actionButtonLabel,
+  canDelete,
+  isActionAllowed,
+} from '@quantix/shared/ui/vm/vm-actions.ts';
 
 /** A VM row's actions; the row shows what they report (`power`) under itself. */
 export function VmRowMenu(props: { vm: VmSummary; power: VmPower }) {

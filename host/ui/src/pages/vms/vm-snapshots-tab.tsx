@@ -1,10 +1,10 @@
 import type { SnapshotSummary, VmDetail } from '@quantix/shared';
 import { useEffect, useState } from 'preact/hooks';
-import { toErrorInfo } from '../../api/api-error.ts';
-import { BusyButton } from '../../components/busy-button.tsx';
-import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
-import { ErrorMessage } from '../../components/error-message.tsx';
-import { formatDateTime } from '../../format/format-time.ts';
+import { toErrorInfo } from '@quantix/shared/ui/api/api-error.ts';
+import { BusyButton } from '@quantix/shared/ui/components/busy-button.tsx';
+import { ConfirmDialog } from '@quantix/shared/ui/components/confirm-dialog.tsx';
+import { ErrorMessage } from '@quantix/shared/ui/components/error-message.tsx';
+import { formatDateTime } from '@quantix/shared/ui/format/format-time.ts';
 import type { ErrorInfo } from '../../store/app-state.ts';
 import { useApi, useStore } from '../../store/use-store.ts';
 

@@ -1,21 +1,27 @@
 import type { VmDetail } from '@quantix/shared';
 import { useState } from 'preact/hooks';
-import { BusyButton } from '../../components/busy-button.tsx';
-import { Card } from '../../components/card.tsx';
-import { UsageBar } from '../../components/usage-bar.tsx';
-import { formatMiB, formatPercent, percentOf } from '../../format/format-bytes.ts';
+import { BusyButton } from '@quantix/shared/ui/components/busy-button.tsx';
+import { Card } from '@quantix/shared/ui/components/card.tsx';
+import { UsageBar } from '@quantix/shared/ui/components/usage-bar.tsx';
+import { formatMiB, formatPercent, percentOf } from '@quantix/shared/ui/format/format-bytes.ts';
 import { useApi } from '../../store/use-store.ts';
 import { DeleteVmDialog } from './delete-vm-dialog.tsx';
-import { useVmPower } from './use-vm-power.ts';
-import { ACTION_BUSY, ACTION_ORDER, actionButtonLabel, canDelete, isActionAllowed } from './vm-actions.ts';
-import { VmPowerNotices } from './vm-power-notices.tsx';
-import { VmStateBadge } from './vm-state-badge.tsx';
+import { useVmPower } from '@quantix/shared/ui/vm/use-vm-power.ts';
+import {
+  ACTION_BUSY,
+  ACTION_ORDER,
+  actionButtonLabel,
+  canDelete,
+  isActionAllowed,
+} from '@quantix/shared/ui/vm/vm-actions.ts';
+import { VmPowerNotices } from '@quantix/shared/ui/vm/vm-power-notices.tsx';
+import { VmStateBadge } from '@quantix/shared/ui/vm/vm-state-badge.tsx';
 
 /** The VM's power actions, autostart, delete and live usage. */
 export function VmSummaryCard(props: { vm: VmDetail; onDeleted: () => void }) {
   const api = useApi();
   const { vm } = props;
-  const power = useVmPower(vm);
+  const power = useVmPower(vm, (action) => api.vms.action(vm.uuid, action));
   const { busy } = power;
   const [deleting, setDeleting] = useState(false);
 

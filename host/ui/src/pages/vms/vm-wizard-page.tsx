@@ -1,11 +1,11 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { toErrorInfo } from '../../api/api-error.ts';
+import { toErrorInfo } from '@quantix/shared/ui/api/api-error.ts';
 import { newTaskId } from '../../api/tasks-api.ts';
-import { BusyButton } from '../../components/busy-button.tsx';
-import { Card } from '../../components/card.tsx';
-import { ErrorMessage } from '../../components/error-message.tsx';
+import { BusyButton } from '@quantix/shared/ui/components/busy-button.tsx';
+import { Card } from '@quantix/shared/ui/components/card.tsx';
+import { ErrorMessage } from '@quantix/shared/ui/components/error-message.tsx';
 import { HypervisorStatus } from '../../components/hypervisor-status.tsx';
-import { Link } from '../../components/link.tsx';
+import { Link } from '@quantix/shared/ui/components/link.tsx';
 import { TaskProgress } from '../../components/task-progress.tsx';
 import type { ErrorInfo } from '../../store/app-state.ts';
 import { useApi, useStore } from '../../store/use-store.ts';
@@ -19,7 +19,7 @@ import {
   validateStep,
   type WizardContext,
   type WizardForm,
-} from './wizard-form.ts';
+} from '@quantix/shared/ui/vm/wizard-form.ts';
 import { defaultPool, hostCapacity, overcommitWarnings } from './wizard-host.ts';
 import { HostFitNotes, PoolDefaultNote } from './wizard-notes.tsx';
 import { BasicsStep, DisksStep } from './wizard-steps-hw.tsx';

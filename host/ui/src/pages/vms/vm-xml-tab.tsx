@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ErrorMessage } from '../../components/error-message.tsx';
+import { ErrorMessage } from '@quantix/shared/ui/components/error-message.tsx';
 import { useApi, useStore } from '../../store/use-store.ts';
 
 /** libvirt's domain XML, read-only. */

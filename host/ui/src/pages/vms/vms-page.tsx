@@ -1,21 +1,21 @@
 import type { VmSummary } from '@quantix/shared';
 import { useEffect } from 'preact/hooks';
-import { Card } from '../../components/card.tsx';
-import { ErrorMessage } from '../../components/error-message.tsx';
+import { Card } from '@quantix/shared/ui/components/card.tsx';
+import { ErrorMessage } from '@quantix/shared/ui/components/error-message.tsx';
 import {
   HypervisorStatus,
   StaleNote,
   useHypervisorAvailable,
   useReloadWhenHypervisorBack,
 } from '../../components/hypervisor-status.tsx';
-import { Link } from '../../components/link.tsx';
-import { UsageBar } from '../../components/usage-bar.tsx';
-import { formatMiB, formatPercent, percentOf } from '../../format/format-bytes.ts';
+import { Link } from '@quantix/shared/ui/components/link.tsx';
+import { UsageBar } from '@quantix/shared/ui/components/usage-bar.tsx';
+import { formatMiB, formatPercent, percentOf } from '@quantix/shared/ui/format/format-bytes.ts';
 import { useApi, useStore } from '../../store/use-store.ts';
-import { useVmPower } from './use-vm-power.ts';
-import { VmPowerNotices } from './vm-power-notices.tsx';
+import { useVmPower } from '@quantix/shared/ui/vm/use-vm-power.ts';
+import { VmPowerNotices } from '@quantix/shared/ui/vm/vm-power-notices.tsx';
 import { VmRowMenu } from './vm-row-menu.tsx';
-import { VmStateBadge } from './vm-state-badge.tsx';
+import { VmStateBadge } from '@quantix/shared/ui/vm/vm-state-badge.tsx';
 
 export function VmsPage() {
   const api = useApi();
@@ -79,7 +79,8 @@ export function VmsPage() {
 
 function VmRow(props: { vm: VmSummary }) {
   const { vm } = props;
-  const power = useVmPower(vm);
+  const api = useApi();
+  const power = useVmPower(vm, (action) => api.vms.action(vm.uuid, action));
   const memPct = vm.memoryUsedMiB === null ? null : percentOf(vm.memoryUsedMiB, vm.memoryMiB);
   return (
     <>

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { PoolSummary } from '@quantix/shared';
-import { GiB } from '../../format/parse-size.ts';
+import { GiB } from '@quantix/shared/ui/format/parse-size.ts';
 import { defaultPool, describeHost, hostCapacity, overcommitWarnings } from './wizard-host.ts';
 
 // the host of the report: 2 threads, 23.5 GiB, 12 GiB free

@@ -1,6 +1,6 @@
 import type { HardwareReport, HostSummary, PoolSummary } from '@quantix/shared';
-import { formatBytes } from '../../format/format-bytes.ts';
-import { countOf } from '../../format/plural.ts';
+import { formatBytes } from '@quantix/shared/ui/format/format-bytes.ts';
+import { countOf } from '@quantix/shared/ui/format/plural.ts';
 
 // What the wizard tells about the host the VM lands on: which pool it suggests, and when the VM
 // asks for more CPU or memory than the host has. Warnings only: over-commit is allowed, but

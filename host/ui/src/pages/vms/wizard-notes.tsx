@@ -1,5 +1,5 @@
 import type { PoolSummary } from '@quantix/shared';
-import { formatBytes } from '../../format/format-bytes.ts';
+import { formatBytes } from '@quantix/shared/ui/format/format-bytes.ts';
 import { describeHost, type HostCapacity, type OvercommitWarning } from './wizard-host.ts';
 
 /** The host's CPU and memory, and a warning for each way the VM asks for more. */

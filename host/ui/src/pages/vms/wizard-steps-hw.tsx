@@ -1,7 +1,7 @@
 import type { PoolSummary, VolumeFormat } from '@quantix/shared';
-import { Field } from '../../components/field.tsx';
-import { formatBytes, formatMiB } from '../../format/format-bytes.ts';
-import { wizardCpuValue, wizardSelectValue } from './cpu-options.ts';
+import { Field } from '@quantix/shared/ui/components/field.tsx';
+import { formatBytes, formatMiB } from '@quantix/shared/ui/format/format-bytes.ts';
+import { wizardCpuValue, wizardSelectValue } from '@quantix/shared/ui/vm/cpu-options.ts';
 import { CpuSelect, useCpuCapabilities } from './cpu-select.tsx';
 import {
   type DiskForm,
@@ -11,7 +11,7 @@ import {
   parseGiB,
   poolNeeds,
   type WizardForm,
-} from './wizard-form.ts';
+} from '@quantix/shared/ui/vm/wizard-form.ts';
 
 export interface StepProps {
   form: WizardForm;

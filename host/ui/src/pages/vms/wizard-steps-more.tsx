@@ -1,7 +1,7 @@
 import type { HardwareReport, NetworkSummary } from '@quantix/shared';
-import { Field } from '../../components/field.tsx';
-import { Link } from '../../components/link.tsx';
-import { formatBytes, formatMiB } from '../../format/format-bytes.ts';
+import { Field } from '@quantix/shared/ui/components/field.tsx';
+import { Link } from '@quantix/shared/ui/components/link.tsx';
+import { formatBytes, formatMiB } from '@quantix/shared/ui/format/format-bytes.ts';
 import type { ErrorInfo } from '../../store/app-state.ts';
 import type { StepProps } from './wizard-steps-hw.tsx';
 import {
@@ -13,7 +13,7 @@ import {
   parseGiB,
   withCdrom,
   type WizardForm,
-} from './wizard-form.ts';
+} from '@quantix/shared/ui/vm/wizard-form.ts';
 
 export function CdromStep(props: StepProps & { isos: readonly IsoOption[]; loading: boolean }) {
   const { form, errors, set } = props;
