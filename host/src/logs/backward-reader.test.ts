@@ -124,7 +124,7 @@ describe('backward line reader', () => {
   });
 
   it('reads bigger as it goes, with the same lines as tiny reads', async () => {
-    const text = Array.from({ length: 500 }, (_, i) => `line ${i} ${'z'.repeat(i % 37)}`).join('\n') + '\n';
+    const text = `${Array.from({ length: 500 }, (_, i) => `line ${i} ${'z'.repeat(i % 37)}`).join('\n')}\n`;
     const tiny = await readAll(text, { chunkSize: 3, maxChunkSize: 3 });
     const growing = await readAll(text, { chunkSize: 3, maxChunkSize: 4096 });
     assert.ok(Array.isArray(tiny) && tiny.length === 500);

@@ -11,9 +11,8 @@ import {
   type StoredToken,
   type TokenValidation,
 } from '@quantix/shared';
-import type { EventStore, JsonStore } from '@quantix/shared/server';
+import { challengeProof, type EventStore, type JsonStore } from '@quantix/shared/server';
 import {
-  challengeProof,
   newHubCredential,
   randomAlnum,
   safeEqual,

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { challengeMessage } from '@quantix/shared';
+import { challengeProof } from '@quantix/shared/server';
 import {
-  challengeProof,
   newHubCredential,
   randomAlnum,
   safeEqual,

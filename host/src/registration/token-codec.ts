@@ -1,5 +1,5 @@
-import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
-import { challengeMessage, TOKEN_PATTERN } from '@quantix/shared';
+import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { TOKEN_PATTERN } from '@quantix/shared';
 
 const ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -20,16 +20,6 @@ export function safeEqual(a: string, b: string): boolean {
   const ha = createHash('sha256').update(a).digest();
   const hb = createHash('sha256').update(b).digest();
   return timingSafeEqual(ha, hb);
-}
-
-export function challengeProof(p: {
-  secret: string;
-  nonce: string;
-  tokenId: string;
-  hostId: string;
-  spki: string;
-}): string {
-  return createHmac('sha256', p.secret).update(challengeMessage(p)).digest('hex');
 }
 
 export function sha256Hex(s: string): string {

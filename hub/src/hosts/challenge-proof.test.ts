@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { type ChallengeResponse, challengeMessage } from '@quantix/shared';
-import { challengeProof, checkChallenge } from './challenge-proof.ts';
+import { challengeProof } from '@quantix/shared/server';
+import { checkChallenge } from './challenge-proof.ts';
 
 const hostId = '0b6f0d4e-3c1a-4a6e-9f3e-2d1c0b9a8f7e';
 const hostSpki = `sha256:${'ab'.repeat(32)}`;

@@ -1,17 +1,6 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { type ChallengeResponse, challengeMessage } from '@quantix/shared';
-
-/** hex HMAC-SHA256(key = token secret, challengeMessage): what the host must answer (PROTOCOL.md). */
-export function challengeProof(p: {
-  secret: string;
-  nonce: string;
-  tokenId: string;
-  hostId: string;
-  spki: string;
-}): string {
-  const { secret, ...message } = p;
-  return createHmac('sha256', secret).update(challengeMessage(message)).digest('hex');
-}
+import { timingSafeEqual } from 'node:crypto';
+import type { ChallengeResponse } from '@quantix/shared';
+import { challengeProof } from '@quantix/shared/server';
 
 /** Why a challenge answer does not prove the host. */
 export type ChallengeFailure =

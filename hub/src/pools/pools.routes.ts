@@ -1,4 +1,3 @@
-import { PassThrough, type Readable } from 'node:stream';
 import {
   AppError,
   PoolFilesQuery,
@@ -9,7 +8,7 @@ import {
   SharedPoolDefinition,
   type SharedPoolList,
 } from '@quantix/shared';
-import { parseOr400 } from '@quantix/shared/server';
+import { declaredLength, detachBody, parseOr400 } from '@quantix/shared/server';
 import { type Request, Router } from 'express';
 import type { PoolsService } from './pools.service.ts';
 import { requestUser } from './request-user.ts';
@@ -79,7 +78,7 @@ export function createPoolsRoutes(deps: { pools: PoolsService }): Router {
       if (!req.is('application/octet-stream')) {
         throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send the file as application/octet-stream');
       }
-      const size = declaredLength(req);
+      const size = requiredLength(req);
       const result = await pools.upload(
         name,
         { hostId, fileName, size, body: detachBody(req) },
@@ -97,25 +96,9 @@ export function createPoolsRoutes(deps: { pools: PoolsService }): Router {
 }
 
 /** The upload is announced to the host with its size: a body without Content-Length is refused. */
-function declaredLength(req: Request): number {
-  const raw = req.headers['content-length'];
-  if (raw === undefined) throw new AppError('VALIDATION_FAILED', 'send the file with a Content-Length');
-  const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < 0) throw new AppError('VALIDATION_FAILED', 'bad Content-Length');
+/** an upload through the hub must say its size: the host reserves it before the first byte */
+function requiredLength(req: Request): number {
+  const n = declaredLength(req);
+  if (n === undefined) throw new AppError('VALIDATION_FAILED', 'send the file with a Content-Length');
   return n;
-}
-
-/**
- * The body through a PassThrough (as the host's upload route does): when the upload fails mid-way,
- * the PassThrough is destroyed, not the request, so the client still gets the error; a client that
- * goes away still fails the upload.
- */
-function detachBody(req: Request): Readable {
-  const body = new PassThrough({ highWaterMark: 1 << 20 });
-  req.on('error', (err) => body.destroy(err));
-  req.on('close', () => {
-    if (!req.complete) body.destroy(Object.assign(new Error('client aborted'), { code: 'ECONNRESET' }));
-  });
-  req.pipe(body);
-  return body;
 }

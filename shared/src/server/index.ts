@@ -33,6 +33,8 @@ export * from './http/server-app.ts';
 export * from './http/server-api.ts';
 export * from './http/static.ts';
 export * from './http/upgrade-guard.ts';
+export * from './http/upload-body.ts';
+export * from './registration/challenge-proof.ts';
 export * from './control/control-server.ts';
 export * from './control/control-client.ts';
 export * from './control/auth-commands.ts';

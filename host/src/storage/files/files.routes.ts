@@ -1,4 +1,3 @@
-import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   AppError,
@@ -7,8 +6,8 @@ import {
   FilePoolParams,
   FileUploadParams,
 } from '@quantix/shared';
-import { type Request, Router } from 'express';
-import { actor, parseOr400, requireUser } from '@quantix/shared/server';
+import { Router } from 'express';
+import { actor, declaredLength, detachBody, parseOr400, requireUser } from '@quantix/shared/server';
 import type { FileBrowser } from './file-browser.service.ts';
 
 export interface FileRoutesDeps {
@@ -104,29 +103,6 @@ export function fileRoutes(deps: FileRoutesDeps): Router {
   });
 
   return r;
-}
-
-function declaredLength(req: Request): number | undefined {
-  const raw = req.headers['content-length'];
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < 0) throw new AppError('VALIDATION_FAILED', 'bad Content-Length');
-  return n;
-}
-
-/**
- * The body through a PassThrough: when the upload fails mid-way (limit exceeded), pipeline destroys
- * the PassThrough, not the request — destroying an unfinished request resets the socket and the
- * client would never see the 413. A client that goes away still fails the upload.
- */
-function detachBody(req: Request): Readable {
-  const body = new PassThrough({ highWaterMark: 1 << 20 });
-  req.on('error', (err) => body.destroy(err));
-  req.on('close', () => {
-    if (!req.complete) body.destroy(Object.assign(new Error('client aborted'), { code: 'ECONNRESET' }));
-  });
-  req.pipe(body);
-  return body;
 }
 
 /** `attachment` with an ASCII fallback and the exact name as RFC 5987 `filename*`. */
