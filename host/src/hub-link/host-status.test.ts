@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { HypervisorStatus, PoolSummary } from '@quantix/shared';
+import type { RawReading } from '../telemetry/proc-parse.ts';
 import { pino } from 'pino';
 import { createHostStatusSource } from './host-status.ts';
 
@@ -108,5 +109,51 @@ describe('host status: the pools', () => {
       status.build().pools.map((p) => p.name),
       ['lib'],
     );
+  });
+});
+
+describe('host status: the CPU figure', () => {
+  it('is measured over a second at least: a status between heartbeats keeps the last figure', () => {
+    let n = 0;
+    // every read: 10 jiffies more, busy in step `busy`
+    let busy = 5;
+    let user = 0;
+    let idle = 0;
+    let clock = 0;
+    const read = (): RawReading => {
+      n++;
+      user += busy;
+      idle += 10 - busy;
+      const j = { user, nice: 0, system: 0, idle, iowait: 0, irq: 0, softirq: 0, steal: 0 };
+      return {
+        mono: n,
+        cpu: { total: j, cores: [j, j] },
+        memory: { total: 8e9, available: 6e9, swapTotal: 0, swapFree: 0 },
+        load: { avg: [0, 0, 0], lastPid: 1 },
+        net: [],
+        disks: [],
+        uptime: n,
+        filesystems: [],
+      };
+    };
+    const status = createHostStatusSource({
+      hostname: 'h1',
+      version: '0.1.0',
+      reader: { read },
+      vms: () => [],
+      listPools: async () => [],
+      hypervisor: { status: () => HYPERVISOR },
+      log: pino({ level: 'silent' }),
+      now: () => clock,
+    });
+    assert.equal(status.build().cpuPercent, null, 'no figure from one reading');
+    clock += 5000;
+    assert.equal(status.build().cpuPercent, 50);
+    // a pool change 5 ms later: the jiffies of those 5 ms (all busy here) are not a figure
+    busy = 10;
+    clock += 5;
+    assert.equal(status.build().cpuPercent, 50);
+    clock += 4995;
+    assert.equal(status.build().cpuPercent, 100, 'the next heartbeat measures from the last one');
   });
 });

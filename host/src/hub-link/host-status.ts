@@ -7,6 +7,8 @@ import type { ProcReader } from '../telemetry/proc-reader.ts';
 
 const POOLS_REFRESH_MS = 30_000;
 const MAX_POOLS = 256;
+/** the shortest interval a CPU figure is measured over */
+const MIN_CPU_INTERVAL_MS = 1000;
 
 export interface HostStatusSource {
   /** the status now: CPU over the time since the previous call, the rest as it is */
@@ -36,6 +38,8 @@ export function createHostStatusSource(deps: {
 }): HostStatusSource {
   const now = deps.now ?? Date.now;
   let prev: RawReading | null = null;
+  let prevAt = Number.NEGATIVE_INFINITY;
+  let cpu: number | null = null;
   let pools: HostPoolStatus[] = [];
   let poolsAt = Number.NEGATIVE_INFINITY;
   /** the reads under way, if any; `again` when a change came in after the current read began */
@@ -89,8 +93,14 @@ export function createHostStatusSource(deps: {
     build() {
       if (now() - poolsAt >= POOLS_REFRESH_MS) void refreshPools();
       const cur = read();
-      const cpuPercent = prev && cur ? cpuBusy(prev.cpu.total, cur.cpu.total).total : null;
-      if (cur) prev = cur;
+      // A status built between heartbeats (after a pool change, or for a second hub) keeps the
+      // last CPU figure: a few milliseconds of jiffies would read as 0 % or 100 %.
+      if (cur && (!prev || now() - prevAt >= MIN_CPU_INTERVAL_MS)) {
+        cpu = prev ? cpuBusy(prev.cpu.total, cur.cpu.total).total : null;
+        prev = cur;
+        prevAt = now();
+      }
+      const cpuPercent = cur ? cpu : null;
       const memory = cur?.memory;
       const vms = deps.vms();
       return {
