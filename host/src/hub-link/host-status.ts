@@ -7,12 +7,18 @@ import type { ProcReader } from '../telemetry/proc-reader.ts';
 
 const POOLS_REFRESH_MS = 30_000;
 const MAX_POOLS = 256;
+/** the shortest interval a CPU figure is measured over */
+const MIN_CPU_INTERVAL_MS = 1000;
 
 export interface HostStatusSource {
   /** the status now: CPU over the time since the previous call, the rest as it is */
   build(): HostStatus;
-  /** re-reads the pools in the background (a pool changed) */
-  refreshPools(): void;
+  /**
+   * Re-reads the pools in the background (a pool changed). A call while a read is under way is
+   * not lost: the pools are read once more after it. Resolves once a read that began after this
+   * call has finished (never rejects).
+   */
+  refreshPools(): Promise<void>;
 }
 
 /**
@@ -32,25 +38,46 @@ export function createHostStatusSource(deps: {
 }): HostStatusSource {
   const now = deps.now ?? Date.now;
   let prev: RawReading | null = null;
+  let prevAt = Number.NEGATIVE_INFINITY;
+  let cpu: number | null = null;
   let pools: HostPoolStatus[] = [];
   let poolsAt = Number.NEGATIVE_INFINITY;
-  let reading = false;
+  /** the reads under way, if any; `again` when a change came in after the current read began */
+  let reading: Promise<void> | null = null;
+  let again = false;
 
-  const refreshPools = () => {
-    if (reading || !deps.hypervisor.status().available) return;
-    reading = true;
+  const readPools = async () => {
+    try {
+      const list = await deps.listPools();
+      pools = list
+        .slice(0, MAX_POOLS)
+        .map((p) => ({ name: p.name, state: p.state, capacity: p.capacity, available: p.available }));
+    } catch (err) {
+      deps.log.debug({ err }, 'could not read the pools for the hub status');
+    }
+  };
+
+  const refreshPools = (): Promise<void> => {
+    if (!deps.hypervisor.status().available) return Promise.resolve();
     poolsAt = now();
-    deps
-      .listPools()
-      .then((list) => {
-        pools = list
-          .slice(0, MAX_POOLS)
-          .map((p) => ({ name: p.name, state: p.state, capacity: p.capacity, available: p.available }));
-      })
-      .catch((err: unknown) => deps.log.debug({ err }, 'could not read the pools for the hub status'))
-      .finally(() => {
-        reading = false;
-      });
+    // A pool applied by a hub is defined, then started: two events, the second while the first
+    // is being read. Dropping it left the pool "inactive" in every status until the next 30 s
+    // refresh, and the hub refused to place VMs on it meanwhile.
+    if (reading) {
+      again = true;
+      return reading;
+    }
+    reading = (async () => {
+      try {
+        do {
+          again = false;
+          await readPools();
+        } while (again);
+      } finally {
+        reading = null;
+      }
+    })();
+    return reading;
   };
 
   const read = (): RawReading | null => {
@@ -64,10 +91,16 @@ export function createHostStatusSource(deps: {
 
   return {
     build() {
-      if (now() - poolsAt >= POOLS_REFRESH_MS) refreshPools();
+      if (now() - poolsAt >= POOLS_REFRESH_MS) void refreshPools();
       const cur = read();
-      const cpuPercent = prev && cur ? cpuBusy(prev.cpu.total, cur.cpu.total).total : null;
-      if (cur) prev = cur;
+      // A status built between heartbeats (after a pool change, or for a second hub) keeps the
+      // last CPU figure: a few milliseconds of jiffies would read as 0 % or 100 %.
+      if (cur && (!prev || now() - prevAt >= MIN_CPU_INTERVAL_MS)) {
+        cpu = prev ? cpuBusy(prev.cpu.total, cur.cpu.total).total : null;
+        prev = cur;
+        prevAt = now();
+      }
+      const cpuPercent = cur ? cpu : null;
       const memory = cur?.memory;
       const vms = deps.vms();
       return {

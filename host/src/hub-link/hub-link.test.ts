@@ -207,7 +207,7 @@ describe('a link session', () => {
         cleanup = attachLinkSession({
           socket,
           ctx: { hubId: w.hubId, hubName: w.hubName, by: `hub ${w.hubName}` },
-          status: { build: status, refreshPools: () => undefined },
+          status: { build: status, refreshPools: () => Promise.resolve() },
           sampler: {
             watch: () => {
               watchers++;

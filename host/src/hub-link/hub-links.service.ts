@@ -83,6 +83,8 @@ export function createHubLinks(deps: {
   const joining = new Set<Entry>();
   const offs: Array<() => void> = [];
   let started = false;
+  /** a status goes to the hubs once the pools read after a pool change are in */
+  let statusDue = false;
 
   const up = (): HostLinkSocket[] =>
     [...links.values()].flatMap((e) => {
@@ -277,8 +279,19 @@ export function createHubLinks(deps: {
       );
       offs.push(
         deps.objects.onPool((c) => {
-          deps.status.refreshPools();
           for (const s of up()) s.emit('host:pool-changed', c);
+          // the hub places VMs by the pools of the host's last status: a pool just applied must
+          // not wait for the next heartbeat (5 s) to count; one status per burst of changes
+          const read = deps.status.refreshPools();
+          if (statusDue) return;
+          statusDue = true;
+          void read.then(() => {
+            statusDue = false;
+            const sockets = up();
+            if (!sockets.length) return;
+            const status = deps.status.build();
+            for (const s of sockets) s.emit('host:status', status);
+          });
         }),
       );
       for (const hub of registration.storedHubs()) {

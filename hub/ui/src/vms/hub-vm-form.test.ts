@@ -52,3 +52,12 @@ test('pools and host first; the disk must fit the pool as the chosen host sees i
   assert.match(off['disk-0-pool'] ?? '', /not running/);
   assert.ok(validateHubVm({ ...ok, diskPool: 'other' }, { hostPools: [nfs], isos: [] })['disk-0-pool']);
 });
+
+test('a chosen pool the host has not reported yet is not refused: placement offered the host', () => {
+  // assigned and active on the hub, applied a moment ago: the host's next status will name it
+  assert.deepEqual(validateHubVm(ok, { hostPools: [], isos: [] }), {});
+  assert.deepEqual(validateHubVm({ ...ok, diskSizeGiB: '60000' }, { hostPools: [], isos: [] }), {});
+  // what the host did report still counts
+  const off = validateHubVm(ok, { hostPools: [{ ...nfs, state: 'inactive' }], isos: [] });
+  assert.match(off['disk-0-pool'] ?? '', /not running/);
+});

@@ -74,7 +74,14 @@ export function validateHubVm(
   if (f.diskPool && !f.pools.includes(f.diskPool))
     e['disk-0-pool'] = 'The disk goes in one of the chosen pools.';
   const form = asWizardForm(f);
-  const pools = ctx.hostPools.filter((p) => f.pools.includes(p.name));
+  const named = ctx.hostPools.filter((p) => f.pools.includes(p.name));
+  // A host reports its pools in its status; a pool applied a moment ago may not be named there
+  // yet. Placement then goes by the assignment (the hub offered this host), and so does the form:
+  // such a pool is taken as running, its free space left to the host's own check on create.
+  const unreported: HostPoolStatus[] = f.pools
+    .filter((name) => !named.some((p) => p.name === name))
+    .map((name) => ({ name, state: 'running', capacity: Infinity, available: Infinity }));
+  const pools = [...named, ...unreported];
   return {
     ...validateBasics(form, { vmNames: [] }),
     ...validateDisks(form, { pools }),

@@ -32,7 +32,7 @@ export function HostPoolsTab(props: { host: HubHost }) {
               const used = Math.max(0, p.capacity - p.available);
               const pct = percentOf(used, p.capacity);
               return (
-                <tr key={p.name} data-testid="host-pool-row" data-name={p.name}>
+                <tr key={p.name} data-testid="host-pool-row" data-name={p.name} data-state={p.state}>
                   <td>
                     {sharedNames.has(p.name) ? (
                       <>
