@@ -336,6 +336,7 @@ describe('shared pools and VM placement across a real hub and two real hosts', (
     const vms = await api(`/api/v1/hosts/${bId}/vms`);
     const message = assertError(vms, 'HOST_NOT_CONNECTED');
     assert.match(message, /not up|not connected/);
+    assertError(await api(`/api/v1/pools/${POOL1}/files?hostId=${bId}`), 'HOST_NOT_CONNECTED');
     // the hub never forgets a pool still on a host it cannot reach
     assertError(await api(`/api/v1/pools/${POOL1}/hosts/${bId}`, 'DELETE'), 'HOST_NOT_CONNECTED');
     assert.equal(await stateOn(POOL1, bId), 'active');
