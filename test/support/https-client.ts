@@ -12,7 +12,7 @@ export interface HttpResponse {
 export interface RequestOptions {
   method?: string;
   headers?: Record<string, string>;
-  /** an object is sent as JSON with the right content type; a string is sent as-is */
+  /** an object is sent as JSON with the right content type; a string or a Buffer is sent as-is */
   body?: unknown;
   /** the host's certificate (PEM): the connection is verified against it, for real */
   ca: string;
@@ -22,13 +22,11 @@ export interface RequestOptions {
 /** A small HTTPS client that verifies the host's self-signed certificate instead of ignoring TLS. */
 export function request(url: string, opts: RequestOptions): Promise<HttpResponse> {
   const headers: Record<string, string> = { ...opts.headers };
-  let payload: string | undefined;
+  let payload: string | Buffer | undefined;
   if (opts.body !== undefined) {
-    payload = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
-    if (
-      typeof opts.body !== 'string' &&
-      !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')
-    ) {
+    const raw = typeof opts.body === 'string' || Buffer.isBuffer(opts.body);
+    payload = raw ? (opts.body as string | Buffer) : JSON.stringify(opts.body);
+    if (!raw && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
       headers['content-type'] = 'application/json';
     }
     headers['content-length'] = String(Buffer.byteLength(payload));

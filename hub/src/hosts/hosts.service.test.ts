@@ -86,6 +86,7 @@ function fakeLinks(o: { connected?: Set<string>; forget?: (hostId: string) => Pr
     },
     watch: () => () => undefined,
     onChange: () => () => undefined,
+    onLinkUp: () => () => undefined,
     onTelemetry: () => () => undefined,
   };
   return { links, calls };

@@ -36,6 +36,12 @@ export interface HostLinks {
   watch(hostId: string): () => void;
   /** told whenever a host's live state or status changes */
   onChange(fn: (hostId: string) => void): () => void;
+  /**
+   * told each time a link of a host comes up: every new link, also one that replaces a link lost a
+   * moment earlier (a host restarted within the grace period never leaves `connected`, so
+   * `onChange` says nothing then)
+   */
+  onLinkUp(fn: (hostId: string) => void): () => void;
   /** told each telemetry sample of a watched host */
   onTelemetry(fn: (hostId: string, sample: TelemetrySample) => void): () => void;
 }

@@ -22,6 +22,7 @@ export function lateLinks(): { links: HostLinks; bind(real: HostLinks): void } {
       drop: (hostId) => get().drop(hostId),
       watch: (hostId) => get().watch(hostId),
       onChange: (fn) => get().onChange(fn),
+      onLinkUp: (fn) => get().onLinkUp(fn),
       onTelemetry: (fn) => get().onTelemetry(fn),
     },
   };

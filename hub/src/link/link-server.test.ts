@@ -451,3 +451,32 @@ describe('link server: forgetting a host', () => {
     );
   });
 });
+
+describe('link server: each new link', () => {
+  it('is told to onLinkUp, also one that replaces a lost link while the host is still connected', async () => {
+    const hostId = randomUUID();
+    const ups: string[] = [];
+    const off = links.onLinkUp((id) => {
+      if (id === hostId) ups.push(links.live(id).state);
+    });
+    const { socket } = await enrollOne(hostId);
+    await until('the first link up', () => ups.length === 1);
+    socket.disconnect();
+    await until('the hub to see it go', async () => {
+      try {
+        await links.command(hostId, { type: 'vms.list' }, 200);
+        return false;
+      } catch (err) {
+        return (err as AppError).code === 'HOST_NOT_CONNECTED';
+      }
+    });
+    // a quick restart: the state never leaves `connected`, so onChange says nothing of it
+    assert.equal(links.live(hostId).state, 'connected');
+    await until('the link’s end written', async () => Boolean((await store.getHost(hostId))?.lastSeenAt));
+    await dial({ hostId });
+    await until('the second link up', () => ups.length === 2);
+    assert.deepEqual(ups, ['connected', 'connected']);
+    off();
+    await events.flush();
+  });
+});

@@ -95,6 +95,7 @@ export async function createLinkServer(deps: {
   const removed = new Set<string>();
   const lastProbe = new Map<string, number>();
   const changeListeners = new Set<(hostId: string) => void>();
+  const linkUpListeners = new Set<(hostId: string) => void>();
   const telemetryListeners = new Set<(hostId: string, s: TelemetrySample) => void>();
   const vmListeners = new Set<(hostId: string, c: LinkVmChanged) => void>();
   const poolListeners = new Set<(hostId: string, c: LinkPoolChanged) => void>();
@@ -197,6 +198,7 @@ export async function createLinkServer(deps: {
     log.info({ hostId, hostname, addr: socket.request.socket.remoteAddress }, 'host link up');
     socket.emit('hub:welcome', deps.welcome());
     if ((watchers.get(hostId) ?? 0) > 0) socket.emit('hub:watch', { telemetry: true });
+    for (const fn of linkUpListeners) fn(hostId);
 
     const seen = () => states.seen(hostId);
     socket.conn.on('heartbeat', seen);
@@ -407,6 +409,10 @@ export async function createLinkServer(deps: {
     onChange(fn) {
       changeListeners.add(fn);
       return () => changeListeners.delete(fn);
+    },
+    onLinkUp(fn) {
+      linkUpListeners.add(fn);
+      return () => linkUpListeners.delete(fn);
     },
     onTelemetry(fn) {
       telemetryListeners.add(fn);

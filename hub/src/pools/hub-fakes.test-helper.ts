@@ -98,13 +98,34 @@ export interface FakeLinks extends HostLinks {
   /** every command a connected host received, in order */
   sent: Array<{ hostId: string; cmd: LinkCommand }>;
   answer: CommandAnswer;
+  /**
+   * moves a host's link (and tells onChange); into `connected` it is a new link (onLinkUp, then
+   * the host's first status). A connected host without a status given reports one, libvirt up.
+   */
   set(hostId: string, state: HostLinkState, status?: HostStatus | null): void;
+  /** a new link of a host that never left `connected` (a quick restart): onLinkUp, then its status */
+  reconnect(hostId: string, status?: HostStatus): void;
+}
+
+let statusSeq = 0;
+/** a status as a host sends it, each with its own `at` (as each heartbeat has) */
+export function freshStatus(hypervisorAvailable = true): HostStatus {
+  return {
+    ...hostStatus('fake', 8, 1),
+    at: new Date(Date.UTC(2026, 0, 1) + ++statusSeq).toISOString(),
+    hypervisorAvailable,
+  };
 }
 
 /** A fake of the links: `set` moves a host's link (and tells onChange), `answer` plays the host. */
 export function fakeLinks(answer: CommandAnswer = () => null): FakeLinks {
   const live = new Map<string, HostLive>();
   const listeners = new Set<(hostId: string) => void>();
+  const upListeners = new Set<(hostId: string) => void>();
+  const put = (hostId: string, state: HostLinkState, status: HostStatus | null) => {
+    live.set(hostId, { state, stateReason: null, status, lastSeenAt: new Date().toISOString() });
+    for (const fn of listeners) fn(hostId);
+  };
   const links: FakeLinks = {
     sent: [],
     answer,
@@ -124,10 +145,24 @@ export function fakeLinks(answer: CommandAnswer = () => null): FakeLinks {
       listeners.add(fn);
       return () => listeners.delete(fn);
     },
+    onLinkUp(fn) {
+      upListeners.add(fn);
+      return () => upListeners.delete(fn);
+    },
     onTelemetry: () => () => undefined,
-    set(hostId, state, status = null) {
-      live.set(hostId, { state, stateReason: null, status, lastSeenAt: new Date().toISOString() });
-      for (const fn of listeners) fn(hostId);
+    set(hostId, state, status) {
+      const before = live.get(hostId);
+      const next = status !== undefined ? status : state === 'connected' ? freshStatus() : null;
+      if (state === 'connected' && before?.state !== 'connected') {
+        // as the link server does it: up with the status held from before, then the host's own
+        put(hostId, 'connected', before?.status ?? null);
+        for (const fn of upListeners) fn(hostId);
+      }
+      put(hostId, state, next);
+    },
+    reconnect(hostId, status = freshStatus()) {
+      for (const fn of upListeners) fn(hostId);
+      put(hostId, 'connected', status);
     },
   };
   return links;

@@ -99,6 +99,9 @@ export function createPoolApplier(deps: PoolApplierDeps) {
       return setState(name, hostId, 'error', message);
     }
     if (status.state === 'running') {
+      // applied again on a host where it was active already (the reconciler checks them all):
+      // nothing changed, so nothing is written, pushed or recorded
+      if (a.state === 'active') return pool;
       record('info', `Shared pool "${name}" is active on ${host}`, by);
       return setState(name, hostId, 'active', null);
     }

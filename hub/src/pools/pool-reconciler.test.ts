@@ -8,6 +8,7 @@ import {
   emitted,
   type FakeLinks,
   fakeLinks,
+  freshStatus,
   openTestEvents,
   openTestStore,
   storedHost,
@@ -90,7 +91,7 @@ describe('shared pool reconciler (lowdb store, fake links)', () => {
     assert.ok(auto.includes('Shared pool "isos" is active on kvm1'), auto.join('; '));
   });
 
-  it('re-applies what is not active, leaves the active alone, and acts only when the link comes up', async () => {
+  it('re-applies every assigned pool, the active ones too, and only when the link comes up', async () => {
     const r = start();
     links.set(host.hostId, 'connected');
     await pools.assign('isos', host.hostId, 'alice');
@@ -109,11 +110,22 @@ describe('shared pool reconciler (lowdb store, fake links)', () => {
     links.set(host.hostId, 'connected');
     await r.settled();
     assert.deepEqual(sent(), []);
+    const before = (await store.getPool('isos'))?.assignments[0];
+    const eventsBefore = events.query({ limit: 100 }).length;
+    // the host lost isos meanwhile (an NFS pool that did not autostart at boot): it is applied too
+    onHost.delete('isos');
     links.set(host.hostId, 'not-responding');
     links.set(host.hostId, 'connected');
     await r.settled();
-    assert.deepEqual(sent(), ['pool.apply disks']);
+    assert.deepEqual(sent(), ['pool.apply isos', 'pool.apply disks']);
+    assert.deepEqual(onHost, new Set(['isos', 'disks']));
     assert.equal(await stateOf('disks'), 'active');
+    // isos was active and still is: its record is not rewritten, and only disks' change is recorded
+    assert.deepEqual((await store.getPool('isos'))?.assignments[0], before);
+    await events.flush();
+    const all = events.query({ limit: 100 }); // newest first
+    const added = all.slice(0, all.length - eventsBefore).map((e) => e.message);
+    assert.deepEqual(added, ['Shared pool "disks" is active on kvm1']);
   });
 
   it('finishes a removal the host went away in the middle of — also of its last pool', async () => {
@@ -174,6 +186,75 @@ describe('shared pool reconciler (lowdb store, fake links)', () => {
     const r = start();
     await r.settled();
     assert.equal(await stateOf('isos'), 'active');
+  });
+
+  it('converges a host restarted within the grace period: a new link that never left connected', async () => {
+    const r = start();
+    links.set(host.hostId, 'connected');
+    await r.settled();
+    // the link dropped; the assignment found the host unreachable and waits for it
+    const answer = links.answer;
+    links.answer = (h, cmd) => {
+      if (cmd.type === 'pool.apply') throw new AppError('HOST_NOT_CONNECTED', 'the link went down');
+      return answer(h, cmd);
+    };
+    await pools.assign('isos', host.hostId, 'alice');
+    assert.equal(await stateOf('isos'), 'pending');
+    links.answer = answer;
+    links.sent.length = 0;
+    links.reconnect(host.hostId);
+    await r.settled();
+    assert.deepEqual(sent(), ['pool.apply isos']);
+    assert.equal(await stateOf('isos'), 'active');
+  });
+
+  it('waits until the host says libvirt answers, and converges again when libvirt comes back', async () => {
+    const r = start();
+    await pools.assign('isos', host.hostId, 'alice');
+    // a host dials its hubs before it reaches libvirt: nothing is sent while its status says so
+    links.set(host.hostId, 'connected', freshStatus(false));
+    links.set(host.hostId, 'connected', freshStatus(false));
+    await r.settled();
+    assert.deepEqual(links.sent, []);
+    assert.equal(await stateOf('isos'), 'pending');
+    links.set(host.hostId, 'connected', freshStatus(true));
+    await r.settled();
+    assert.deepEqual(sent(), ['pool.apply isos']);
+    assert.equal(await stateOf('isos'), 'active');
+
+    // libvirt went away on a link that stayed up: what failed then is applied when it is back
+    const answer = links.answer;
+    links.answer = (h, cmd) => {
+      if (cmd.type === 'pool.apply') throw new AppError('HYPERVISOR_UNAVAILABLE', 'libvirt is unavailable');
+      return answer(h, cmd);
+    };
+    await pools.assign('disks', host.hostId, 'alice');
+    assert.equal(await stateOf('disks'), 'error');
+    links.answer = answer;
+    links.sent.length = 0;
+    links.set(host.hostId, 'connected', freshStatus(false));
+    links.set(host.hostId, 'connected', freshStatus(true));
+    await r.settled();
+    assert.deepEqual(sent(), ['pool.apply isos', 'pool.apply disks']);
+    assert.equal(await stateOf('disks'), 'active');
+  });
+
+  it('does not take the status held from an earlier link for the new link’s', async () => {
+    const r = start();
+    links.set(host.hostId, 'connected', freshStatus(true));
+    await pools.assign('isos', host.hostId, 'alice');
+    assert.equal(await stateOf('isos'), 'active');
+    await pools.applier.setState('isos', host.hostId, 'error', 'as it was');
+    const held = links.live(host.hostId).status;
+    assert.ok(held);
+    links.sent.length = 0;
+    // a new link, and a change told before its first status: the hub still holds the old one
+    links.reconnect(host.hostId, held);
+    await r.settled();
+    assert.deepEqual(links.sent, [], 'libvirt answered back then; of this link nothing is known yet');
+    links.set(host.hostId, 'connected', freshStatus(true));
+    await r.settled();
+    assert.deepEqual(sent(), ['pool.apply isos']);
   });
 
   it('stops on stop', async () => {
