@@ -17,7 +17,8 @@ export function tempRoot(prefix: string): TempRoot {
     path = await mkdtemp(join(tmpdir(), prefix));
   });
   after(async () => {
-    await rm(path, { recursive: true, force: true });
+    // retried: a test's store may still finish a write (a new file) while the tree is removed
+    await rm(path, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   });
   return {
     get path() {
