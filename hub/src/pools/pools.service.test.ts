@@ -10,7 +10,7 @@ import {
   type StoredHubHost,
 } from '@quantix/shared';
 import type { EventStore } from '@quantix/shared/server';
-import { tempRoot } from '@quantix/shared/server/testing';
+import { tempRoot, rejectsWith } from '@quantix/shared/server/testing';
 import type { HubStore } from '../store/hub-store.ts';
 import {
   emitted,
@@ -32,14 +32,6 @@ const NAS: SharedPoolDefinition = {
   path: '/mnt/nas',
   options: 'vers=4.2',
 };
-
-const rejectsWith = (p: Promise<unknown>, code: string, message?: RegExp) =>
-  assert.rejects(p, (err: unknown) => {
-    assert.ok(err instanceof AppError, String(err));
-    assert.equal(err.code, code, err.message);
-    if (message) assert.match(err.message, message);
-    return true;
-  });
 
 const running = (name: string) => ({ name, state: 'running', capacity: 100, available: 50 });
 

@@ -2,3 +2,4 @@
 // (never imported by anything that ships).
 export * from './state/temp-root.test-helper.ts';
 export * from './state/tmpfs.test-helper.ts';
+export * from './app-error.test-helper.ts';

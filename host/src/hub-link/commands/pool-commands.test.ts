@@ -2,22 +2,14 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { AppError, HostPoolStatus, PoolUsage, type SharedPoolDefinition, VmDetail } from '@quantix/shared';
-import { tempRoot } from '@quantix/shared/server/testing';
+import { HostPoolStatus, PoolUsage, type SharedPoolDefinition, VmDetail } from '@quantix/shared';
+import { tempRoot, rejectsWith } from '@quantix/shared/server/testing';
 import { parsePoolXml } from '../../libvirt-xml/pool-xml.ts';
 import { openTestServices, type TestServices } from './libvirt-services.test-helper.ts';
 import { createPoolCommands, definitionMismatch } from './pool-commands.ts';
 
 const root = tempRoot('qx-pool-cmd-');
 const ctx = { hubName: 'hub-a' };
-
-const rejectsWith = (p: Promise<unknown>, code: string, message?: RegExp) =>
-  assert.rejects(p, (err: unknown) => {
-    assert.ok(err instanceof AppError, String(err));
-    assert.equal(err.code, code, err.message);
-    if (message) assert.match(err.message, message);
-    return true;
-  });
 
 describe('pool commands on the libvirt test driver', () => {
   let s: TestServices;

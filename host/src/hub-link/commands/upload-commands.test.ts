@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { AppError, LINK_CHUNK_BYTES, UploadOpened, UploadProgress, UploadResult } from '@quantix/shared';
-import { tempRoot } from '@quantix/shared/server/testing';
+import { LINK_CHUNK_BYTES, UploadOpened, UploadProgress, UploadResult } from '@quantix/shared';
+import { tempRoot, rejectsWith } from '@quantix/shared/server/testing';
 import { isoImage } from '../../storage/files/test-fixture.ts';
 import { openTestServices, type TestServices } from './libvirt-services.test-helper.ts';
 import {
@@ -14,14 +14,6 @@ import {
 
 const root = tempRoot('qx-upload-cmd-');
 const hubA = { hubName: 'hub-a' };
-
-const rejectsWith = (p: Promise<unknown>, code: string, message?: RegExp) =>
-  assert.rejects(p, (err: unknown) => {
-    assert.ok(err instanceof AppError, String(err));
-    assert.equal(err.code, code, err.message);
-    if (message) assert.match(err.message, message);
-    return true;
-  });
 
 /** Waits (bounded) until `check` holds. */
 async function until(check: () => Promise<boolean>, what: string): Promise<void> {
