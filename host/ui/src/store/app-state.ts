@@ -100,14 +100,14 @@ export function initialState(location: { path: string; search: string }): AppSta
   };
 }
 
-/** What must not outlive a session (a token secret, host details) — dropped at logout. */
+/**
+ * What must not outlive a session (a token secret, host details) — dropped at logout; the lists'
+ * filters stay (the shell keeps its own state).
+ */
 export function withoutSessionData(s: AppState): AppState {
   const fresh = initialState(s.location);
   return {
     ...fresh,
-    boot: s.boot,
-    setupRequired: s.setupRequired,
-    notice: s.notice,
     events: { ...fresh.events, filter: s.events.filter },
     logs: { ...fresh.logs, filter: s.logs.filter },
   };

@@ -67,14 +67,11 @@ export function initialState(location: { path: string; search: string }): AppSta
   };
 }
 
-/** What must not outlive a session (the fleet, the pools) — dropped at logout. */
+/**
+ * What must not outlive a session (the fleet, the pools) — dropped at logout; the events' filter
+ * stays (the shell keeps its own state).
+ */
 export function withoutSessionData(s: AppState): AppState {
   const fresh = initialState(s.location);
-  return {
-    ...fresh,
-    boot: s.boot,
-    setupRequired: s.setupRequired,
-    notice: s.notice,
-    events: { ...fresh.events, filter: s.events.filter },
-  };
+  return { ...fresh, events: { ...fresh.events, filter: s.events.filter } };
 }
