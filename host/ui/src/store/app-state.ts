@@ -14,19 +14,14 @@ import type {
   PoolSummary,
   SnapshotSummary,
   TaskProgress,
-  TelemetrySample,
   VmDetail,
   VmSummary,
   VolumeList,
   VolumeSummary,
 } from '@quantix/shared';
-import {
-  type ErrorInfo,
-  idle,
-  initialShellState,
-  type Loadable,
-  type ShellState,
-} from '@quantix/shared/ui/store/shell-state.ts';
+import type { TelemetryView } from '@quantix/shared/ui/store/telemetry-window.ts';
+import { idle, initialShellState } from '@quantix/shared/ui/store/shell-state.ts';
+import type { Loadable, ShellState } from '@quantix/shared/ui/store/shell-state.ts';
 import { initialLogView, type LogView } from './log-view.ts';
 
 export type { ConnectionStatus, ErrorInfo, Loadable } from '@quantix/shared/ui/store/shell-state.ts';
@@ -41,7 +36,7 @@ export interface EventFilter {
 /** The host UI's state: the shell's (boot, session, location, socket) and the host's pages'. */
 export interface AppState extends ShellState {
   readonly host: Loadable<HostSummary>;
-  readonly telemetry: { readonly samples: readonly TelemetrySample[]; readonly error: ErrorInfo | null };
+  readonly telemetry: TelemetryView;
   readonly token: Loadable<MintedToken | null>;
   readonly hubs: Loadable<readonly HubSummary[]>;
   readonly events: Loadable<readonly HostEvent[]> & { readonly filter: EventFilter };
