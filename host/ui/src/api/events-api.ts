@@ -2,16 +2,12 @@ import type { EventList, HostEvent } from '@quantix/shared';
 import type { AppState, EventFilter } from '../store/app-state.ts';
 import type { Store } from '@quantix/shared/ui/store/create-store.ts';
 import { mergeEvents } from '../store/event-list.ts';
-import { watchEvents } from '@quantix/shared/ui/api/watch-events.ts';
+import { type EventLogApi, mergeIntoEventLog, watchEventLog } from '@quantix/shared/ui/api/watch-events.ts';
 import type { HttpClient } from '@quantix/shared/ui/api/http-client.ts';
 import type { LoadInto } from './load-into.ts';
 import type { SocketClient } from './socket-client.ts';
 
-export interface EventsApi {
-  /** the filtered list plus live additions; returns the function that stops it */
-  watch(): () => void;
-  setFilter(filter: EventFilter): Promise<void>;
-}
+export type EventsApi = EventLogApi<EventFilter>;
 
 export function eventsQuery(filter: EventFilter): string {
   const q = new URLSearchParams({ limit: String(filter.limit) });
@@ -34,23 +30,11 @@ export function createEventsApi(deps: {
       async () => (await http.get<EventList>(`/events${eventsQuery(store.get().events.filter)}`)).events,
     );
 
-  function add(incoming: readonly HostEvent[]) {
-    store.update((s) => {
-      const current = s.events.data ?? [];
-      const data = mergeEvents(current, incoming, s.events.filter);
-      return data === current ? s : { ...s, events: { ...s.events, data } };
-    });
-  }
+  const add = (incoming: readonly HostEvent[]) =>
+    mergeIntoEventLog(store, (current, filter) => mergeEvents(current, incoming, filter));
 
   return {
-    watch: () =>
-      watchEvents({
-        socket,
-        limit: () => store.get().events.filter.limit,
-        add,
-        reload: () => void load(),
-        fail: (error) => store.update((s) => ({ ...s, events: { ...s.events, error } })),
-      }),
+    watch: () => watchEventLog({ socket, store, add, reload: () => void load() }),
     async setFilter(filter) {
       store.update((s) => ({ ...s, events: { ...s.events, filter } }));
       await load();

@@ -1,10 +1,4 @@
-import {
-  matchRoute as matchRouteIn,
-  type RouteDef,
-  type RouteMatch,
-  SHELL_ROUTES,
-  type ShellRouteName,
-} from '@quantix/shared/ui/router/routes.ts';
+import { pageTable, type ShellRouteName } from '@quantix/shared/ui/router/routes.ts';
 
 /** The host UI's page table; the rules around it (matching, the guard) are the shell's. */
 
@@ -23,7 +17,7 @@ export type RouteName =
   | 'events'
   | 'about';
 
-export const ROUTES: readonly RouteDef<RouteName>[] = [
+const table = pageTable<RouteName>([
   { name: 'dashboard', pattern: '/', title: 'Dashboard', auth: true, nav: true },
   { name: 'vms', pattern: '/vms', title: 'VMs', auth: true, nav: true },
   // before /vms/:uuid, which would match it too
@@ -44,10 +38,9 @@ export const ROUTES: readonly RouteDef<RouteName>[] = [
   { name: 'registration', pattern: '/registration', title: 'Registration', auth: true, nav: true },
   { name: 'events', pattern: '/events', title: 'Events', auth: true, nav: true },
   { name: 'about', pattern: '/about', title: 'About', auth: true, nav: true },
-  ...SHELL_ROUTES,
-];
+]);
 
+/** Its pages and the shell's. */
+export const ROUTES = table.routes;
 /** The page at `path` in the host's table. */
-export function matchRoute(path: string): RouteMatch<RouteName> {
-  return matchRouteIn(path, ROUTES);
-}
+export const matchRoute = table.match;

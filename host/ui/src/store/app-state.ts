@@ -14,19 +14,14 @@ import type {
   PoolSummary,
   SnapshotSummary,
   TaskProgress,
-  TelemetrySample,
   VmDetail,
   VmSummary,
   VolumeList,
   VolumeSummary,
 } from '@quantix/shared';
-import {
-  type ErrorInfo,
-  idle,
-  initialShellState,
-  type Loadable,
-  type ShellState,
-} from '@quantix/shared/ui/store/shell-state.ts';
+import type { TelemetryView } from '@quantix/shared/ui/store/telemetry-window.ts';
+import { idle, initialShellState } from '@quantix/shared/ui/store/shell-state.ts';
+import type { Loadable, ShellState } from '@quantix/shared/ui/store/shell-state.ts';
 import { initialLogView, type LogView } from './log-view.ts';
 
 export type { ConnectionStatus, ErrorInfo, Loadable } from '@quantix/shared/ui/store/shell-state.ts';
@@ -41,7 +36,7 @@ export interface EventFilter {
 /** The host UI's state: the shell's (boot, session, location, socket) and the host's pages'. */
 export interface AppState extends ShellState {
   readonly host: Loadable<HostSummary>;
-  readonly telemetry: { readonly samples: readonly TelemetrySample[]; readonly error: ErrorInfo | null };
+  readonly telemetry: TelemetryView;
   readonly token: Loadable<MintedToken | null>;
   readonly hubs: Loadable<readonly HubSummary[]>;
   readonly events: Loadable<readonly HostEvent[]> & { readonly filter: EventFilter };
@@ -100,14 +95,14 @@ export function initialState(location: { path: string; search: string }): AppSta
   };
 }
 
-/** What must not outlive a session (a token secret, host details) — dropped at logout. */
+/**
+ * What must not outlive a session (a token secret, host details) — dropped at logout; the lists'
+ * filters stay (the shell keeps its own state).
+ */
 export function withoutSessionData(s: AppState): AppState {
   const fresh = initialState(s.location);
   return {
     ...fresh,
-    boot: s.boot,
-    setupRequired: s.setupRequired,
-    notice: s.notice,
     events: { ...fresh.events, filter: s.events.filter },
     logs: { ...fresh.logs, filter: s.logs.filter },
   };

@@ -1,15 +1,11 @@
 import type { EventList, HostEvent } from '@quantix/shared';
-import { watchEvents } from '@quantix/shared/ui/api/watch-events.ts';
+import { type EventLogApi, mergeIntoEventLog, watchEventLog } from '@quantix/shared/ui/api/watch-events.ts';
 import { mergeNewest } from '@quantix/shared/ui/store/event-list.ts';
 import { eventMatches, eventsQuery } from '../events/event-filter.ts';
 import type { EventFilter } from '../store/app-state.ts';
 import type { StoreApiDeps } from './api-deps.ts';
 
-export interface EventsApi {
-  /** the filtered list plus live additions; returns the function that stops it */
-  watch(): () => void;
-  setFilter(filter: EventFilter): Promise<void>;
-}
+export type EventsApi = EventLogApi<EventFilter>;
 
 export function createEventsApi(deps: StoreApiDeps): EventsApi {
   const { http, socket, store, loadInto } = deps;
@@ -30,23 +26,13 @@ export function createEventsApi(deps: StoreApiDeps): EventsApi {
 
   function add(incoming: readonly HostEvent[]) {
     arrivedDuringLoad?.push(...incoming);
-    store.update((s) => {
-      const { filter } = s.events;
-      const current = s.events.data ?? [];
-      const data = mergeNewest(current, incoming, (e) => eventMatches(e, filter), filter.limit);
-      return data === current ? s : { ...s, events: { ...s.events, data } };
-    });
+    mergeIntoEventLog(store, (current, filter) =>
+      mergeNewest(current, incoming, (e) => eventMatches(e, filter), filter.limit),
+    );
   }
 
   return {
-    watch: () =>
-      watchEvents({
-        socket,
-        limit: () => store.get().events.filter.limit,
-        add,
-        reload: () => void load(),
-        fail: (error) => store.update((s) => ({ ...s, events: { ...s.events, error } })),
-      }),
+    watch: () => watchEventLog({ socket, store, add, reload: () => void load() }),
     async setFilter(filter) {
       // another filter is another list: nothing of the old one may show under the new one
       store.update((s) => ({ ...s, events: { ...s.events, filter, data: null } }));

@@ -1,8 +1,4 @@
-import type { TelemetrySample } from '@quantix/shared';
-import { toErrorInfo } from '@quantix/shared/ui/api/api-error.ts';
-import { holdWhileHidden, type PageVisibility, pageOrNull } from '@quantix/shared/ui/api/held-samples.ts';
-import type { Store } from '@quantix/shared/ui/store/create-store.ts';
-import { mergeSamples } from '@quantix/shared/ui/store/telemetry-window.ts';
+import { type TelemetryApiDeps, watchTelemetry } from '@quantix/shared/ui/api/watch-telemetry.ts';
 import type { AppState } from '../store/app-state.ts';
 import type { SocketClient } from './socket-client.ts';
 
@@ -11,14 +7,8 @@ export interface TelemetryApi {
   watch(hostId: string): () => void;
 }
 
-export function createTelemetryApi(deps: {
-  socket: SocketClient;
-  store: Store<AppState>;
-  /** default: the document, when there is one */
-  page?: PageVisibility | null;
-}): TelemetryApi {
+export function createTelemetryApi(deps: TelemetryApiDeps<SocketClient, AppState>): TelemetryApi {
   const { socket, store } = deps;
-  const page = deps.page !== undefined ? deps.page : pageOrNull();
   /** changes the telemetry of `hostId`; samples of a host no longer watched are dropped */
   const setTelemetry = (hostId: string, fn: (t: AppState['telemetry']) => AppState['telemetry']) =>
     store.update((s) => {
@@ -30,30 +20,18 @@ export function createTelemetryApi(deps: {
   return {
     watch(hostId) {
       store.update((s) => ({ ...s, telemetry: { hostId, samples: [], error: null } }));
-      const add = (incoming: readonly TelemetrySample[]) =>
-        setTelemetry(hostId, (t) => {
-          const samples = mergeSamples(t.samples, incoming);
-          return samples === t.samples ? t : { ...t, samples };
-        });
-      const live = holdWhileHidden(page, add);
-      const offSample = socket.on('host:telemetry', (t) => {
-        if (t.hostId === hostId) live.push(t.sample);
+      return watchTelemetry<AppState['telemetry']>({
+        socket,
+        page: deps.page,
+        update: (fn) => setTelemetry(hostId, fn),
+        listen: (push) =>
+          socket.on('host:telemetry', (t) => {
+            if (t.hostId === hostId) push(t.sample);
+          }),
+        // the hub forgets a socket's watches when it drops: watch again after every reconnect
+        subscribe: async () => (await socket.request('host:watch', { hostId })).history,
+        unsubscribe: () => socket.request('host:unwatch', { hostId }),
       });
-      // the hub forgets a socket's watches when it drops: watch again after every reconnect
-      const offConnected = socket.whileConnected(async () => {
-        try {
-          const { history } = await socket.request('host:watch', { hostId });
-          setTelemetry(hostId, (t) => ({ ...t, samples: mergeSamples(t.samples, history), error: null }));
-        } catch (err) {
-          setTelemetry(hostId, (t) => ({ ...t, error: toErrorInfo(err) }));
-        }
-      });
-      return () => {
-        live.stop();
-        offSample();
-        offConnected();
-        if (socket.isConnected()) socket.request('host:unwatch', { hostId }).catch(() => {});
-      };
     },
   };
 }

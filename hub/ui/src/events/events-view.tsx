@@ -1,11 +1,12 @@
-import type { EventLevel } from '@quantix/shared';
-import { ErrorMessage } from '@quantix/shared/ui/components/error-message.tsx';
-import { EVENT_LEVELS, EventsTable } from '@quantix/shared/ui/components/events-table.tsx';
+import {
+  EventLevelFilter,
+  EventLimitFilter,
+  EventLog,
+  EventsLiveBadge,
+} from '@quantix/shared/ui/components/event-log.tsx';
 import { useEffect } from 'preact/hooks';
 import type { EventFilter } from '../store/app-state.ts';
 import { useApi, useStore } from '../store/use-store.ts';
-
-const LIMITS = [50, 100, 250, 1000];
 
 /**
  * The hub's event log, live: hub actions and host events together. With `hostId` it shows that
@@ -15,7 +16,6 @@ export function EventsView(props: { hostId?: string }) {
   const api = useApi();
   const events = useStore((s) => s.events);
   const hosts = useStore((s) => s.hosts.data);
-  const live = useStore((s) => s.connection === 'connected');
   const fixed = props.hostId;
   useEffect(() => {
     const { filter } = events;
@@ -26,11 +26,10 @@ export function EventsView(props: { hostId?: string }) {
   }, [api, fixed]);
 
   const set = (change: Partial<EventFilter>) => void api.events.setFilter({ ...events.filter, ...change });
-  const list = events.data ?? [];
 
   return (
     <div data-testid="events-view">
-      <div class="filters">
+      <EventLog events={events}>
         {fixed === undefined && (
           <div class="field-inline">
             <label for="filter-host">Host</label>
@@ -49,54 +48,10 @@ export function EventsView(props: { hostId?: string }) {
             </select>
           </div>
         )}
-        <div class="field-inline">
-          <label for="filter-level">Level</label>
-          <select
-            id="filter-level"
-            data-testid="filter-level"
-            value={events.filter.level}
-            onChange={(e) => set({ level: e.currentTarget.value as EventLevel | '' })}
-          >
-            <option value="">All</option>
-            {Object.entries(EVENT_LEVELS).map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field-inline">
-          <label for="filter-limit">Show</label>
-          <select
-            id="filter-limit"
-            data-testid="filter-limit"
-            value={String(events.filter.limit)}
-            onChange={(e) => set({ limit: Number(e.currentTarget.value) })}
-          >
-            {LIMITS.map((n) => (
-              <option key={n} value={String(n)}>
-                {n} newest
-              </option>
-            ))}
-          </select>
-        </div>
-        <span class={`badge ${live ? 'badge-ok' : ''}`} data-testid="events-live">
-          {live ? 'Live' : 'Paused'}
-        </span>
-        {events.loading && (
-          <span class="muted">
-            <span class="spinner" aria-hidden="true" /> Loading…
-          </span>
-        )}
-      </div>
-      <ErrorMessage error={events.error} testId="events-error" />
-      {list.length === 0 && !events.loading ? (
-        <p class="muted" data-testid="events-empty">
-          No events match.
-        </p>
-      ) : (
-        <EventsTable events={list} />
-      )}
+        <EventLevelFilter value={events.filter.level} onChange={(level) => set({ level })} />
+        <EventLimitFilter value={events.filter.limit} onChange={(limit) => set({ limit })} />
+        <EventsLiveBadge />
+      </EventLog>
     </div>
   );
 }

@@ -1,10 +1,4 @@
-import {
-  matchRoute as matchRouteIn,
-  type RouteDef,
-  type RouteMatch,
-  SHELL_ROUTES,
-  type ShellRouteName,
-} from '@quantix/shared/ui/router/routes.ts';
+import { pageTable, type ShellRouteName } from '@quantix/shared/ui/router/routes.ts';
 
 /** The hub UI's page table; the rules around it (matching, the guard) are the shell's. */
 
@@ -18,7 +12,7 @@ export type RouteName =
   | 'enrollment'
   | 'events';
 
-export const ROUTES: readonly RouteDef<RouteName>[] = [
+const table = pageTable<RouteName>([
   { name: 'fleet', pattern: '/', title: 'Fleet', auth: true, nav: true },
   { name: 'host', pattern: '/hosts/:hostId', title: 'Host', auth: true, nav: false, section: 'fleet' },
   { name: 'pools', pattern: '/pools', title: 'Shared pools', auth: true, nav: true },
@@ -26,10 +20,9 @@ export const ROUTES: readonly RouteDef<RouteName>[] = [
   { name: 'vm-new', pattern: '/vms/new', title: 'New VM', auth: true, nav: true },
   { name: 'enrollment', pattern: '/enrollment', title: 'Enrollment', auth: true, nav: true },
   { name: 'events', pattern: '/events', title: 'Events', auth: true, nav: true },
-  ...SHELL_ROUTES,
-];
+]);
 
+/** Its pages and the shell's. */
+export const ROUTES = table.routes;
 /** The page at `path` in the hub's table. */
-export function matchRoute(path: string): RouteMatch<RouteName> {
-  return matchRouteIn(path, ROUTES);
-}
+export const matchRoute = table.match;

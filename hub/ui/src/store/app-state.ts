@@ -7,16 +7,11 @@ import type {
   HubInfo,
   PlacementCandidate,
   SharedPool,
-  TelemetrySample,
   VmSummary,
 } from '@quantix/shared';
-import {
-  type ErrorInfo,
-  idle,
-  initialShellState,
-  type Loadable,
-  type ShellState,
-} from '@quantix/shared/ui/store/shell-state.ts';
+import { idle, initialShellState } from '@quantix/shared/ui/store/shell-state.ts';
+import type { Loadable, ShellState } from '@quantix/shared/ui/store/shell-state.ts';
+import type { TelemetryView } from '@quantix/shared/ui/store/telemetry-window.ts';
 
 /** The events shown: hub actions and host events together, optionally of one host. */
 export interface EventFilter {
@@ -34,11 +29,7 @@ export interface AppState extends ShellState {
   /** the host detail page's VMs; check `hostId` against the page's */
   readonly hostVms: Loadable<{ readonly hostId: string; readonly vms: readonly VmSummary[] }>;
   /** the watched host's live samples (`host:watch`) */
-  readonly telemetry: {
-    readonly hostId: string | null;
-    readonly samples: readonly TelemetrySample[];
-    readonly error: ErrorInfo | null;
-  };
+  readonly telemetry: TelemetryView & { readonly hostId: string | null };
   /** the shared pools, kept live by `pool:changed` from sign-in on */
   readonly pools: Loadable<readonly SharedPool[]>;
   /** the pool page's Files tab: one directory of the pool as one host sees it */
@@ -67,14 +58,11 @@ export function initialState(location: { path: string; search: string }): AppSta
   };
 }
 
-/** What must not outlive a session (the fleet, the pools) — dropped at logout. */
+/**
+ * What must not outlive a session (the fleet, the pools) — dropped at logout; the events' filter
+ * stays (the shell keeps its own state).
+ */
 export function withoutSessionData(s: AppState): AppState {
   const fresh = initialState(s.location);
-  return {
-    ...fresh,
-    boot: s.boot,
-    setupRequired: s.setupRequired,
-    notice: s.notice,
-    events: { ...fresh.events, filter: s.events.filter },
-  };
+  return { ...fresh, events: { ...fresh.events, filter: s.events.filter } };
 }

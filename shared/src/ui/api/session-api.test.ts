@@ -26,12 +26,8 @@ const initialState = (location: { path: string; search: string }): TestState => 
   ...initialShellState(location),
   token: idle(),
 });
-const withoutSessionData = (s: TestState): TestState => ({
-  ...initialState(s.location),
-  boot: s.boot,
-  setupRequired: s.setupRequired,
-  notice: s.notice,
-});
+// the session api keeps the shell's part (boot, setup, notice) itself
+const withoutSessionData = (s: TestState): TestState => initialState(s.location);
 
 function harness(routes: Record<string, Route>, path = '/events') {
   const store = createStore<TestState>(initialState({ path, search: '' }));
@@ -141,6 +137,21 @@ test('a 401 during a session logs out locally, forgets secrets and remembers the
   assert.match(s.notice ?? '', /session has ended/);
   assert.equal(h.socket.disconnects, 1);
   assert.deepEqual(h.navigations, ['/login?next=%2Fevents']);
+});
+
+test("the shell's state outlives a session: the boot, and a notice set before a setup switch", async () => {
+  const h = harness({
+    'GET /setup/status': () => ({ setupRequired: false }),
+    'GET /auth/session': () => SESSION,
+  });
+  await h.api.boot();
+  h.store.update((s) => ({ ...s, notice: 'kept', token: { data: 'secret', loading: false, error: null } }));
+  h.api.handleError(new ApiError('SETUP_REQUIRED', 'set up'));
+  const s = h.store.get();
+  assert.equal(s.session, null);
+  assert.equal(s.token.data, null);
+  assert.equal(s.boot.status, 'ready');
+  assert.equal(s.notice, 'kept');
 });
 
 test('SETUP_REQUIRED anywhere switches to setup', () => {

@@ -32,7 +32,10 @@ export function createSessionApi<S extends ShellState>(deps: {
   socket: ShellSocketClient;
   store: Store<S>;
   nav: Navigation;
-  /** the state without what must not outlive a session (a token secret, host details) */
+  /**
+   * the UI's state without what must not outlive a session (a token secret, host details): its
+   * initial state, with what of its pages does (a list's filter). The shell's own is kept here.
+   */
   withoutSessionData: (state: S) => S;
   /** runs after every login, setup or restored session */
   onSignedIn: () => void;
@@ -43,6 +46,14 @@ export function createSessionApi<S extends ShellState>(deps: {
   const { http, socket, store, nav, withoutSessionData } = deps;
   const peer = deps.peer ?? 'host';
   let checkPending = false;
+
+  // what the shell knows outlives a session: how the boot went, whether setup is due, the notice
+  const dropSessionData = (s: S): S => ({
+    ...withoutSessionData(s),
+    boot: s.boot,
+    setupRequired: s.setupRequired,
+    notice: s.notice,
+  });
 
   function signedIn(session: SessionInfo) {
     store.update((s) => ({ ...s, session, setupRequired: false, notice: null }));
@@ -55,7 +66,7 @@ export function createSessionApi<S extends ShellState>(deps: {
   function signedOut(notice: string | null, rememberPage: boolean) {
     const wanted = nav.current();
     socket.disconnect();
-    store.update((s) => ({ ...withoutSessionData(s), notice }));
+    store.update((s) => ({ ...dropSessionData(s), notice }));
     nav.navigate(rememberPage ? loginPath(wanted) : '/login', { replace: true });
   }
 
@@ -116,7 +127,7 @@ export function createSessionApi<S extends ShellState>(deps: {
         else nav.enforce();
       } else if (err.code === 'SETUP_REQUIRED') {
         socket.disconnect();
-        store.update((s) => ({ ...withoutSessionData(s), setupRequired: true }));
+        store.update((s) => ({ ...dropSessionData(s), setupRequired: true }));
         nav.enforce();
       }
     },

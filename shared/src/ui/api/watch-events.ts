@@ -1,5 +1,6 @@
 import type { HostEvent } from '@quantix/shared';
-import type { ErrorInfo } from '../store/shell-state.ts';
+import type { Store } from '../store/create-store.ts';
+import type { ErrorInfo, Loadable } from '../store/shell-state.ts';
 import { toErrorInfo } from './api-error.ts';
 
 /** What `watchEvents` uses of either server's socket client: the event log's events. */
@@ -41,4 +42,48 @@ export function watchEvents(deps: {
     offConnected();
     if (socket.isConnected()) socket.request('events:unsubscribe').catch(() => {});
   };
+}
+
+/** What an event log's api offers its page. */
+export interface EventLogApi<F> {
+  /** the filtered list plus live additions; returns the function that stops it */
+  watch(): () => void;
+  setFilter(filter: F): Promise<void>;
+}
+
+/** A UI's state that keeps an event log at `events`: the list shown and the filter it was read with. */
+export interface EventLogState<F extends { readonly limit: number }> {
+  readonly events: Loadable<readonly HostEvent[]> & { readonly filter: F };
+}
+
+/** `watchEvents` over the log at `events` of a UI's state: the limit is the filter's, an error goes there. */
+export function watchEventLog<S extends EventLogState<{ readonly limit: number }>>(deps: {
+  socket: EventsSocket;
+  store: Store<S>;
+  add: (events: readonly HostEvent[]) => void;
+  reload: () => void;
+}): () => void {
+  const { store } = deps;
+  return watchEvents({
+    socket: deps.socket,
+    limit: () => store.get().events.filter.limit,
+    add: deps.add,
+    reload: deps.reload,
+    fail: (error) => store.update((s) => ({ ...s, events: { ...s.events, error } })),
+  });
+}
+
+/**
+ * Puts into the log at `events` the list `merge` makes of the current one and its filter; the
+ * state stays the same object when `merge` answers the same list.
+ */
+export function mergeIntoEventLog<S extends EventLogState<{ readonly limit: number }>>(
+  store: Store<S>,
+  merge: (current: readonly HostEvent[], filter: S['events']['filter']) => readonly HostEvent[],
+): void {
+  store.update((s) => {
+    const current = s.events.data ?? [];
+    const data = merge(current, s.events.filter);
+    return data === current ? s : { ...s, events: { ...s.events, data } };
+  });
 }

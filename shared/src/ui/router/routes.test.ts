@@ -5,6 +5,7 @@ import {
   guardRedirect,
   matchPattern,
   matchRoute,
+  pageTable,
   type RouteDef,
   SHELL_ROUTES,
   safeNext,
@@ -31,6 +32,20 @@ test('matchRoute finds pages in the given table and falls back to not-found', ()
   assert.equal(matchRoute('/login/', ROUTES).route.name, 'login');
   assert.equal(matchRoute('/nope', ROUTES).route.name, 'not-found');
   assert.equal(matchRoute('/nope', ROUTES).route.auth, true, 'an unknown page is not public');
+});
+
+test("pageTable: a UI's pages, then the shell's, and the match in that table", () => {
+  const table = pageTable<'home' | 'login-help'>([
+    { name: 'home', pattern: '/', title: 'Home', auth: true, nav: true },
+    { name: 'login-help', pattern: '/login/help', title: 'Help', auth: false, nav: false },
+  ]);
+  assert.deepEqual(
+    table.routes.map((r) => r.name),
+    ['home', 'login-help', 'login', 'setup'],
+  );
+  assert.equal(table.match('/login/help').route.name, 'login-help');
+  assert.equal(table.match('/setup/').route.name, 'setup');
+  assert.equal(table.match('/nope').route.name, 'not-found');
 });
 
 test('safeNext only allows local paths', () => {

@@ -106,3 +106,11 @@ export const SHELL_ROUTES: readonly RouteDef<never>[] = [
   { name: 'login', pattern: '/login', title: 'Log in', auth: false, nav: false },
   { name: 'setup', pattern: '/setup', title: 'Set up', auth: false, nav: false },
 ];
+
+/** A UI's page table: its own pages, then the shell's (login, setup); and the page at a path in it. */
+export function pageTable<N extends string>(
+  pages: readonly RouteDef<N>[],
+): { readonly routes: readonly RouteDef<N>[]; match(path: string): RouteMatch<N> } {
+  const routes = [...pages, ...SHELL_ROUTES];
+  return { routes, match: (path) => matchRoute(path, routes) };
+}

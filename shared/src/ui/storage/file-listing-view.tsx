@@ -3,6 +3,7 @@ import { ErrorMessage } from '../components/error-message.tsx';
 import { Pager } from '../components/pager.tsx';
 import { formatBytes } from '../format/format-bytes.ts';
 import { formatDateTime } from '../format/format-time.ts';
+import type { FolderQuery } from '../hooks/use-folder-query.ts';
 import type { ErrorInfo } from '../store/shell-state.ts';
 import { breadcrumbs } from './pool-path.ts';
 
@@ -19,18 +20,16 @@ function targetDir(e: FileEntry): string | null {
  */
 export function FileListingView(props: {
   pool: string;
-  /** the directory asked for, shown until the listing (with the canonical one) is there */
-  path: string;
+  /** the directory asked for (shown until the listing, with the canonical one, is there), and the way to others */
+  folder: Pick<FolderQuery, 'path' | 'open' | 'page'>;
   listing: FileListing | null;
   loading: boolean;
   error: ErrorInfo | null;
-  onOpen: (dir: string) => void;
-  onPage: (offset: number) => void;
   downloadUrl?: (path: string) => string;
 }) {
-  const { pool, listing } = props;
+  const { pool, folder, listing } = props;
   // the server answers with the canonical directory (symlinks resolved)
-  const shownPath = listing?.path ?? props.path;
+  const shownPath = listing?.path ?? folder.path;
   return (
     <>
       <nav class="breadcrumbs" aria-label="Folder" data-testid="breadcrumbs">
@@ -43,7 +42,7 @@ export function FileListingView(props: {
               <button
                 type="button"
                 class="link-button"
-                onClick={() => props.onOpen(c.path)}
+                onClick={() => folder.open(c.path)}
                 data-testid="breadcrumb"
               >
                 {c.label}
@@ -83,7 +82,7 @@ export function FileListingView(props: {
                         <button
                           type="button"
                           class="link-button"
-                          onClick={() => props.onOpen(dir)}
+                          onClick={() => folder.open(dir)}
                           data-testid="file-open"
                         >
                           {e.name}/
@@ -122,7 +121,7 @@ export function FileListingView(props: {
           offset={listing.offset}
           limit={listing.limit}
           total={listing.total}
-          onPage={props.onPage}
+          onPage={folder.page}
           testId="files-pager"
         />
       )}

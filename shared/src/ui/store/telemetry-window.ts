@@ -1,7 +1,14 @@
 import type { TelemetrySample } from '@quantix/shared';
+import type { ErrorInfo } from './shell-state.ts';
 
 /** The charts show five minutes. */
 export const TELEMETRY_WINDOW_MS = 300_000;
+
+/** The live samples a view shows (the window's), and why they stopped coming if they did. */
+export interface TelemetryView {
+  readonly samples: readonly TelemetrySample[];
+  readonly error: ErrorInfo | null;
+}
 
 /**
  * Merges incoming samples (one live sample, or the history from a (re)subscribe ack) into the

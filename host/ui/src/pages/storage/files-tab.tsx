@@ -1,21 +1,17 @@
 import type { PoolSummary } from '@quantix/shared';
 import { UploadBox } from '@quantix/shared/ui/components/upload-box.tsx';
-import { useRoute } from '@quantix/shared/ui/hooks/use-route.ts';
+import { FILES_PAGE, useFolderQuery } from '@quantix/shared/ui/hooks/use-folder-query.ts';
 import { FileListingView } from '@quantix/shared/ui/storage/file-listing-view.tsx';
-import { normalizeRel } from '@quantix/shared/ui/storage/pool-path.ts';
 import { useEffect } from 'preact/hooks';
 import { useApi, useStore } from '../../store/use-store.ts';
 
-const PAGE = 100;
-
 export function FilesTab(props: { pool: PoolSummary }) {
   const api = useApi();
-  const route = useRoute();
+  const folder = useFolderQuery();
+  const { path, offset } = folder;
   const pool = props.pool.name;
-  const path = normalizeRel(route.query.get('path') ?? '');
-  const offset = Math.max(0, Math.floor(Number(route.query.get('offset')) || 0));
   const files = useStore((s) => s.files);
-  const reload = () => api.files.list(pool, path, offset, PAGE);
+  const reload = () => api.files.list(pool, path, offset, FILES_PAGE);
   useEffect(() => {
     void reload();
   }, [api, pool, path, offset]);
@@ -36,12 +32,10 @@ export function FilesTab(props: { pool: PoolSummary }) {
       />
       <FileListingView
         pool={pool}
-        path={path}
+        folder={folder}
         listing={listing}
         loading={files.loading}
         error={files.error}
-        onOpen={(dir) => route.setQuery({ path: normalizeRel(dir), offset: null }, { push: true })}
-        onPage={(o) => route.setQuery({ offset: o === 0 ? null : String(o) }, { push: true })}
         downloadUrl={(file) => api.files.downloadUrl(pool, file)}
       />
     </div>

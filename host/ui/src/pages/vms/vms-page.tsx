@@ -13,9 +13,8 @@ import { UsageBar } from '@quantix/shared/ui/components/usage-bar.tsx';
 import { formatMiB, formatPercent, percentOf } from '@quantix/shared/ui/format/format-bytes.ts';
 import { useApi, useStore } from '../../store/use-store.ts';
 import { useVmPower } from '@quantix/shared/ui/vm/use-vm-power.ts';
-import { VmPowerNotices } from '@quantix/shared/ui/vm/vm-power-notices.tsx';
 import { VmRowMenu } from './vm-row-menu.tsx';
-import { VmStateBadge } from '@quantix/shared/ui/vm/vm-state-badge.tsx';
+import { VmPowerNoticesRow, VmSummaryCells, VmTable } from '@quantix/shared/ui/vm/vm-table.tsx';
 
 export function VmsPage() {
   const api = useApi();
@@ -51,26 +50,21 @@ export function VmsPage() {
             No virtual machines on this host yet. <Link href="/vms/new">Create one</Link>.
           </p>
         ) : (
-          <table class="table" data-testid="vm-list">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>State</th>
-                <th class="num">vCPUs</th>
-                <th class="num">Memory</th>
+          <VmTable
+            testId="vm-list"
+            columns={
+              <>
                 <th class="num">Disks</th>
                 <th class="bar-col">CPU</th>
                 <th class="bar-col">Memory used</th>
                 <th>Autostart</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((vm) => (
-                <VmRow key={vm.uuid} vm={vm} />
-              ))}
-            </tbody>
-          </table>
+              </>
+            }
+          >
+            {list.map((vm) => (
+              <VmRow key={vm.uuid} vm={vm} />
+            ))}
+          </VmTable>
         )}
       </Card>
     </div>
@@ -85,16 +79,14 @@ function VmRow(props: { vm: VmSummary }) {
   return (
     <>
       <tr data-testid="vm-row" data-vm-name={vm.name} data-state={vm.state} data-uuid={vm.uuid}>
-        <td>
-          <Link href={`/vms/${vm.uuid}`} testId="vm-link">
-            {vm.name}
-          </Link>
-        </td>
-        <td>
-          <VmStateBadge state={vm.state} />
-        </td>
-        <td class="num">{vm.vcpus}</td>
-        <td class="num">{formatMiB(vm.memoryMiB)}</td>
+        <VmSummaryCells
+          vm={vm}
+          name={
+            <Link href={`/vms/${vm.uuid}`} testId="vm-link">
+              {vm.name}
+            </Link>
+          }
+        />
         <td class="num">{vm.disks}</td>
         <td class="bar-col" data-testid="vm-cpu">
           {vm.cpuPercent === null ? (
@@ -121,13 +113,7 @@ function VmRow(props: { vm: VmSummary }) {
           <VmRowMenu vm={vm} power={power} />
         </td>
       </tr>
-      {(power.error || power.shutdown !== 'idle' || power.confirming) && (
-        <tr class="row-error">
-          <td colSpan={9}>
-            <VmPowerNotices power={power} name={vm.name} errorTestId="vm-row-error" inRow />
-          </td>
-        </tr>
-      )}
+      <VmPowerNoticesRow power={power} name={vm.name} colSpan={9} errorTestId="vm-row-error" />
     </>
   );
 }

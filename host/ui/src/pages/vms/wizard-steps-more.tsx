@@ -4,6 +4,7 @@ import { Link } from '@quantix/shared/ui/components/link.tsx';
 import { formatBytes, formatMiB } from '@quantix/shared/ui/format/format-bytes.ts';
 import type { ErrorInfo } from '../../store/app-state.ts';
 import type { StepProps } from './wizard-steps-hw.tsx';
+import { IsoOptions } from '@quantix/shared/ui/vm/iso-options.tsx';
 import {
   BOOT_CHOICES,
   describeNetwork,
@@ -42,11 +43,7 @@ export function CdromStep(props: StepProps & { isos: readonly IsoOption[]; loadi
           data-testid="cdrom-volume"
         >
           <option value="">{props.loading ? 'Loading…' : 'No CD-ROM'}</option>
-          {props.isos.map((o) => (
-            <option key={`${o.pool}/${o.volume}`} value={`${o.pool}/${o.volume}`}>
-              {o.volume} ({o.pool}, {formatBytes(o.size)})
-            </option>
-          ))}
+          <IsoOptions isos={props.isos} />
         </select>
       </Field>
     </div>

@@ -1,17 +1,10 @@
 import type { HubHost, VmSummary } from '@quantix/shared';
-import { ActionMenu, type MenuItem } from '@quantix/shared/ui/components/action-menu.tsx';
 import { Card } from '@quantix/shared/ui/components/card.tsx';
 import { ErrorMessage } from '@quantix/shared/ui/components/error-message.tsx';
-import { formatMiB, formatPercent } from '@quantix/shared/ui/format/format-bytes.ts';
+import { formatPercent } from '@quantix/shared/ui/format/format-bytes.ts';
 import { useVmPower } from '@quantix/shared/ui/vm/use-vm-power.ts';
-import {
-  ACTION_BUSY,
-  ACTION_ORDER,
-  actionButtonLabel,
-  isActionAllowed,
-} from '@quantix/shared/ui/vm/vm-actions.ts';
-import { VmPowerNotices } from '@quantix/shared/ui/vm/vm-power-notices.tsx';
-import { VmStateBadge } from '@quantix/shared/ui/vm/vm-state-badge.tsx';
+import { VmPowerMenu } from '@quantix/shared/ui/vm/vm-power-menu.tsx';
+import { VmPowerNoticesRow, VmSummaryCells, VmTable } from '@quantix/shared/ui/vm/vm-table.tsx';
 import { Link } from '@quantix/shared/ui/components/link.tsx';
 import { useEffect } from 'preact/hooks';
 import { useApi, useStore } from '../../store/use-store.ts';
@@ -49,23 +42,11 @@ export function HostVmsTab(props: { host: HubHost }) {
           No VMs on this host.
         </p>
       ) : (
-        <table class="table" data-testid="host-vms-table">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>State</th>
-              <th class="num">vCPUs</th>
-              <th class="num">Memory</th>
-              <th class="num">CPU</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {list.map((vm) => (
-              <VmRow key={vm.uuid} vm={vm} hostId={host.hostId} />
-            ))}
-          </tbody>
-        </table>
+        <VmTable testId="host-vms-table" columns={<th class="num">CPU</th>}>
+          {list.map((vm) => (
+            <VmRow key={vm.uuid} vm={vm} hostId={host.hostId} />
+          ))}
+        </VmTable>
       )}
     </Card>
   );
@@ -75,38 +56,16 @@ function VmRow(props: { vm: VmSummary; hostId: string }) {
   const api = useApi();
   const { vm } = props;
   const power = useVmPower(vm, (action) => api.hosts.vmAction(props.hostId, vm.uuid, action));
-  const items: MenuItem[] = ACTION_ORDER.map((a) => ({
-    label: actionButtonLabel(a),
-    testId: `vm-action-${a}`,
-    disabled: !isActionAllowed(a, vm.state),
-    onSelect: () => power.request(a),
-  }));
-  const busyAction = ACTION_ORDER.find((a) => a === power.busy);
   return (
     <>
       <tr data-testid="vm-row" data-vm-name={vm.name} data-state={vm.state}>
-        <td>{vm.name}</td>
-        <td>
-          <VmStateBadge state={vm.state} />
-        </td>
-        <td class="num">{vm.vcpus}</td>
-        <td class="num">{formatMiB(vm.memoryMiB)}</td>
+        <VmSummaryCells vm={vm} />
         <td class="num">{vm.cpuPercent === null ? '—' : formatPercent(vm.cpuPercent)}</td>
         <td class="actions">
-          <ActionMenu
-            items={items}
-            busyText={busyAction ? ACTION_BUSY[busyAction] : null}
-            testId="vm-actions"
-          />
+          <VmPowerMenu vm={vm} power={power} />
         </td>
       </tr>
-      {(power.error || power.shutdown !== 'idle' || power.confirming) && (
-        <tr class="row-error">
-          <td colSpan={6}>
-            <VmPowerNotices power={power} name={vm.name} errorTestId="vm-power-error" inRow />
-          </td>
-        </tr>
-      )}
+      <VmPowerNoticesRow power={power} name={vm.name} colSpan={6} errorTestId="vm-power-error" />
     </>
   );
 }

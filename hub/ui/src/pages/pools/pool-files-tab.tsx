@@ -1,14 +1,12 @@
 import type { SharedPool } from '@quantix/shared';
 import { Card } from '@quantix/shared/ui/components/card.tsx';
 import { UploadBox } from '@quantix/shared/ui/components/upload-box.tsx';
+import { FILES_PAGE, useFolderQuery } from '@quantix/shared/ui/hooks/use-folder-query.ts';
 import { useRoute } from '@quantix/shared/ui/hooks/use-route.ts';
 import { FileListingView } from '@quantix/shared/ui/storage/file-listing-view.tsx';
-import { normalizeRel } from '@quantix/shared/ui/storage/pool-path.ts';
 import { useEffect } from 'preact/hooks';
 import { fileHosts, poolName } from '../../pools/pool-list.ts';
 import { useApi, useStore } from '../../store/use-store.ts';
-
-const PAGE = 100;
 
 /**
  * The pool's files as one host sees them (every assigned host sees the same storage): the admin
@@ -23,9 +21,10 @@ export function PoolFilesTab(props: { pool: SharedPool }) {
   const candidates = fileHosts(props.pool, hosts ?? []);
   const wanted = route.query.get('host');
   const hostId = candidates.find((h) => h.hostId === wanted)?.hostId ?? candidates[0]?.hostId ?? '';
-  const path = normalizeRel(route.query.get('path') ?? '');
-  const offset = Math.max(0, Math.floor(Number(route.query.get('offset')) || 0));
-  const reload = () => (hostId ? api.pools.listFiles(name, hostId, path, offset, PAGE) : Promise.resolve());
+  const folder = useFolderQuery();
+  const { path, offset } = folder;
+  const reload = () =>
+    hostId ? api.pools.listFiles(name, hostId, path, offset, FILES_PAGE) : Promise.resolve();
   useEffect(() => {
     void reload();
   }, [api, name, hostId, path, offset]);
@@ -67,12 +66,10 @@ export function PoolFilesTab(props: { pool: SharedPool }) {
       />
       <FileListingView
         pool={name}
-        path={path}
+        folder={folder}
         listing={listing}
         loading={files.loading}
         error={files.error}
-        onOpen={(dir) => route.setQuery({ path: normalizeRel(dir), offset: null }, { push: true })}
-        onPage={(o) => route.setQuery({ offset: o === 0 ? null : String(o) }, { push: true })}
       />
     </Card>
   );

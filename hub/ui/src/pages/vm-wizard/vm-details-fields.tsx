@@ -1,5 +1,5 @@
 import { Field } from '@quantix/shared/ui/components/field.tsx';
-import { formatBytes } from '@quantix/shared/ui/format/format-bytes.ts';
+import { IsoOptions } from '@quantix/shared/ui/vm/iso-options.tsx';
 import type { Errors, IsoOption } from '@quantix/shared/ui/vm/wizard-form.ts';
 import type { HubVmForm } from '../../vms/hub-vm-form.ts';
 
@@ -75,11 +75,7 @@ export function VmDetailsFields(props: {
           data-testid="vm-iso"
         >
           <option value="">None</option>
-          {props.isos.map((o) => (
-            <option key={`${o.pool}/${o.volume}`} value={`${o.pool}/${o.volume}`}>
-              {o.volume} ({o.pool}, {formatBytes(o.size)})
-            </option>
-          ))}
+          <IsoOptions isos={props.isos} />
         </select>
       </Field>
       <Field id="vm-network" label="Network" error={errors.network}>
