@@ -25,21 +25,11 @@ import {
 import { createPoolsService } from '../pools/pools.service.ts';
 import { createVmsRoutes } from './vms.routes.ts';
 import { createVmsService } from './vms.service.ts';
+import { vmSummaryFixture } from '@quantix/shared/testing';
 
 const root = tempRoot('qx-hub-vm-routes-');
 const UUID = '6695eb01-f6a4-8304-79aa-97f2502e193f';
-const vmSummary = {
-  uuid: UUID,
-  name: 'web',
-  state: 'shutoff',
-  vcpus: 1,
-  memoryMiB: 512,
-  disks: 1,
-  autostart: false,
-  persistent: true,
-  cpuPercent: null,
-  memoryUsedMiB: null,
-};
+const vmSummary = vmSummaryFixture({ uuid: UUID });
 
 describe('/api/v1/placement and the hub VM routes over HTTP', () => {
   let api: Harness;

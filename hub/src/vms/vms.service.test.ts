@@ -16,22 +16,13 @@ import {
 import { createPoolsService } from '../pools/pools.service.ts';
 import type { HubStore } from '../store/hub-store.ts';
 import { createVmsService, type VmsService } from './vms.service.ts';
+import { vmSummaryFixture } from '@quantix/shared/testing';
 
 const root = tempRoot('qx-hub-vms-');
 const UUID = '6695eb01-f6a4-8304-79aa-97f2502e193f';
 
-const summary = (name: string, state: VmSummary['state'] = 'shutoff'): VmSummary => ({
-  uuid: UUID,
-  name,
-  state,
-  vcpus: 1,
-  memoryMiB: 512,
-  disks: 1,
-  autostart: false,
-  persistent: true,
-  cpuPercent: null,
-  memoryUsedMiB: null,
-});
+const summary = (name: string, state: VmSummary['state'] = 'shutoff'): VmSummary =>
+  vmSummaryFixture({ uuid: UUID, name, state });
 
 describe('VMs through the hub (lowdb store, fake links)', () => {
   let store: HubStore;

@@ -10,20 +10,10 @@ import { fakeTimers } from '@quantix/shared/ui/api/fake-timers.test-helper.ts';
 import { createLoader } from './load-into.ts';
 import { createTasksApi } from './tasks-api.ts';
 import { createVmsApi } from './vms-api.ts';
+import { vmSummaryFixture } from '@quantix/shared/testing';
 
-const summary = (name: string, over: Partial<VmSummary> = {}): VmSummary => ({
-  uuid: `00000000-0000-0000-0000-00000000000${name.length}`,
-  name,
-  state: 'shutoff',
-  vcpus: 1,
-  memoryMiB: 512,
-  disks: 1,
-  autostart: false,
-  persistent: true,
-  cpuPercent: null,
-  memoryUsedMiB: null,
-  ...over,
-});
+const summary = (name: string, over: Partial<VmSummary> = {}): VmSummary =>
+  vmSummaryFixture({ uuid: `00000000-0000-0000-0000-00000000000${name.length}`, name, ...over });
 const detail = (s: VmSummary): VmDetail => ({
   ...s,
   disks: [],
