@@ -104,7 +104,7 @@ export interface FakeLinks extends HostLinks {
 /** A fake of the links: `set` moves a host's link (and tells onChange), `answer` plays the host. */
 export function fakeLinks(answer: CommandAnswer = () => null): FakeLinks {
   const live = new Map<string, HostLive>();
-  const listeners = new Set<(hostId: string) => void>();
+  const listeners = new Set<(hostId: string, what: 'state' | 'status') => void>();
   const links: FakeLinks = {
     sent: [],
     answer,
@@ -127,7 +127,7 @@ export function fakeLinks(answer: CommandAnswer = () => null): FakeLinks {
     onTelemetry: () => () => undefined,
     set(hostId, state, status = null) {
       live.set(hostId, { state, stateReason: null, status, lastSeenAt: new Date().toISOString() });
-      for (const fn of listeners) fn(hostId);
+      for (const fn of listeners) fn(hostId, 'state');
     },
   };
   return links;
