@@ -5,13 +5,16 @@
 // sealed credentials), not adopted one by one.
 //
 // For N = 1,000 and N = 5,000: the hub's CPU (% of one core) and RSS over a steady window with
-// every link up and each host pushing a ~2 KB status every 5 s, one admin UI socket open; the
-// baseline is the same hub with the same records and the same UI socket but no link (idle), in
-// this run. For N = 1,000 also: how long a host takes to appear `connected` on a UI socket
+// every link up and each host pushing a ~2 KB status every 5 s, one admin UI socket open, and how
+// often hub.json or events.json was written meanwhile (never, per heartbeat); the baseline is the
+// same hub with the same records and the same UI socket but no link (idle), in this run. For N = 1,000 also: how long a host takes to appear `connected` on a UI socket
 // (`host:changed`) from the start of its link handshake; a command's round trip through the hub's
 // API; after a kill -9 of the hub and a restart on the same port and data, how long until every
-// host is back and how many come back in the busiest second (the herd); after every link drops at
-// once, how long until hub.json holds each host's lastSeenAt. And the hub UI's first-load size.
+// host is back and how many come back in the busiest second (the herd; for 5,000 too, as
+// information); after every link drops at once, how long until hub.json holds each host's
+// lastSeenAt. And the hub UI's first-load size.
+// Links are opened with at most 50 (N = 5,000: 100) handshakes in flight, 200 (500) started a
+// second, so the heartbeats spread over the 5 s period as a fleet's do.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -214,12 +217,12 @@ async function scenario(n: number, seeded: Seeded): Promise<BenchResult[]> {
     if (total > n) {
       results.push(await appearLatency(n, total, seeded, sim, ui));
       results.push(await commandRoundTrip(hub, ui.jar, seeded.hosts.slice(0, 50)));
-      ui.socket.close();
-      const restart = await restartHub(hub, port, seeded, sim, total);
-      hub = restart.hub;
-      results.push(...restart.results);
     }
     ui.socket.close();
+    // the targets are the issue's for 1,000 hosts; 5,000 are measured alike, for information
+    const restart = await restartHub(hub, port, seeded, sim, sim.up.size, n <= 1000);
+    hub = restart.hub;
+    results.push(...restart.results);
     results.push(await dropAll(hub, seeded, sim, total));
   } finally {
     ui.socket.close();
@@ -364,6 +367,7 @@ async function restartHub(
   seeded: Seeded,
   sim: Simulator,
   total: number,
+  judged: boolean,
 ): Promise<{ hub: RunningHub; results: BenchResult[] }> {
   const tKill = wallMs();
   await hub.kill9();
@@ -400,17 +404,17 @@ async function restartHub(
         unit: 's',
         baseline: (tListen - tKill) / 1000,
         ratio: ratioOf(recoveryS, (tListen - tKill) / 1000),
-        target: '≤ 30 s (baseline: the hub listening again)',
-        pass: all && recoveryS <= 30,
+        target: `${judged ? '' : 'info: '}≤ 30 s (baseline: the hub listening again)`,
+        ...(judged ? { pass: all && recoveryS <= 30 } : {}),
       },
       {
-        name: 'hub restart: reconnects in the busiest second',
+        name: `hub restart: reconnects in the busiest second, ${total} hosts`,
         value: peak,
         unit: 'links/s',
         baseline: total,
         ratio: ratioOf(peak, total),
-        target: '≤ 25 % of the hosts in any second (no herd)',
-        pass: peak <= total * 0.25,
+        target: `${judged ? '' : 'info: '}≤ 25 % of the hosts in any second (no herd)`,
+        ...(judged ? { pass: peak <= total * 0.25 } : {}),
       },
     ],
   };

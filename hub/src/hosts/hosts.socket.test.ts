@@ -44,8 +44,12 @@ function setup() {
     watch: () => () => undefined,
   } as unknown as HostLinks;
   let finds = 0;
+  const serviceListeners = new Set<(c: { hostId: string; host: HubHost | null }) => void>();
   const hosts = {
-    onChange: () => () => undefined,
+    onChange(fn: (c: { hostId: string; host: HubHost | null }) => void) {
+      serviceListeners.add(fn);
+      return () => serviceListeners.delete(fn);
+    },
     async find(hostId: string) {
       finds++;
       return { hostId, ...live.get(hostId) } as unknown as HubHost;
@@ -61,8 +65,12 @@ function setup() {
     });
     for (const fn of listeners) fn(hostId, what);
   };
+  const removed = (hostId: string) => {
+    live.delete(hostId);
+    for (const fn of serviceListeners) fn({ hostId, host: null });
+  };
   const stop = attachHostsSocket({ io, hosts, links, statusBatchMs: 20 });
-  return { emitted, tell, stop, finds: () => finds };
+  return { emitted, tell, removed, stop, finds: () => finds };
 }
 
 const until = async (what: string, pred: () => boolean) => {
@@ -102,12 +110,15 @@ describe('hosts socket: the fleet to every UI socket', () => {
     }
   });
 
-  it('leaves out of the batch a host that went down meanwhile (its host:changed told it)', async () => {
-    const { emitted, tell, stop } = setup();
+  it('leaves out of the batch a host that went down or was removed meanwhile (its host:changed told it)', async () => {
+    const { emitted, tell, removed, stop } = setup();
+    const C = '00000000-0000-4000-8000-00000000000c';
     try {
       tell(A, 'status', { status: status(1) });
       tell(B, 'status', { status: status(2) });
+      tell(C, 'status', { status: status(3) });
       tell(B, 'state', { state: 'not-responding', status: status(2) });
+      removed(C);
       await until('hosts:status', () => emitted.some((e) => e.event === 'hosts:status'));
       const batch = emitted.find((e) => e.event === 'hosts:status')?.payload as {
         hosts: { hostId: string }[];

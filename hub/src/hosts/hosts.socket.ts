@@ -53,28 +53,33 @@ export function attachHostsSocket(deps: {
     return kept;
   };
 
+  // the latest status of each host that beat since the last batch, taken as it arrived: asking the
+  // links at send time about a host removed meanwhile would make them know it again
+  const beats = new Map<string, HostStatusBatch['hosts'][number]>();
   const stopChanges = hosts.onChange((c) => {
-    if (c.host === null) history.delete(c.hostId);
+    if (c.host === null) {
+      history.delete(c.hostId);
+      beats.delete(c.hostId);
+    }
     io.to(HOSTS_ROOM).emit('host:changed', c);
   });
-  // hosts whose status arrived since the last batch; the batch reads their latest from the links
-  const beats = new Set<string>();
   const sendBeats = setInterval(() => {
     if (beats.size === 0) return;
-    const batch: HostStatusBatch['hosts'] = [];
-    for (const hostId of beats) {
-      const live = links.live(hostId);
-      // a host that went down meanwhile was told in its own host:changed
-      if (live.state === 'connected' && live.status)
-        batch.push({ hostId, status: live.status, lastSeenAt: live.lastSeenAt });
-    }
+    const batch = [...beats.values()];
     beats.clear();
-    if (batch.length) io.to(HOSTS_ROOM).emit('hosts:status', { hosts: batch });
+    io.to(HOSTS_ROOM).emit('hosts:status', { hosts: batch });
   }, deps.statusBatchMs ?? STATUS_BATCH_MS);
   sendBeats.unref();
   const stopLive = links.onChange((hostId, what) => {
-    if (what === 'status') return void beats.add(hostId);
-    beats.delete(hostId); // the whole record goes now, with its status
+    if (what === 'status') {
+      // told only while the host is connected (its live state exists)
+      const live = links.live(hostId);
+      if (live.state === 'connected' && live.status)
+        beats.set(hostId, { hostId, status: live.status, lastSeenAt: live.lastSeenAt });
+      return;
+    }
+    // a host that went down, or whatever else changed, goes now as a whole record, with its status
+    beats.delete(hostId);
     hosts.find(hostId).then(
       // a host the link knows but the store does not (being removed) has nothing to show
       (host) => host && io.to(HOSTS_ROOM).emit('host:changed', { hostId, host }),
