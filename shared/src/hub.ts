@@ -5,7 +5,7 @@ import type { HubHostChanged } from './hub-hosts.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from './socket.ts';
 import type { TelemetrySample } from './telemetry.ts';
 import { StoredEnrollment } from './hub-enrollment.ts';
-import { StoredHubHost } from './hub-hosts.ts';
+import { HostStatus, StoredHubHost } from './hub-hosts.ts';
 import { SharedPool } from './hub-pools.ts';
 import { StoredUser } from './state.ts';
 
@@ -35,6 +35,16 @@ export type HubInfo = z.infer<typeof HubInfo>;
 export const HostWatchRequest = z.strictObject({ hostId: z.uuid() });
 export type HostWatchRequest = z.infer<typeof HostWatchRequest>;
 
+/**
+ * `hosts:status`: the heartbeats of the last second, in one message — each connected host whose
+ * status arrived since the previous batch, with its latest status. A heartbeat is not worth a
+ * whole `host:changed` (the record with its inventory) per host every few seconds to every socket.
+ */
+export const HostStatusBatch = z.object({
+  hosts: z.array(z.object({ hostId: z.uuid(), status: HostStatus, lastSeenAt: IsoTime.nullable() })),
+});
+export type HostStatusBatch = z.infer<typeof HostStatusBatch>;
+
 export interface HostTelemetry {
   hostId: string;
   sample: TelemetrySample;
@@ -49,8 +59,10 @@ export type HubServerToClientEvents = Pick<
   ServerToClientEvents,
   'event:new' | 'session:ended' | 'data-disk:status'
 > & {
-  /** a host's record, live state or status changed (null: removed) */
+  /** a host's record or live state changed (null: removed); a status alone comes in `hosts:status` */
   'host:changed': (c: HubHostChanged) => void;
+  /** at most once a second: the statuses connected hosts pushed meanwhile */
+  'hosts:status': (b: HostStatusBatch) => void;
   /** 1 Hz while this socket watches the host */
   'host:telemetry': (t: HostTelemetry) => void;
   /** a shared pool or one of its assignments changed (null pool: deleted) */

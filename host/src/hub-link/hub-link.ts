@@ -14,7 +14,7 @@ import {
 } from '@quantix/shared';
 import { type HostCertificate, type Logger, PinnedAgent, signKeyingMaterial } from '@quantix/shared/server';
 import { Manager, type Socket } from 'socket.io-client';
-import { backoffDelay } from './link-backoff.ts';
+import { backoffDelay, redialAfterLoss } from './link-backoff.ts';
 
 export type HostLinkSocket = Socket<LinkHubToHostEvents, LinkHostToHubEvents>;
 
@@ -85,13 +85,17 @@ export function createHubLink(d: {
   let endCurrent: ((why: string) => void) | null = null;
   let established: HostLinkSocket | null = null;
 
-  const schedule = () => {
+  /** `afterLoss`: the link was up until now (its first redial is spread wider, see link-backoff.ts) */
+  const schedule = (afterLoss = false) => {
     if (stopped || timer) return;
     attempt++;
-    timer = setTimeout(() => {
-      timer = null;
-      dial();
-    }, backoffDelay(attempt));
+    timer = setTimeout(
+      () => {
+        timer = null;
+        dial();
+      },
+      afterLoss ? redialAfterLoss() : backoffDelay(attempt),
+    );
   };
 
   const authFor = (verified: TLSSocket | null): LinkAuth | Record<string, never> => {
@@ -154,7 +158,7 @@ export function createHubLink(d: {
         attempt = 0;
         d.handlers.lost(why);
       }
-      schedule();
+      schedule(wasUp);
     };
     socket.on('hub:welcome', (raw) => {
       clearTimeout(welcomeTimer);

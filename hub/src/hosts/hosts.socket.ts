@@ -3,6 +3,7 @@ import {
   AppError,
   type HubClientToServerEvents,
   type HubServerToClientEvents,
+  type HostStatusBatch,
   HostWatchRequest,
   type TelemetrySample,
 } from '@quantix/shared';
@@ -21,6 +22,8 @@ export const hostRoom = (hostId: string) => `host:${hostId}`;
 /** What `host:watch` acks: the samples of the last minute the hub holds. */
 const HISTORY_MS = 60_000;
 const HISTORY_MAX = 120;
+/** How often the heartbeats gathered meanwhile go out as one `hosts:status`. */
+export const STATUS_BATCH_MS = 1000;
 
 const errorAck = (err: unknown): Ack<never> =>
   err instanceof AppError
@@ -29,11 +32,18 @@ const errorAck = (err: unknown): Ack<never> =>
 
 /**
  * The hosts part of the hub's socket.io: `host:changed` to every socket after each change the
- * hosts service makes and each live change the links report; `host:watch` / `host:unwatch` hold a
+ * hosts service makes and each change of a host's live state the links report; the heartbeats'
+ * statuses gathered into one `hosts:status` a second (with thousands of hosts, a whole record per
+ * heartbeat to every socket was most of the hub's work); `host:watch` / `host:unwatch` hold a
  * watch on a host's telemetry (released on unwatch and disconnect) and scope `host:telemetry` to
  * the watchers' room.
  */
-export function attachHostsSocket(deps: { io: HubIo; hosts: HostsService; links: HostLinks }): () => void {
+export function attachHostsSocket(deps: {
+  io: HubIo;
+  hosts: HostsService;
+  links: HostLinks;
+  statusBatchMs?: number;
+}): () => void {
   const { io, hosts, links } = deps;
   const history = new Map<string, TelemetrySample[]>();
   const recent = (hostId: string): TelemetrySample[] => {
@@ -43,11 +53,33 @@ export function attachHostsSocket(deps: { io: HubIo; hosts: HostsService; links:
     return kept;
   };
 
+  // the latest status of each host that beat since the last batch, taken as it arrived: asking the
+  // links at send time about a host removed meanwhile would make them know it again
+  const beats = new Map<string, HostStatusBatch['hosts'][number]>();
   const stopChanges = hosts.onChange((c) => {
-    if (c.host === null) history.delete(c.hostId);
+    if (c.host === null) {
+      history.delete(c.hostId);
+      beats.delete(c.hostId);
+    }
     io.to(HOSTS_ROOM).emit('host:changed', c);
   });
-  const stopLive = links.onChange((hostId) => {
+  const sendBeats = setInterval(() => {
+    if (beats.size === 0) return;
+    const batch = [...beats.values()];
+    beats.clear();
+    io.to(HOSTS_ROOM).emit('hosts:status', { hosts: batch });
+  }, deps.statusBatchMs ?? STATUS_BATCH_MS);
+  sendBeats.unref();
+  const stopLive = links.onChange((hostId, what) => {
+    if (what === 'status') {
+      // told only while the host is connected (its live state exists)
+      const live = links.live(hostId);
+      if (live.state === 'connected' && live.status)
+        beats.set(hostId, { hostId, status: live.status, lastSeenAt: live.lastSeenAt });
+      return;
+    }
+    // a host that went down, or whatever else changed, goes now as a whole record, with its status
+    beats.delete(hostId);
     hosts.find(hostId).then(
       // a host the link knows but the store does not (being removed) has nothing to show
       (host) => host && io.to(HOSTS_ROOM).emit('host:changed', { hostId, host }),
@@ -99,6 +131,7 @@ export function attachHostsSocket(deps: { io: HubIo; hosts: HostsService; links:
     });
   });
   return () => {
+    clearInterval(sendBeats);
     stopChanges();
     stopLive();
     stopTelemetry();

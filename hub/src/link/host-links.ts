@@ -7,6 +7,9 @@ import type {
   TelemetrySample,
 } from '@quantix/shared';
 
+/** What changed for a host: its live state (rare), or only its status (each heartbeat). */
+export type LinkChange = 'state' | 'status';
+
 /** What the link knows of one host right now (nothing of it is stored). */
 export interface HostLive {
   state: HostLinkState;
@@ -34,8 +37,12 @@ export interface HostLinks {
   drop(hostId: string): void;
   /** someone on the hub watches this host's telemetry (counted; the host pushes while > 0) */
   watch(hostId: string): () => void;
-  /** told whenever a host's live state or status changes */
-  onChange(fn: (hostId: string) => void): () => void;
+  /**
+   * told whenever a host's live state changes (`state`: its state, reason or link went up), and
+   * each time a connected host pushes its status (`status`, every few seconds per host: listeners
+   * that fan out keep this cheap — see hosts.socket.ts)
+   */
+  onChange(fn: (hostId: string, what: LinkChange) => void): () => void;
   /**
    * told each time a link of a host comes up: every new link, also one that replaces a link lost a
    * moment earlier (a host restarted within the grace period never leaves `connected`, so

@@ -22,7 +22,7 @@ import type { Server, Socket } from 'socket.io';
 import type { EnrollmentService } from '../enrollment/enrollment.service.ts';
 import type { HubStore } from '../store/hub-store.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
-import type { HostLinkFeeds, HostLinks, HostLive } from './host-links.ts';
+import type { HostLinkFeeds, HostLinks, HostLive, LinkChange } from './host-links.ts';
 import type { HostProbe } from './host-probe.ts';
 import { createLastSeenWriter } from './last-seen-writer.ts';
 import { checkLinkAuth } from './link-auth.ts';
@@ -94,7 +94,7 @@ export async function createLinkServer(deps: {
   const watchers = new Map<string, number>();
   const removed = new Set<string>();
   const lastProbe = new Map<string, number>();
-  const changeListeners = new Set<(hostId: string) => void>();
+  const changeListeners = new Set<(hostId: string, what: LinkChange) => void>();
   const linkUpListeners = new Set<(hostId: string) => void>();
   const telemetryListeners = new Set<(hostId: string, s: TelemetrySample) => void>();
   const vmListeners = new Set<(hostId: string, c: LinkVmChanged) => void>();
@@ -104,8 +104,8 @@ export async function createLinkServer(deps: {
   const limiter = createRefusalLimiter({ limit: 30, windowMs: 60_000, now });
   let closing = false;
 
-  const notify = (hostId: string) => {
-    for (const fn of changeListeners) fn(hostId);
+  const notify = (hostId: string, what: LinkChange) => {
+    for (const fn of changeListeners) fn(hostId, what);
   };
   const nameOf = (hostId: string) => names.get(hostId) ?? hostId;
   const states = createLinkStates({
@@ -113,9 +113,9 @@ export async function createLinkServer(deps: {
     graceMs: timing.graceMs,
     onTransition: (t) => {
       recordTransition({ events, log }, t, nameOf(t.hostId));
-      notify(t.hostId);
+      notify(t.hostId, 'state');
     },
-    onStatus: notify,
+    onStatus: (hostId) => notify(hostId, 'status'),
   });
   for (const h of await store.listHosts()) {
     names.set(h.hostId, h.hostname);

@@ -123,4 +123,20 @@ describe('link states', () => {
     assert.equal(states.live(H).state, 'disconnected');
     assert.deepEqual(states.notResponding(), []);
   });
+
+  it('keeps the pools it holds when a heartbeat brings the same ones (what a beat leaves in memory stays small)', () => {
+    const { states } = setup();
+    states.up(H);
+    const pool = { name: 'images', state: 'running' as const, capacity: 100, available: 40 };
+    states.seen(H, { ...status('2026-01-01T00:00:05Z'), pools: [{ ...pool }] });
+    const held = states.live(H).status?.pools;
+    states.seen(H, { ...status('2026-01-01T00:00:10Z'), cpuPercent: 9, pools: [{ ...pool }] });
+    const next = states.live(H).status;
+    assert.equal(next?.cpuPercent, 9);
+    assert.equal(next?.at, '2026-01-01T00:00:10Z');
+    assert.equal(next?.pools, held, 'the same pools: the array already held');
+    states.seen(H, { ...status('2026-01-01T00:00:15Z'), pools: [{ ...pool, available: 30 }] });
+    assert.deepEqual(states.live(H).status?.pools, [{ ...pool, available: 30 }]);
+    assert.notEqual(states.live(H).status?.pools, held);
+  });
 });

@@ -120,11 +120,11 @@ export function freshStatus(hypervisorAvailable = true): HostStatus {
 /** A fake of the links: `set` moves a host's link (and tells onChange), `answer` plays the host. */
 export function fakeLinks(answer: CommandAnswer = () => null): FakeLinks {
   const live = new Map<string, HostLive>();
-  const listeners = new Set<(hostId: string) => void>();
+  const listeners = new Set<(hostId: string, what: 'state' | 'status') => void>();
   const upListeners = new Set<(hostId: string) => void>();
   const put = (hostId: string, state: HostLinkState, status: HostStatus | null) => {
     live.set(hostId, { state, stateReason: null, status, lastSeenAt: new Date().toISOString() });
-    for (const fn of listeners) fn(hostId);
+    for (const fn of listeners) fn(hostId, 'state');
   };
   const links: FakeLinks = {
     sent: [],

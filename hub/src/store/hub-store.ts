@@ -28,6 +28,12 @@ export interface HubStore {
   /** `HOST_NOT_FOUND` when it is not */
   updateHost(hostId: string, patch: HostPatch): Promise<StoredHubHost>;
   /**
+   * When each host was last seen (hostId → ISO time), for many hosts in one transaction: the links
+   * of a whole fleet can drop at once, and each write is the whole file. Hosts no longer on the
+   * hub are skipped.
+   */
+  recordLastSeen(seen: ReadonlyMap<string, string>): Promise<void>;
+  /**
    * Re-pairing (after `cert-changed`): the new record takes the old one's place, keeping its
    * maintenance flag and pool assignments, even when the host now has another hostId.
    */

@@ -40,6 +40,13 @@ export function createLowdbHubStore(state: JsonStore<HubState>): HubStore {
         Object.assign(h, patch);
         return h;
       }),
+    recordLastSeen: (seen) =>
+      tx((d) => {
+        for (const h of d.hosts) {
+          const at = seen.get(h.hostId);
+          if (at !== undefined) h.lastSeenAt = at;
+        }
+      }),
     replaceHost: (oldHostId, host) =>
       tx((d) => {
         const old = hostIn(d, oldHostId);

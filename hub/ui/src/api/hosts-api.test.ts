@@ -23,6 +23,33 @@ test('the fleet loads once, then host:changed keeps it live', async () => {
   assert.deepEqual(names(h.store.get().hosts.data), ['bravo:connected']);
 });
 
+test('hosts:status replaces the statuses of the hosts it names, in place', async () => {
+  const a = hubHost({ hostname: 'alpha' });
+  const b = hubHost({ hostname: 'bravo' });
+  const h = hubHarness({ 'GET /hosts': () => ({ hosts: [a, b] }) });
+  const api = createHostsApi(h.deps);
+  await api.load();
+  const before = h.store.get().hosts.data;
+  assert.ok(a.status, 'the fixture has a status');
+  const status = { ...a.status, cpuPercent: 77 };
+  const at = '2026-01-02T03:04:05.000Z';
+  h.socket.emit('hosts:status', {
+    hosts: [
+      { hostId: a.hostId, status, lastSeenAt: at },
+      { hostId: '00000000-0000-4000-8000-000000000000', status, lastSeenAt: at },
+    ],
+  });
+  const list = h.store.get().hosts.data;
+  assert.deepEqual(names(list), ['alpha:connected', 'bravo:connected']);
+  assert.equal(list?.[0]?.status?.cpuPercent, 77);
+  assert.equal(list?.[0]?.lastSeenAt, at);
+  assert.equal(list?.[1], before?.[1], 'a host it does not name is the same object');
+  h.socket.emit('hosts:status', {
+    hosts: [{ hostId: '00000000-0000-4000-8000-000000000000', status, lastSeenAt: at }],
+  });
+  assert.equal(h.store.get().hosts.data, list, 'nothing named: the list is not replaced');
+});
+
 test('changes that arrive while the list loads are not lost under the snapshot', async () => {
   const a = hubHost({ hostname: 'alpha' });
   const b = hubHost({ hostname: 'bravo' });

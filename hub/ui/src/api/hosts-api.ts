@@ -7,7 +7,7 @@ import type {
   VmAction,
   VmSummary,
 } from '@quantix/shared';
-import { applyHostChange, sortHosts } from '../hosts/host-list.ts';
+import { applyHostChange, applyStatusBatch, sortHosts } from '../hosts/host-list.ts';
 import type { StoreApiDeps } from './api-deps.ts';
 
 export interface HostsApi {
@@ -43,6 +43,16 @@ export function createHostsApi(deps: StoreApiDeps): HostsApi {
     arrivedDuringLoad?.push(change);
     apply(change);
   });
+  // the heartbeats of the last second in one message; one missed while the list loads is
+  // replaced by the next within seconds
+  socket.on('hosts:status', (batch) =>
+    store.update((s) => {
+      const list = s.hosts.data;
+      if (!list) return s;
+      const next = applyStatusBatch(list, batch);
+      return next === list ? s : { ...s, hosts: { ...s.hosts, data: next } };
+    }),
+  );
 
   async function load() {
     const arrived: HubHostChanged[] = [];

@@ -106,3 +106,41 @@ describe('event query', () => {
     }
   });
 });
+
+describe('event store writes', () => {
+  it('writes many events recorded at once in a few writes of the file, each once and in order', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'qx-events-'));
+    try {
+      const store = await openJsonStore({
+        file: join(root, 'events.json'),
+        schema: EventsState,
+        initial: initialEventsState,
+      });
+      let writes = 0;
+      const counted = {
+        get data() {
+          return store.data;
+        },
+        update: <R>(fn: (d: EventsState) => R) => {
+          writes++;
+          return store.update(fn);
+        },
+      };
+      const events = createEventStore({ store: counted, onWriteError: () => undefined });
+      const recorded = await Promise.all(Array.from({ length: 200 }, (_, i) => events.record(ev(`e${i}`))));
+      assert.ok(writes <= 2, `${writes} writes for 200 events`);
+      const before = writes;
+      assert.equal(events.unwritten(), 0);
+      const saved = EventsState.parse(JSON.parse(await readFile(join(root, 'events.json'), 'utf8')));
+      assert.deepEqual(
+        saved.events.map((e) => e.seq),
+        recorded.map((e) => e.seq),
+      );
+      assert.equal(saved.nextSeq, 201);
+      assert.equal((await events.record(ev('later'))).seq, 201);
+      assert.equal(writes, before + 1, 'a later event is written by a write of its own');
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});

@@ -44,19 +44,28 @@ export function createEventStore(deps: {
   /** events not yet on disk, oldest first; the ones with seq < store.data.nextSeq are written */
   let unwritten: HostEvent[] = [];
   let nextSeq = store.data.nextSeq;
+  /** the write that has not started yet: events recorded meanwhile ride on it */
+  let queued: Promise<void> | null = null;
 
-  const write = async (): Promise<void> => {
-    await store.update((draft) => {
-      for (const ev of unwritten) {
-        if (ev.seq < draft.nextSeq) continue; // written by an earlier flush
-        draft.events.push(ev);
-        draft.nextSeq = ev.seq + 1;
-      }
-      if (draft.events.length > EVENT_RING_SIZE)
-        draft.events.splice(0, draft.events.length - EVENT_RING_SIZE);
-    });
-    const written = store.data.nextSeq;
-    unwritten = unwritten.filter((ev) => ev.seq >= written);
+  // Many events at once (a hub whose thousand hosts stop responding together) are one write of
+  // the file, not one each: a write that has not started takes every event recorded until it does.
+  const write = (): Promise<void> => {
+    queued ??= store
+      .update((draft) => {
+        queued = null; // from here on, a new event needs the next write
+        for (const ev of unwritten) {
+          if (ev.seq < draft.nextSeq) continue; // written by an earlier flush
+          draft.events.push(ev);
+          draft.nextSeq = ev.seq + 1;
+        }
+        if (draft.events.length > EVENT_RING_SIZE)
+          draft.events.splice(0, draft.events.length - EVENT_RING_SIZE);
+      })
+      .then(() => {
+        const written = store.data.nextSeq;
+        unwritten = unwritten.filter((ev) => ev.seq >= written);
+      });
+    return queued;
   };
 
   return {
