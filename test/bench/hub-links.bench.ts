@@ -179,7 +179,11 @@ async function scenario(n: number, seeded: Seeded): Promise<BenchResult[]> {
       target: `info: ${connectS.toFixed(0)} s to connect (≤ 50–100 handshakes in flight)`,
     });
     await sleep(SETTLE_S * 1000);
+    const downsBefore = sim.downs.length;
     const loaded = await steady(hub.pid, seeded.dir, WINDOW_S);
+    console.log(
+      `# N=${n}: ${sim.downs.length - downsBefore} links lost during the window (a steady window has none)`,
+    );
     const upNote = connected ? '' : ` (only ${sim.up.size} of ${n} up)`;
     const cpuLimit = n > 1000 ? 50 : 10;
     const rssLimit = n > 1000 ? 1024 : 200;
