@@ -33,9 +33,10 @@ import { SECRET_KEY_FILE } from '../../hub/src/secrets/secret-key.ts';
 import { ADMIN, type RunningHub, setupHubAdmin, startHub } from '../support/hub-process.ts';
 import { hubUiFirstLoad } from '../support/hub-ui-size.ts';
 import { CookieJar } from '../support/https-client.ts';
+import { REPO } from '../support/server-process.ts';
 import { type BenchResult, ratioOf } from './bench-types.ts';
 import { type SimulatedHost, type Simulator, spawnSimulator, wallMs } from './host-simulator.ts';
-import { cpuSecondsOf, percentile, rssOf } from './process-stats.ts';
+import { cpuSecondsOf, percentile, rssOf, startServer } from './process-stats.ts';
 
 /** hosts started one by one, under load, for the appear latency */
 const LATE = 60;
@@ -48,6 +49,7 @@ const VERSION = '0.1.0-sim';
 /** `QUANTIX_BENCH_HUB_LINKS=1000` runs one size only (a quicker look while working on the hub) */
 const SIZES = (process.env.QUANTIX_BENCH_HUB_LINKS ?? '1000,5000').split(',').map(Number);
 const MB = 2 ** 20;
+const BARE_LINK = join(REPO, 'test/bench/fixtures/bare-link-server.mjs');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type UiSocket = Socket<HubServerToClientEvents, HubClientToServerEvents>;
@@ -161,9 +163,10 @@ async function scenario(n: number, seeded: Seeded): Promise<BenchResult[]> {
     version: VERSION,
     hosts: seeded.hosts,
   });
+  let loaded = { cpuPct: Number.NaN, rss: Number.NaN, writes: 0 };
   try {
     const t0 = performance.now();
-    const ramp = sim.connect(0, n, { concurrency: n > 1000 ? 100 : 50, perSecond: n > 1000 ? 500 : 200 });
+    const ramp = sim.connect(0, n, rampFor(n));
     const connected = await until(() => sim.up.size >= n, CONNECT_DEADLINE_S * 1000);
     const connectS = (performance.now() - t0) / 1000;
     await Promise.race([ramp, sleep(5000)]);
@@ -179,7 +182,11 @@ async function scenario(n: number, seeded: Seeded): Promise<BenchResult[]> {
       target: `info: ${connectS.toFixed(0)} s to connect (≤ 50–100 handshakes in flight)`,
     });
     await sleep(SETTLE_S * 1000);
-    const loaded = await steady(hub.pid, seeded.dir, WINDOW_S);
+    const downsBefore = sim.downs.length;
+    loaded = await steady(hub.pid, seeded.dir, WINDOW_S);
+    console.log(
+      `# N=${n}: ${sim.downs.length - downsBefore} links lost during the window (a steady window has none)`,
+    );
     const upNote = connected ? '' : ` (only ${sim.up.size} of ${n} up)`;
     const cpuLimit = n > 1000 ? 50 : 10;
     const rssLimit = n > 1000 ? 1024 : 200;
@@ -229,7 +236,60 @@ async function scenario(n: number, seeded: Seeded): Promise<BenchResult[]> {
     await sim.kill();
     await hub.stop();
   }
+  const bare = await bareReference(n, seeded);
+  results.push(
+    {
+      name: `N=${n}: hub CPU against a bare socket.io link server, same links`,
+      value: loaded.cpuPct,
+      unit: '% of a core',
+      baseline: bare.cpuPct,
+      ratio: ratioOf(loaded.cpuPct, bare.cpuPct),
+      target: 'info: the transport alone (the hub has a UI socket too)',
+    },
+    {
+      name: `N=${n}: hub RSS against the bare link server`,
+      value: loaded.rss / MB,
+      unit: 'MB',
+      baseline: bare.rss / MB,
+      ratio: ratioOf(loaded.rss, bare.rss),
+      target: 'info',
+    },
+  );
   return results;
+}
+
+/** How the simulator opens n links: bounded in flight, paced so the heartbeats spread over their 5 s. */
+const rampFor = (n: number) => ({ concurrency: n > 1000 ? 100 : 50, perSecond: n > 1000 ? 500 : 200 });
+
+/**
+ * The same links to fixtures/bare-link-server.mjs (socket.io with the link's transport settings,
+ * the hub's certificate, nothing done with what arrives): what the transport alone costs.
+ */
+async function bareReference(n: number, seeded: Seeded): Promise<{ cpuPct: number; rss: number }> {
+  const ca = readFileSync(join(seeded.dir, 'tls/cert.pem'), 'utf8');
+  const bare = await startServer([BARE_LINK, join(seeded.dir, 'tls')], '/ping', ca);
+  let sim: Simulator | null = null;
+  try {
+    sim = await spawnSimulator({
+      hubUrl: `https://127.0.0.1:${bare.port}`,
+      hubSpki: spkiFingerprint(ca),
+      certDir: seeded.certDir,
+      version: VERSION,
+      hosts: seeded.hosts.slice(0, n),
+    });
+    const up = sim;
+    void up.connect(0, n, rampFor(n));
+    await until(() => up.up.size >= n, CONNECT_DEADLINE_S * 1000);
+    await sleep(SETTLE_S * 1000);
+    const m = await steady(bare.pid, seeded.dir, WINDOW_S);
+    console.log(
+      `# N=${n} bare link server: ${up.up.size} links, ${m.cpuPct.toFixed(1)} % of a core, ${(m.rss / MB).toFixed(0)} MB`,
+    );
+    return m;
+  } finally {
+    await sim?.kill();
+    await bare.stop();
+  }
 }
 
 /**
