@@ -7,7 +7,13 @@ import type {
   VmAction,
   VmSummary,
 } from '@quantix/shared';
-import { applyHostChange, applyStatusBatch, sortHosts } from '../hosts/host-list.ts';
+import {
+  applyAdopted,
+  applyHostChange,
+  applyMaintenance,
+  applyStatusBatch,
+  sortHosts,
+} from '../hosts/host-list.ts';
 import type { StoreApiDeps } from './api-deps.ts';
 
 export interface HostsApi {
@@ -31,13 +37,14 @@ export function createHostsApi(deps: StoreApiDeps): HostsApi {
   // `host:changed` that arrive while the list loads: the snapshot may predate them, so they go on top after
   let arrivedDuringLoad: HubHostChanged[] | null = null;
 
-  const apply = (change: HubHostChanged) =>
+  const update = (fn: (list: readonly HubHost[]) => readonly HubHost[]) =>
     store.update((s) => {
       const list = s.hosts.data;
       if (!list) return s;
-      const next = applyHostChange(list, change);
+      const next = fn(list);
       return next === list ? s : { ...s, hosts: { ...s.hosts, data: next } };
     });
+  const apply = (change: HubHostChanged) => update((list) => applyHostChange(list, change));
   // every hub UI socket is in the `hosts` room: these come without asking
   socket.on('host:changed', (change) => {
     arrivedDuringLoad?.push(change);
@@ -45,14 +52,7 @@ export function createHostsApi(deps: StoreApiDeps): HostsApi {
   });
   // the heartbeats of the last second in one message; one missed while the list loads is
   // replaced by the next within seconds
-  socket.on('hosts:status', (batch) =>
-    store.update((s) => {
-      const list = s.hosts.data;
-      if (!list) return s;
-      const next = applyStatusBatch(list, batch);
-      return next === list ? s : { ...s, hosts: { ...s.hosts, data: next } };
-    }),
-  );
+  socket.on('hosts:status', (batch) => update((list) => applyStatusBatch(list, batch)));
 
   async function load() {
     const arrived: HubHostChanged[] = [];
@@ -74,17 +74,17 @@ export function createHostsApi(deps: StoreApiDeps): HostsApi {
     discover: (req) => http.post<HostPreview>('/hosts/discover', req),
     async add(req) {
       const host = await http.post<HubHost>('/hosts', req);
-      apply({ hostId: host.hostId, host });
+      update((list) => applyAdopted(list, host));
       return host;
     },
     async repair(hostId, req) {
       const host = await http.post<HubHost>(`${hostPath(hostId)}/repair`, req);
-      apply({ hostId: host.hostId, host });
+      update((list) => applyAdopted(list, host));
       return host;
     },
     async setMaintenance(hostId, maintenance) {
       const host = await http.put<HubHost>(`${hostPath(hostId)}/maintenance`, { maintenance });
-      apply({ hostId, host });
+      update((list) => applyMaintenance(list, host));
       return host;
     },
     async remove(hostId) {
