@@ -10,8 +10,10 @@ HUB_DATA ?= ./data/hub
 # Debian packages: what running needs, and what the tests need on top (a real browser).
 RUN_PACKAGES := ca-certificates dbus libvirt-clients libvirt-dbus libvirt-daemon libvirt-daemon-driver-qemu libvirt-daemon-system qemu-system-x86 qemu-utils dnsmasq-base
 TEST_PACKAGES := $(RUN_PACKAGES) chromium fonts-dejavu-core libxml2-utils
+# What `make iso` builds the image with, and what its boot tests start it in (ovmf: UEFI).
+ISO_PACKAGES := debootstrap squashfs-tools xorriso grub-pc-bin grub-efi-amd64-bin grub-common mtools dosfstools ovmf qemu-system-x86 qemu-utils
 
-.PHONY: help run run-host run-hub test check build bench clean system-run system-test
+.PHONY: help run run-host run-hub test check build bench clean system-run system-test system-iso iso iso-test
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -25,6 +27,9 @@ system-run:
 
 system-test:
 	@scripts/ensure-packages.sh $(TEST_PACKAGES)
+
+system-iso:
+	@scripts/ensure-packages.sh $(ISO_PACKAGES)
 
 build: node_modules/.installed ## build the host (server bundle and web UI) into host/dist and the hub into hub/dist
 	npm run build
@@ -50,13 +55,21 @@ check: node_modules/.installed ## type-check and lint everything, tests included
 	npx tsc -p tsconfig.json --noEmit
 	npx biome check .
 
-test: system-test build check ## install what is needed and run every test
+test: system-test build check ## install what is needed and run every test, the ISO's boot tests last
 	@# the end-to-end and browser suites need a real libvirt daemon: start one if none runs
 	@scripts/ensure-libvirtd.sh >/dev/null
 	npm test
+	$(MAKE) --no-print-directory iso-test
+
+iso: system-iso build ## build the bootable host installer: iso/out/quantix-host-<version>.iso (as root)
+	iso/build.sh
+
+iso-test: system-iso system-test build ## boot the ISO in QEMU (BIOS and UEFI, live and installed); built or taken from its cache
+	@iso=$$(iso/cached-build.sh | tee /dev/stderr | tail -n1) && \
+	  QUANTIX_TEST_ISO="$$iso" npm run test:iso
 
 bench: system-test build ## run the benchmarks in test/bench (ratios against a baseline measured in the same run)
 	npm run bench
 
 clean: ## remove build output (not ./data)
-	rm -rf host/dist hub/dist test-output
+	rm -rf host/dist hub/dist test-output iso/out

@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { launchChromium, OUTPUT_DIR } from '../support/browser.ts';
+import {
+  chooseAccelerator,
+  extractKernel,
+  type Firmware,
+  type Machine,
+  startMachine,
+} from '../support/qemu.ts';
+import { CookieJar, guestApi } from './guest-api.ts';
+import { bootLimitMs, isoUnderTest } from './iso-under-test.ts';
+
+const { iso, info } = isoUnderTest();
+/** the console banner's fingerprint line and the setup code shown while no admin exists */
+const FINGERPRINT = /sha256:[0-9a-f]{64}/;
+const SETUP_CODE = /\b[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}\b/;
+
+/**
+ * The ISO booted from a CD in QEMU, live, under each firmware: the console banner on the serial
+ * line names the URL and the key; the appliance answers on the forwarded port with that same key
+ * and the image's version; under BIOS also its web UI in chromium, the first admin created with
+ * the setup code from the banner, and a VM defined inside through libvirt on the system bus.
+ */
+for (const firmware of ['bios', 'uefi'] as Firmware[]) {
+  describe(`the ISO boots live under ${firmware === 'bios' ? 'BIOS (SeaBIOS)' : 'UEFI (OVMF)'}`, () => {
+    const dir = mkdtempSync(join(tmpdir(), `qx-iso-live-${firmware}-`));
+    let m: Machine;
+    let api: ReturnType<typeof guestApi>;
+    let spki = '';
+
+    before(async () => {
+      const accel = await chooseAccelerator((await extractKernel(iso, dir)).path, dir);
+      m = await startMachine({
+        name: `live-${firmware}`,
+        accel,
+        dir,
+        firmware,
+        cdrom: iso,
+        forward: [443, 8443],
+      });
+      api = guestApi(`https://127.0.0.1:${m.port(443)}`);
+    });
+    after(async () => {
+      api?.close();
+      await m?.stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('shows the URL and the certificate fingerprint on the serial console', async () => {
+      const started = Date.now();
+      const banner = await m.waitForSerial(
+        new RegExp(`https://\\S+[\\s\\S]{0,400}?(${FINGERPRINT.source})`),
+        bootLimitMs(m.accel),
+      );
+      spki = banner[1] ?? '';
+      assert.match(spki, FINGERPRINT);
+      console.log(`# ${firmware}/${m.accel}: banner after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    });
+
+    it('answers ping on the forwarded port with the same key and the version of BUILD_INFO.json', async () => {
+      const { ping, presented } = await api.waitForPing(120_000);
+      assert.equal(presented, spki, 'the key of the TLS handshake is the one the console shows');
+      assert.equal(ping.spki, spki, 'ping reports the same key');
+      assert.equal(ping.version, info.version);
+      assert.equal(ping.registrationApiSupported, true);
+      api.pin(spki);
+      // 8443 reaches the same appliance
+      const other = await guestApi(`https://127.0.0.1:${m.port(8443)}`).waitForPing(30_000);
+      assert.equal(other.presented, spki);
+    });
+
+    it('says on the console that it runs live from the ISO', () => {
+      assert.match(m.serialLog(), /live/i);
+    });
+
+    if (firmware === 'uefi') return;
+
+    it("loads the web UI's first page in chromium", async () => {
+      const chrome = await launchChromium();
+      try {
+        const page = await chrome.context.newPage();
+        await page.goto(`https://127.0.0.1:${m.port(443)}/`);
+        await page.waitForURL('**/setup', { timeout: 60_000 });
+        await page.locator('#setup-code').waitFor({ timeout: 30_000 });
+        await page.screenshot({ path: join(OUTPUT_DIR, 'iso-live-setup.png') });
+      } finally {
+        await chrome.close();
+      }
+    });
+
+    it('takes the first admin with the setup code the console shows, and defines a VM through libvirt', async () => {
+      const code = m.serialLog().match(SETUP_CODE)?.[0];
+      assert.ok(code, 'the banner shows the setup code while no admin exists');
+      const jar = new CookieJar();
+      const setup = await api.call('/api/v1/setup', {
+        method: 'POST',
+        body: { code, username: 'admin', password: 'correct horse battery staple' },
+        jar,
+      });
+      assert.equal(setup.status, 201, setup.text);
+      const pool = await api.call('/api/v1/storage/pools', {
+        method: 'POST',
+        body: { type: 'dir', name: 'local', path: '/var/lib/libvirt/images' },
+        jar,
+      });
+      assert.equal(pool.status, 201, pool.text);
+      const vm = await api.call('/api/v1/vms', {
+        method: 'POST',
+        body: {
+          name: 'iso-vm1',
+          vcpus: 1,
+          memoryMiB: 256,
+          disks: [{ pool: 'local', sizeGiB: 1, format: 'qcow2' }],
+          network: { type: 'none' },
+          bootOrder: ['hd'],
+          autostart: false,
+        },
+        jar,
+      });
+      assert.ok(vm.status === 201 || vm.status === 202, vm.text);
+      const list = await api.call('/api/v1/vms', { jar });
+      const names = ((list.json as { vms: Array<{ name: string }> }).vms ?? []).map((v) => v.name);
+      assert.ok(names.includes('iso-vm1'), `the VM is listed: ${names.join(', ')}`);
+    });
+  });
+}
