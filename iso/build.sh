@@ -15,6 +15,8 @@ REPO=$(cd "$HERE/.." && pwd)
 . "$HERE/lib/stages.sh"
 # shellcheck source=lib/chroot.sh
 . "$HERE/lib/chroot.sh"
+# shellcheck source=lib/rootfs.sh
+. "$HERE/lib/rootfs.sh"
 trap on_error ERR
 
 SUITE=bookworm
@@ -27,7 +29,7 @@ ISO_NAME=quantix-host-$VERSION.iso
 WORK=$CACHE/work
 ROOT=$WORK/rootfs
 STAGING=$WORK/staging
-STAGE_COUNT=6
+STAGE_COUNT=7
 
 # the package list as installed: the file without comments, plus the extra ones
 packages() { { sed -e 's/#.*//' "$HERE/packages.txt" | tr -s ' \t' '\n'; printf '%s\n' $EXTRA; } | grep -v '^$'; }
@@ -43,27 +45,47 @@ preflight() {
   node_version=$(node --version)
   case "$node_version" in v20.*) ;; *) fail "the image carries this machine's Node.js, which must be 20 (is $node_version)" ;; esac
   mkdir -p "$CACHE" "$OUT"
+  # one build at a time per cache (they share the work folder)
+  exec 9>"$CACHE/build.lock"
+  flock -w 3600 9 || fail "another build holds $CACHE/build.lock"
   # a failed or interrupted earlier build leaves nothing mounted and no ISO that looks finished
   unmount_chroot "$ROOT" 2>/dev/null || true
   rm -f "$OUT/$ISO_NAME" "$OUT/$ISO_NAME.part" "$OUT/$ISO_NAME.sha256" "$OUT/BUILD_INFO.json"
   echo "version $VERSION, Node.js $node_version, mirror $MIRROR, cache $CACHE"
 }
 
-# Debian with the package list, cached by a hash of everything that decides its content
+# Debian minbase, cached by the suite, the mirror and the script that makes it
+BASE_KEY=""
+base() {
+  BASE_KEY=$({ echo "$SUITE $MIRROR"; declare -f build_base; } | sha256sum | cut -c1-16)
+  local cached=$CACHE/base-$BASE_KEY
+  if [ -f "$cached/.complete" ]; then
+    echo "reusing the cached Debian base $cached"
+    return 0
+  fi
+  rm -rf "$cached.tmp"
+  build_base "$cached.tmp"
+  need_file "$cached.tmp/usr/bin/apt-get" "$cached.tmp/etc/apt/sources.list"
+  touch "$cached.tmp/.complete"
+  mv "$cached.tmp" "$cached"
+  find "$CACHE" -maxdepth 1 -name 'base-*' -not -name "base-$BASE_KEY" -exec rm -rf {} +
+}
+
+# the package list on the base, cached by a hash of everything that decides its content
 ROOTFS_KEY=""
 rootfs() {
-  ROOTFS_KEY=$({ echo "$SUITE $MIRROR"; packages; cat "$HERE/lib/rootfs.sh"; } | sha256sum | cut -c1-16)
+  ROOTFS_KEY=$({ echo "$BASE_KEY"; packages; declare -f install_packages; } | sha256sum | cut -c1-16)
   local cached=$CACHE/rootfs-$ROOTFS_KEY
-  if [ -d "$cached" ] && [ -f "$cached/.complete" ]; then
+  if [ -f "$cached/.complete" ]; then
     echo "reusing the cached root file system $cached (the package list is unchanged)"
     return 0
   fi
   local tmp=$cached.tmp
   unmount_chroot "$tmp" 2>/dev/null || true
   rm -rf "$tmp"
-  # shellcheck source=lib/rootfs.sh
-  . "$HERE/lib/rootfs.sh"
-  build_rootfs "$tmp"
+  cp -a "$CACHE/base-$BASE_KEY" "$tmp"
+  rm -f "$tmp/.complete"
+  install_packages "$tmp"
   need_file "$tmp/usr/bin/qemu-system-x86_64" "$tmp/usr/sbin/libvirtd"
   ls "$tmp"/boot/vmlinuz-* "$tmp"/boot/initrd.img-* >/dev/null || fail "no kernel or initrd in the root file system"
   touch "$tmp/.complete"
@@ -86,7 +108,7 @@ system() {
   mkdir -p "$ROOT/usr/share/quantix" "$ROOT/etc/quantix" "$ROOT/var/lib/quantix-host"
   write_build_info "$ROOT/usr/share/quantix/BUILD_INFO.json"
   in_chroot "$ROOT" /bin/sh -ec '
-    systemctl enable quantix-host.service systemd-networkd.service systemd-resolved.service nftables.service
+    systemctl enable quantix-host.service quantix-autoinstall.service systemd-networkd.service systemd-resolved.service nftables.service
     if [ -f /etc/systemd/system/quantix-console@.service ]; then
       systemctl enable quantix-console@tty1.service quantix-console@ttyS0.service
       systemctl mask getty@tty1.service serial-getty@ttyS0.service
@@ -140,7 +162,8 @@ finish() {
 }
 
 stage preflight "tools, the built host appliance, Node.js 20" preflight
-stage rootfs "Debian $SUITE with $(packages | wc -l) packages (cached by their list)" rootfs
+stage base "Debian $SUITE minbase (cached)" base
+stage rootfs "$(packages | wc -l) packages on it (cached by their list)" rootfs
 stage system "the host appliance, Node.js and the system's settings" system
 stage squashfs "the live root file system" squashfs
 stage image "the hybrid BIOS + UEFI ISO" image

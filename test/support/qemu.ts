@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 
 /** The firmware a machine starts with: SeaBIOS (QEMU's default) or Debian's OVMF for UEFI. */
@@ -102,6 +102,8 @@ export interface Machine {
   waitForSerial(re: RegExp, ms: number): Promise<RegExpMatchArray>;
   /** resolves with QEMU's exit code when it ends by itself within `ms`; throws otherwise */
   waitForExit(ms: number): Promise<number | null>;
+  /** presses the power button (ACPI): the guest shuts down if its system listens */
+  powerButton(): Promise<void>;
   /** stops QEMU by its pid (SIGTERM, then SIGKILL), whatever state it is in */
   stop(): Promise<void>;
   readonly accel: Accel;
@@ -117,6 +119,7 @@ export async function startMachine(o: MachineOptions): Promise<Machine> {
   mkdirSync(o.dir, { recursive: true });
   const { accel } = o;
   const serial = join(o.dir, `${o.name}.serial.log`);
+  const qmp = join(o.dir, `${o.name}.qmp`);
   const ports = new Map<number, number>();
   for (const g of o.forward) ports.set(g, await freePort());
   const fwd = [...ports].map(([g, h]) => `hostfwd=tcp:127.0.0.1:${h}-:${g}`).join(',');
@@ -135,6 +138,8 @@ export async function startMachine(o: MachineOptions): Promise<Machine> {
     'std',
     '-monitor',
     'none',
+    '-qmp',
+    `unix:${qmp},server=on,wait=off`,
     '-serial',
     `file:${serial}`,
     '-netdev',
@@ -207,6 +212,7 @@ export async function startMachine(o: MachineOptions): Promise<Machine> {
         clearTimeout(timer);
       }
     },
+    powerButton: () => qmpCommand(qmp, 'system_powerdown'),
     async stop() {
       if (exitCode !== undefined) return;
       process.kill(pid, 'SIGTERM');
@@ -217,6 +223,46 @@ export async function startMachine(o: MachineOptions): Promise<Machine> {
       clearTimeout(killer);
     },
   };
+}
+
+/** One QMP command on a fresh connection: greeting, capabilities, the command, its answer. */
+function qmpCommand(path: string, command: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const sock = connect(path);
+    let buf = '';
+    let sent = 0;
+    const timer = setTimeout(() => sock.destroy(new Error(`QMP ${command}: no answer`)), 10_000);
+    sock.setEncoding('utf8');
+    sock.on('data', (chunk: string) => {
+      buf += chunk;
+      let nl = buf.indexOf('\n');
+      while (nl >= 0) {
+        const msg = JSON.parse(buf.slice(0, nl)) as {
+          QMP?: unknown;
+          return?: unknown;
+          error?: { desc: string };
+        };
+        buf = buf.slice(nl + 1);
+        nl = buf.indexOf('\n');
+        if (msg.error) return sock.destroy(new Error(`QMP ${command}: ${msg.error.desc}`));
+        if (msg.QMP && sent === 0) {
+          sent = 1;
+          sock.write('{"execute":"qmp_capabilities"}\n');
+        } else if (msg.return !== undefined && sent === 1) {
+          sent = 2;
+          sock.write(`${JSON.stringify({ execute: command })}\n`);
+        } else if (msg.return !== undefined && sent === 2) {
+          clearTimeout(timer);
+          sock.end();
+          resolve();
+        }
+      }
+    });
+    sock.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+  });
 }
 
 /** A new empty qcow2 disk of `gib` GiB (sparse: it takes no room until written). */

@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { PingResponse } from '@quantix/shared';
+import {
+  type Accel,
+  blankDisk,
+  chooseAccelerator,
+  extractKernel,
+  type Firmware,
+  type Machine,
+  startMachine,
+} from '../support/qemu.ts';
+import { CookieJar, guestApi } from './guest-api.ts';
+import { bootLimitMs, isoUnderTest } from './iso-under-test.ts';
+
+const { iso, info } = isoUnderTest();
+const ADMIN = { username: 'admin', password: 'correct horse battery staple' };
+const SETUP_CODE = /\b[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}\b/;
+
+/**
+ * The unattended install, as a datacenter would run it: the ISO's kernel started with
+ * `quantix.install=/dev/vda quantix.wipe=1` onto a blank disk; then the disk booted alone under
+ * BIOS (identity recorded, first admin created), shut down by its power button, booted under UEFI
+ * (same identity, the admin logs in), upgraded in place by the installer (`quantix.upgrade=1`)
+ * and booted once more: identity and admin still there.
+ */
+describe('the ISO installs to a disk unattended, and the installed host keeps its identity', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'qx-iso-install-'));
+  const disk = join(dir, 'disk.qcow2');
+  let accel: Accel;
+  let kernel: { path: string; initrd: string };
+  let first: PingResponse | null = null;
+  let running: Machine | null = null;
+
+  before(async () => {
+    kernel = await extractKernel(iso, dir);
+    accel = await chooseAccelerator(kernel.path, dir);
+    await blankDisk(disk, 10);
+  });
+  after(async () => {
+    await running?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** boots the ISO's installer with `params`; resolves when it rebooted (QEMU ends: -no-reboot) */
+  async function install(name: string, params: string): Promise<string> {
+    running = await startMachine({
+      name,
+      accel,
+      dir,
+      firmware: 'bios',
+      cdrom: iso,
+      disk,
+      forward: [],
+      noReboot: true,
+      kernel: { ...kernel, append: `boot=live components console=tty1 console=ttyS0,115200n8 ${params}` },
+    });
+    const m = running;
+    await m.waitForSerial(/is installed on \/dev\/vda|quantix-install: .*FAILED/, bootLimitMs(accel) * 2);
+    assert.doesNotMatch(m.serialLog(), /quantix-install: .*FAILED/, 'the installer reports no failure');
+    await m.waitForExit(120_000);
+    running = null;
+    return m.serialLog();
+  }
+
+  /** boots the installed disk alone; resolves with the machine once the appliance answers ping */
+  async function boot(name: string, firmware: Firmware) {
+    running = await startMachine({ name, accel, dir, firmware, disk, forward: [443] });
+    const api = guestApi(`https://127.0.0.1:${running.port(443)}`);
+    const { ping, presented } = await api.waitForPing(bootLimitMs(accel));
+    assert.equal(presented, ping.spki);
+    api.pin(ping.spki);
+    return { m: running, api, ping };
+  }
+
+  async function shutDown(m: Machine) {
+    await m.powerButton();
+    await m.waitForExit(180_000);
+    running = null;
+  }
+
+  it('installs to the blank disk and reboots', async () => {
+    const log = await install(
+      'install',
+      'quantix.install=/dev/vda quantix.wipe=1 quantix.hostname=qx-installed',
+    );
+    for (const step of ['partitioning', 'copying the system', 'boot loader for BIOS and UEFI'])
+      assert.match(log, new RegExp(step), `the installer showed the step "${step}"`);
+  });
+
+  it('boots from the disk under BIOS: the appliance answers, and takes its first admin', async () => {
+    const { m, api, ping } = await boot('disk-bios', 'bios');
+    first = ping;
+    assert.equal(ping.hostname, 'qx-installed');
+    assert.equal(ping.version, info.version);
+    const code = (await m.waitForSerial(SETUP_CODE, 120_000))[0];
+    const setup = await api.call('/api/v1/setup', {
+      method: 'POST',
+      body: { code, ...ADMIN },
+      jar: new CookieJar(),
+    });
+    assert.equal(setup.status, 201, setup.text);
+    assert.doesNotMatch(m.serialLog(), /runs? live/i, 'the installed host does not call itself live');
+    api.close();
+    await shutDown(m);
+  });
+
+  it('reboots under UEFI with the same hostId and key, and the admin still logs in', async () => {
+    assert.ok(first, 'the first boot recorded the identity');
+    const { m, api, ping } = await boot('disk-uefi', 'uefi');
+    assert.equal(ping.hostId, first.hostId);
+    assert.equal(ping.spki, first.spki);
+    const login = await api.call('/api/v1/auth/login', { method: 'POST', body: ADMIN, jar: new CookieJar() });
+    assert.equal(login.status, 200, login.text);
+    api.close();
+    await shutDown(m);
+  });
+
+  it('a disk holding partitions is refused without quantix.wipe, and nothing on it changes', async () => {
+    running = await startMachine({
+      name: 'install-refused',
+      accel,
+      dir,
+      firmware: 'bios',
+      cdrom: iso,
+      disk,
+      forward: [],
+      noReboot: true,
+      kernel: { ...kernel, append: 'boot=live components console=ttyS0,115200n8 quantix.install=/dev/vda' },
+    });
+    await running.waitForSerial(/holds partitions; refusing/, bootLimitMs(accel));
+    await running.stop();
+    running = null;
+  });
+
+  it('upgrades the system partition in place; identity and admin stay', async () => {
+    assert.ok(first, 'the first boot recorded the identity');
+    const log = await install('upgrade', 'quantix.install=/dev/vda quantix.upgrade=1');
+    assert.match(log, /its identity and data stay/);
+    const { m, api, ping } = await boot('disk-upgraded', 'bios');
+    assert.equal(ping.hostId, first.hostId);
+    assert.equal(ping.spki, first.spki);
+    assert.equal(ping.hostname, 'qx-installed', 'the hostname is kept too');
+    const login = await api.call('/api/v1/auth/login', { method: 'POST', body: ADMIN, jar: new CookieJar() });
+    assert.equal(login.status, 200, login.text);
+    api.close();
+    await m.stop();
+    running = null;
+  });
+});
