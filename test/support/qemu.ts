@@ -52,6 +52,12 @@ async function probeKvm(kernel: string, dir: string): Promise<boolean> {
     { stdio: 'ignore' },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  if (child.pid !== undefined) {
+    const pid = child.pid;
+    armReaper();
+    live.add(pid);
+    child.once('exit', () => live.delete(pid));
+  }
   const deadline = Date.now() + 20_000;
   let booted = false;
   while (!booted && Date.now() < deadline) {
@@ -107,6 +113,29 @@ export interface Machine {
   /** stops QEMU by its pid (SIGTERM, then SIGKILL), whatever state it is in */
   stop(): Promise<void>;
   readonly accel: Accel;
+}
+
+/** QEMUs still running: killed when this process ends, however it ends (a runner's SIGTERM skips `after`). */
+const live = new Set<number>();
+let reaperArmed = false;
+function armReaper(): void {
+  if (reaperArmed) return;
+  reaperArmed = true;
+  const killAll = () => {
+    for (const pid of live) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  };
+  process.once('exit', killAll);
+  for (const sig of ['SIGTERM', 'SIGINT'] as const)
+    process.once(sig, () => {
+      killAll();
+      process.exit(128 + (sig === 'SIGTERM' ? 15 : 2));
+    });
 }
 
 const tail = (text: string, n = 3000) => (text.length > n ? `…${text.slice(-n)}` : text);
@@ -174,6 +203,9 @@ export async function startMachine(o: MachineOptions): Promise<Machine> {
   );
   if (child.pid === undefined) throw new Error('qemu-system-x86_64 did not start');
   const pid = child.pid;
+  armReaper();
+  live.add(pid);
+  child.once('exit', () => live.delete(pid));
   const log = () => (existsSync(serial) ? readFileSync(serial, 'latin1') : '');
   const describe = () =>
     `${o.name} (${accel}, ${o.firmware}); QEMU said: ${tail(output, 800) || '(nothing)'}\nserial log tail:\n${tail(log())}`;
