@@ -16,6 +16,8 @@ export const ControlRequest = z.discriminatedUnion('cmd', [
   PasswdRequest,
   /** join a hub with its `qxh1.` enrolment string (checked by the server, not here) */
   z.strictObject({ cmd: z.literal('join-hub'), enrollment: z.string().min(1).max(4096) }),
+  /** what the appliance's console banner shows (quantix-host console) */
+  z.strictObject({ cmd: z.literal('console-status') }),
 ]);
 export type ControlRequest = z.infer<typeof ControlRequest>;
 
@@ -37,3 +39,27 @@ export const JoinHubResult = z.object({
   already: z.boolean(),
 });
 export type JoinHubResult = z.infer<typeof JoinHubResult>;
+
+/**
+ * `console-status`'s answer: everything the console banner on tty1 and the serial console shows
+ * (like ESXi's DCUI). The console redraws when it changes.
+ */
+export const ConsoleStatus = z.object({
+  version: z.string(),
+  commit: z.string(),
+  hostId: z.uuid(),
+  hostname: z.string(),
+  /** the port the web UI listens on (443 on the appliance) */
+  port: z.number().int().min(1).max(65_535),
+  /** the host's non-loopback addresses, management first (the interface of the default route) */
+  addresses: z.array(z.object({ iface: z.string(), address: z.string(), family: z.enum(['IPv4', 'IPv6']) })),
+  /** the certificate's SPKI fingerprint, `sha256:<hex>`: what a hub and a browser pin */
+  spki: z.string(),
+  /** the hubs that adopted this host, and whether the link to each is up now */
+  hubs: z.array(z.object({ hubId: z.uuid(), hubName: z.string(), hubUrl: z.string(), linked: z.boolean() })),
+  /** while no admin account exists: the setup code the first admin is created with */
+  setupCode: SetupCodeInfo.nullable(),
+  /** libvirt answers (false while libvirtd is down or starting) */
+  hypervisorAvailable: z.boolean(),
+});
+export type ConsoleStatus = z.infer<typeof ConsoleStatus>;

@@ -8,6 +8,7 @@ export * from './join.ts';
 export * from './registration.ts';
 export * from './socket.ts';
 export * from './telemetry.ts';
+export * from './build-info.ts';
 export * from './control.ts';
 export * from './state.ts';
 export * from './virt.ts';
