@@ -18,6 +18,12 @@ export const ControlRequest = z.discriminatedUnion('cmd', [
   z.strictObject({ cmd: z.literal('join-hub'), enrollment: z.string().min(1).max(4096) }),
   /** what the appliance's console banner shows (quantix-host console) */
   z.strictObject({ cmd: z.literal('console-status') }),
+  /**
+   * the first administrator, while none exists: the console's "set the admin password" on a fresh
+   * appliance (`passwd` only changes an existing account). No setup code: the socket is root-only,
+   * and `setup-code` hands it out to the same callers anyway.
+   */
+  z.strictObject({ cmd: z.literal('create-admin'), username: Username, password: Password }),
 ]);
 export type ControlRequest = z.infer<typeof ControlRequest>;
 
