@@ -244,6 +244,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     hostId: identity.hostId,
     hostname,
     port: () => (server.address() as AddressInfo | null)?.port ?? config.listen.port,
+    listenHost: config.listen.host,
     addresses: () => readHostAddresses(),
     spki: () => cert.spki,
     hubs: () => registration.hubs(),

@@ -57,6 +57,8 @@ export const ConsoleStatus = z.object({
   hostname: z.string(),
   /** the port the web UI listens on (443 on the appliance) */
   port: z.number().int().min(1).max(65_535),
+  /** the address it listens on: `0.0.0.0` or `::` for every address (the appliance), else only that one */
+  listenHost: z.string(),
   /** the host's non-loopback addresses, management first (the interface of the default route) */
   addresses: z.array(z.object({ iface: z.string(), address: z.string(), family: z.enum(['IPv4', 'IPv6']) })),
   /** the certificate's SPKI fingerprint, `sha256:<hex>`: what a hub and a browser pin */

@@ -11,6 +11,8 @@ export function createConsoleStatus(deps: {
   hostname: string;
   /** the port the HTTPS server listens on (known once it listens) */
   port: () => number;
+  /** the listening address, `0.0.0.0` / `::` for all */
+  listenHost: string;
   addresses: () => Promise<HostAddress[]>;
   /** read on every call: the certificate is renewed in place */
   spki: () => string;
@@ -29,6 +31,7 @@ export function createConsoleStatus(deps: {
       hostId: deps.hostId,
       hostname: deps.hostname,
       port: deps.port(),
+      listenHost: deps.listenHost,
       addresses: await deps.addresses(),
       spki: deps.spki(),
       hubs: deps.hubs().map((h) => ({
