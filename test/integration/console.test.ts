@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { decodeJoin, PingResponse } from '@quantix/shared';
+import { HOST_CLI, type RunningHost, runCli, startHost, tempDataDir } from '../support/host-process.ts';
+
+const CLEAR = '\x1b[H\x1b[2J';
+
+/** `quantix-host console` with piped stdio, as the tests drive it. */
+function startConsole(dataDir: string, env: Record<string, string> = {}) {
+  const child: ChildProcessWithoutNullStreams = spawn(
+    process.execPath,
+    [HOST_CLI, 'console', '--data', dataDir],
+    {
+      env: { ...process.env, ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (out += c));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return {
+    pid: child.pid ?? -1,
+    output: () => out,
+    screens: () => out.split(CLEAR).length - 1,
+    type: (keys: string) => child.stdin.write(keys),
+    endInput: () => child.stdin.end(),
+    exited,
+    async waitFor(pattern: RegExp | string, timeoutMs = 15_000): Promise<string> {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const m =
+          typeof pattern === 'string' ? (out.includes(pattern) ? pattern : null) : pattern.exec(out)?.[0];
+        if (m) return m;
+        if (Date.now() > until) throw new Error(`waited for ${pattern} in:\n${out.slice(-3000)}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    /** SIGTERM (then SIGKILL after 5 s), by pid; the exit code */
+    async stop(): Promise<number | null> {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      process.kill(this.pid, 'SIGTERM');
+      const timer = setTimeout(() => process.kill(this.pid, 'SIGKILL'), 5000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
+type Console = ReturnType<typeof startConsole>;
+
+describe('quantix-host console against the real host', () => {
+  const data = tempDataDir('qx-console-');
+  const live = join(data.dir, 'live-medium');
+  mkdirSync(live);
+  let host: RunningHost | undefined;
+  const consoles: Console[] = [];
+  after(async () => {
+    for (const c of consoles) await c.stop();
+    await host?.stop();
+    data.remove();
+  });
+
+  it('shows the SPKI and setup code, says it runs live, and T prints a qx1. join string', async () => {
+    host = await startHost({ dataDir: join(data.dir, 'host') });
+    const ping = PingResponse.parse((await host.api('/api/v1/registration/ping')).json);
+    const code = (await runCli(['setup-code', '--data', host.dataDir])).stdout.split('\n')[0]?.trim() ?? '';
+    assert.match(code, /^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+
+    const c = startConsole(host.dataDir, { QUANTIX_LIVE_MEDIUM: live });
+    consoles.push(c);
+    await c.waitFor(ping.spki);
+    await c.waitFor(new RegExp(`Setup code +${code}`));
+    await c.waitFor(`Manage this host at   https://127.0.0.1:${host.port}/`);
+    await c.waitFor('LIVE: running from the ISO');
+    await c.waitFor(`Quantix host ${ping.version}`);
+
+    c.type('T');
+    const joinString = await c.waitFor(/qx1\.[A-Za-z0-9_-]+/);
+    const payload = decodeJoin(joinString);
+    assert.ok(payload, `a join string: ${joinString}`);
+    assert.equal(payload.spki, ping.spki);
+    assert.equal(payload.url, host.url);
+
+    // the end of the input (a hung-up terminal) ends the console, with 0
+    c.endInput();
+    assert.equal(await c.exited, 0);
+  });
+
+  it('says the service is not running, keeps polling, and shows it once it runs, without redrawing for nothing', async () => {
+    await host?.stop();
+    const dataDir = join(data.dir, 'host');
+    const c = startConsole(dataDir, { QUANTIX_LIVE_MEDIUM: join(data.dir, 'absent') });
+    consoles.push(c);
+    await c.waitFor('The Quantix host service is not running');
+    assert.doesNotMatch(c.output(), /LIVE/);
+    await new Promise((r) => setTimeout(r, 2500)); // at least one more poll
+    assert.equal(c.screens(), 1, 'the same banner is not drawn again');
+
+    host = await startHost({ dataDir });
+    const ping = PingResponse.parse((await host.api('/api/v1/registration/ping')).json);
+    await c.waitFor(ping.spki, 20_000);
+    await c.waitFor(/Hypervisor +libvirt answers/);
+    const drawn = c.screens();
+    await new Promise((r) => setTimeout(r, 4500)); // two more polls
+    assert.equal(c.screens(), drawn, 'no redraw while nothing changes');
+
+    assert.equal(await c.stop(), 0, 'SIGTERM ends it with 0');
+  });
+});
