@@ -63,10 +63,17 @@ export function createConsoleApp(d: ConsoleAppDeps): { run(): Promise<void> } {
     await result(title, r, what === 'reboot' ? 'The host is rebooting.' : 'The host is powering off.');
   };
 
-  const interactive = async (intro: string, run: () => Promise<number | null>, what: string) => {
+  /** `any`: any exit status is worth saying (the installer's), else only a failure to start (a shell's last status is not news) */
+  const interactive = async (
+    intro: string,
+    run: () => Promise<number | null>,
+    what: string,
+    any: boolean,
+  ) => {
     term.screen(intro);
     const code = await term.handOver(run);
-    if (code !== 0) await notice(term, what, [`${what} ended with ${code ?? 'an error (not found?)'}.`]);
+    if (code === null) await notice(term, what, [`${what} could not be started.`]);
+    else if (any && code !== 0) await notice(term, what, [`${what} ended with ${code}.`]);
   };
 
   /** One key on the banner; false when the banner stays as it is (an unknown key). */
@@ -88,7 +95,7 @@ export function createConsoleApp(d: ConsoleAppDeps): { run(): Promise<void> } {
         return true;
       case 'r': {
         term.screen('  Restart the Quantix host service');
-        if (!(await confirm(term, 'Restart it? Web sessions stay; open consoles reconnect.'))) return true;
+        if (!(await confirm(term, 'Restart it? Web UI users must log in again.'))) return true;
         term.write('  Restarting...\n');
         await result('Restart', await d.actions.restart(), 'The Quantix host service was restarted.');
         return true;
@@ -98,13 +105,14 @@ export function createConsoleApp(d: ConsoleAppDeps): { run(): Promise<void> } {
         await pager(term, 'quantix-host log', await d.actions.logs());
         return true;
       case 'i':
-        await interactive('  Starting the installer...', d.actions.install, 'The installer');
+        await interactive('  Starting the installer...', d.actions.install, 'The installer', true);
         return true;
       case 's':
         await interactive(
           '  A root shell: type exit to return to the console.',
           d.actions.shell,
           'The shell',
+          false,
         );
         return true;
       case 'b':
