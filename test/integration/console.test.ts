@@ -4,7 +4,15 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { decodeJoin, PingResponse } from '@quantix/shared';
-import { HOST_CLI, type RunningHost, runCli, startHost, tempDataDir } from '../support/host-process.ts';
+import {
+  ADMIN,
+  HOST_CLI,
+  type RunningHost,
+  runCli,
+  startHost,
+  tempDataDir,
+} from '../support/host-process.ts';
+import { loginStatus } from '../support/server-process.ts';
 
 const CLEAR = '\x1b[H\x1b[2J';
 
@@ -64,7 +72,7 @@ describe('quantix-host console against the real host', () => {
     data.remove();
   });
 
-  it('shows the SPKI and setup code, says it runs live, and T prints a qx1. join string', async () => {
+  it('shows the SPKI and setup code, says it runs live, T prints a qx1. join string, P creates the admin', async () => {
     host = await startHost({ dataDir: join(data.dir, 'host') });
     const ping = PingResponse.parse((await host.api('/api/v1/registration/ping')).json);
     const code = (await runCli(['setup-code', '--data', host.dataDir])).stdout.split('\n')[0]?.trim() ?? '';
@@ -84,6 +92,22 @@ describe('quantix-host console against the real host', () => {
     assert.ok(payload, `a join string: ${joinString}`);
     assert.equal(payload.spki, ping.spki);
     assert.equal(payload.url, host.url);
+
+    // P on a fresh host creates the first administrator, who can then log in on the web UI
+    c.type('x'); // back to the banner (80x24 here: the QR code would be on a second screen)
+    await c.waitFor(/any other key returns\.\n[\s\S]*\[O\] Power off/);
+    c.type(`p\r${ADMIN.password}\r${ADMIN.password}\r`);
+    await c.waitFor('Administrator "admin" created', 20_000);
+    assert.ok(!c.output().includes(ADMIN.password), 'the password is not echoed');
+    assert.equal(await loginStatus(host, ADMIN.password), 200);
+    c.type('x');
+    // the next poll finds an admin: the banner drops the setup code
+    const lastScreen = () => c.output().split(CLEAR).at(-1) ?? '';
+    const until = Date.now() + 10_000;
+    while (!(lastScreen().includes(ping.spki) && !lastScreen().includes('Setup code'))) {
+      assert.ok(Date.now() < until, `the setup code stays on the banner:\n${lastScreen()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
 
     // the end of the input (a hung-up terminal) ends the console, with 0
     c.endInput();
