@@ -3,7 +3,8 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { decodeJoin, PingResponse } from '@quantix/shared';
+import { ConsoleStatus, decodeJoin, PingResponse } from '@quantix/shared';
+import { controlOf } from '@quantix/shared/server';
 import {
   ADMIN,
   HOST_CLI,
@@ -12,6 +13,8 @@ import {
   startHost,
   tempDataDir,
 } from '../support/host-process.ts';
+import { type RunningHub, setupHubAdmin, startHub } from '../support/hub-process.ts';
+import { mintEnrollment, waitFor } from '../support/link-hub.ts';
 import { loginStatus } from '../support/server-process.ts';
 
 const CLEAR = '\x1b[H\x1b[2J';
@@ -133,5 +136,49 @@ describe('quantix-host console against the real host', () => {
     assert.equal(c.screens(), drawn, 'no redraw while nothing changes');
 
     assert.equal(await c.stop(), 0, 'SIGTERM ends it with 0');
+  });
+});
+
+describe('the console of a host a hub adopted', () => {
+  const hubData = tempDataDir('qx-console-hub-');
+  const hostData = tempDataDir('qx-console-host-');
+  let hub: RunningHub | undefined;
+  let host: RunningHost | undefined;
+  let c: Console | undefined;
+  after(async () => {
+    await c?.stop();
+    await Promise.allSettled([host?.stop(), hub?.stop()]);
+    hubData.remove();
+    hostData.remove();
+  });
+
+  it('names the hub and whether its link is up, in console-status and on the banner', async () => {
+    hub = await startHub({ dataDir: hubData.dir });
+    const hubJar = await setupHubAdmin(hub);
+    host = await startHost({ dataDir: hostData.dir });
+    const { enrollment } = await mintEnrollment(hub, hubJar);
+    const joined = await runCli(['join-hub', enrollment, '--data', host.dataDir]);
+    assert.equal(joined.code, 0, joined.stderr);
+
+    const status = () => controlOf(hostData.dir, 'quantix-host')({ cmd: 'console-status' });
+    const linked = await waitFor('the link to be up in console-status', async () => {
+      const s = ConsoleStatus.parse(await status());
+      return s.hubs[0]?.linked ? s.hubs[0] : null;
+    });
+    assert.equal(linked.hubUrl, hub.url);
+
+    c = startConsole(hostData.dir);
+    await c.waitFor(
+      new RegExp(`Adopted by hub +${linked.hubName} \\(${hub.url.replace(/\./g, '\\.')}\\) - linked`),
+    );
+    assert.doesNotMatch(c.output(), /not adopted/);
+
+    await hub.stop();
+    await c.waitFor(`${linked.hubName} (${hub.url}) - link down`, 20_000);
+    const s = ConsoleStatus.parse(await status());
+    assert.deepEqual(
+      s.hubs.map((h) => h.linked),
+      [false],
+    );
   });
 });
