@@ -8,9 +8,15 @@ await runServerCli({
   usage: USAGE,
   loadConfig,
   serve,
-  // the host's own commands: mint a registration token for a hub; join a hub by its qxh1. string
+  // the host's own commands: mint a registration token for a hub; join a hub by its qxh1. string;
+  // the appliance's console on tty1 / ttyS0
   other: async (config, out) => {
-    if (config.command === 'token') {
+    if (config.command === 'console') {
+      // loaded only here: `serve` never evaluates the console (nor its QR code library)
+      const { runConsole } = await import('./console/run-console.ts');
+      await runConsole(config);
+      process.exit(0);
+    } else if (config.command === 'token') {
       const t = MintedToken.parse(await controlOf(config.dataDir, 'quantix-host')({ cmd: 'token' }));
       out(`token:   ${t.token}`);
       out(`expires: ${t.expiresAt}`);

@@ -180,6 +180,32 @@ describe('loadConfig', () => {
     assert.match(configError(['serve'], { QUANTIX_JOIN_HUB: 'qxh1.garbage' }), /joinHub: /);
   });
 
+  it('reads --build-info / QUANTIX_BUILD_INFO for serve as an absolute path', () => {
+    assert.equal(serve([]).buildInfo, undefined);
+    assert.equal(serve(['--build-info', 'rel/BUILD_INFO.json']).buildInfo, resolve('rel/BUILD_INFO.json'));
+    assert.equal(
+      serve([], { QUANTIX_BUILD_INFO: '/usr/share/quantix/BUILD_INFO.json' }).buildInfo,
+      '/usr/share/quantix/BUILD_INFO.json',
+    );
+    assert.equal(
+      serve(['--build-info=/cli.json'], { QUANTIX_BUILD_INFO: '/env.json' }).buildInfo,
+      '/cli.json',
+    );
+  });
+
+  it('parses console with the data directory and where a live medium would be', () => {
+    assert.deepEqual(loadConfig(['console'], {}), {
+      command: 'console',
+      dataDir: '/var/lib/quantix-host',
+      liveMedium: '/run/live/medium',
+    });
+    assert.deepEqual(loadConfig(['console', '--data', '/tmp/qx'], { QUANTIX_LIVE_MEDIUM: '/tmp/live' }), {
+      command: 'console',
+      dataDir: '/tmp/qx',
+      liveMedium: '/tmp/live',
+    });
+  });
+
   it('shows help with no command, with --help and with -h', () => {
     assert.deepEqual(loadConfig([], {}), { command: 'help' });
     assert.deepEqual(loadConfig(['serve', '--help'], {}), { command: 'help' });

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { resolve } from 'node:path';
 import { decodeEnrollment } from '@quantix/shared';
 import {
   AccountCommandConfigs,
@@ -54,6 +55,12 @@ const ServeConfig = z.object({
   telemetryIntervalMs: z.coerce.number().int().min(10).max(60_000).optional(),
   /** join this hub at start (once; nothing happens when the host is already linked to it) */
   joinHub: EnrollmentString.optional(),
+  /** the image's BUILD_INFO.json: its version and commit are what ping and the About page report */
+  buildInfo: z
+    .string()
+    .min(1)
+    .transform((p) => resolve(p))
+    .optional(),
 });
 export type ServeConfig = z.infer<typeof ServeConfig>;
 
@@ -61,6 +68,12 @@ const CliConfig = z.discriminatedUnion('command', [
   ServeConfig,
   z.object({ command: z.literal('token'), dataDir: DataDirPath }),
   z.object({ command: z.literal('join-hub'), dataDir: DataDirPath, enrollment: EnrollmentString }),
+  z.object({
+    command: z.literal('console'),
+    dataDir: DataDirPath,
+    /** exists while the system runs live from the ISO (live-boot's mount of the boot medium) */
+    liveMedium: z.string().min(1),
+  }),
   ...AccountCommandConfigs,
 ]);
 export type CliConfig = z.infer<typeof CliConfig>;
@@ -71,6 +84,7 @@ export const USAGE = `Usage:
   quantix-host token --data DIR
   quantix-host join-hub qxh1.… --data DIR
   quantix-host passwd --data DIR --user NAME      (password read from stdin)
+  quantix-host console [--data DIR]                (the appliance's text console on tty1 / ttyS0)
 
 --public-name: DNS names or addresses the host is reached by that it cannot know itself (a DNS
 name, a port forward's address). Requests naming anything else than these, the hostname,
@@ -80,9 +94,16 @@ join-hub: joins the hub that minted the qxh1. enrollment string (the host dials 
 hub's key pinned, and stays linked). --join-hub / QUANTIX_JOIN_HUB does the same at start (once;
 nothing happens when the host already belongs to that hub), as the installer's kernel parameter.
 
+--build-info FILE / QUANTIX_BUILD_INFO: the image's BUILD_INFO.json; its version and commit are
+what ping and the About page report. A named file that is missing or invalid stops the start.
+
+console: the full-screen banner and menu of the appliance (like ESXi's DCUI). It talks to the
+running server over the data directory's control socket and says so when the server is down.
+
 Environment: QUANTIX_LISTEN, QUANTIX_DATA, QUANTIX_LIBVIRT_URI, QUANTIX_PUBLIC_NAME,
 QUANTIX_TOKEN_TTL_SECONDS, QUANTIX_SESSION_IDLE_SECONDS, QUANTIX_LOG_LEVEL,
-QUANTIX_UPLOAD_MAX_BYTES, QUANTIX_JOIN_HUB. Options win over the environment.`;
+QUANTIX_UPLOAD_MAX_BYTES, QUANTIX_JOIN_HUB, QUANTIX_BUILD_INFO, QUANTIX_LIVE_MEDIUM (console; default
+/run/live/medium). Options win over the environment.`;
 
 export { ConfigError };
 
@@ -94,6 +115,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
       libvirt: { type: 'string' },
       'public-name': { type: 'string' },
       'join-hub': { type: 'string' },
+      'build-info': { type: 'string' },
     },
     env: { listen: env.QUANTIX_LISTEN, data: env.QUANTIX_DATA, logLevel: env.QUANTIX_LOG_LEVEL },
     defaults: { listen: '127.0.0.1:8443', data: '/var/lib/quantix-host' },
@@ -109,6 +131,10 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
       ...((values['join-hub'] ?? env.QUANTIX_JOIN_HUB) && {
         joinHub: values['join-hub'] ?? env.QUANTIX_JOIN_HUB,
       }),
+      ...((values['build-info'] ?? env.QUANTIX_BUILD_INFO) && {
+        buildInfo: values['build-info'] ?? env.QUANTIX_BUILD_INFO,
+      }),
+      liveMedium: env.QUANTIX_LIVE_MEDIUM ?? '/run/live/medium',
       // join-hub's string, the word after the command
       ...(positionals[0] !== undefined && { enrollment: positionals[0] }),
     }),

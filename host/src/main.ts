@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import { hostname as osHostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  BuildInfo,
   type ClientToServerEvents,
   ControlRequest,
   HostState,
@@ -10,6 +13,7 @@ import {
 } from '@quantix/shared';
 import {
   authCommands,
+  ConfigError,
   createAllowedHosts,
   createHttpsTransport,
   openServerCore,
@@ -19,6 +23,8 @@ import {
 import type { HostIo } from './socket/host-io.ts';
 import { BUILD } from './build-info.ts';
 import type { ServeConfig } from './config.ts';
+import { createConsoleStatus } from './console/console-status.ts';
+import { readHostAddresses } from './console/host-addresses.ts';
 import { createInventory } from './discovery/inventory.ts';
 import { createInventorySource } from './discovery/inventory-source.ts';
 import { createHostSummary } from './host/host-summary.ts';
@@ -58,6 +64,8 @@ import { attachTelemetrySocket } from './telemetry/telemetry.socket.ts';
 /** The composition root of `quantix-host serve`: config → adapters → services → transports → listen. */
 export async function serve(config: ServeConfig, out: (line: string) => void): Promise<void> {
   const { dataDir } = config;
+  // the image's BUILD_INFO.json names the version and commit; without it, what the bundle was built from
+  const build = config.buildInfo ? await readBuildInfo(config.buildInfo) : BUILD;
   const core = await openServerCore({
     dataDir,
     service: 'quantix-host',
@@ -133,7 +141,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     hostId: state.data.hostId,
     hostname,
     cert: () => cert,
-    build: BUILD,
+    build,
     startedAt,
     enrolled: registration.enrolled,
   });
@@ -150,11 +158,11 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   });
   const hubLinks = createHubLinks({
     registration,
-    identity: { hostId: identity.hostId, hostname, version: BUILD.version, cert: () => cert },
+    identity: { hostId: identity.hostId, hostname, version: build.version, cert: () => cert },
     enrollInfo: async () => ({ url, inventory: await inventory.collect() }),
     status: createHostStatusSource({
       hostname,
-      version: BUILD.version,
+      version: build.version,
       reader,
       vms: () => vms.list(),
       listPools: () => storage.listPools(),
@@ -200,7 +208,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     events,
     sampler,
     summary,
-    version: BUILD.version,
+    version: build.version,
     publicDir,
     hypervisor: hypervisorMonitor,
     cpu: cpuProbe,
@@ -231,6 +239,20 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   attachConsoleProxy({ server, sessions, vms, log, allowedHosts });
   const stopLogsSocket = attachLogsSocket({ io, logs });
 
+  const consoleStatus = createConsoleStatus({
+    build,
+    hostId: identity.hostId,
+    hostname,
+    port: () => (server.address() as AddressInfo | null)?.port ?? config.listen.port,
+    listenHost: config.listen.host,
+    addresses: () => readHostAddresses(),
+    spki: () => cert.spki,
+    hubs: () => registration.hubs(),
+    linkedHubIds: () => hubLinks.linkedHubIds(),
+    setupCode: () => (auth.setupRequired() ? auth.setupCode() : null),
+    hypervisorAvailable: () => hypervisorMonitor.status().available,
+  });
+
   let stopUploadSweeps = () => {};
   const running = await startServing({
     core,
@@ -243,10 +265,22 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
         ...authCommands(auth),
         token: () => registration.mint('console'),
         'join-hub': (req) => hubLinks.join(req.enrollment, { by: 'console', retry: false }),
+        'console-status': consoleStatus,
+        'create-admin': async (req) => {
+          const code = auth.setupCode().code; // SETUP_DONE once an admin exists
+          const session = await auth.setup({
+            code,
+            username: req.username,
+            password: req.password,
+            from: 'console',
+          });
+          sessions.end(session.id, 'logout'); // nobody is logged in by it
+          return null;
+        },
       },
     },
     banner: { title: 'Quantix host appliance', id: ['Host ID', identity.hostId] },
-    startMessage: `Host appliance started (${BUILD.version})`,
+    startMessage: `Host appliance started (${build.version})`,
     onCertificate: (c) => {
       cert = c;
     },
@@ -294,4 +328,28 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   void Promise.race([firstCheck, new Promise((r) => setTimeout(r, 5000).unref())]).then(() => {
     setTimeout(settleHeap, 200).unref();
   });
+}
+
+/** `--build-info`: a file that is named must be there and valid, or the host does not start. */
+async function readBuildInfo(path: string): Promise<BuildInfo> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(
+      `--build-info ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? err})`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ConfigError(`--build-info ${path}: not JSON`);
+  }
+  const parsed = BuildInfo.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`);
+    throw new ConfigError(`--build-info ${path}: not a BUILD_INFO.json (${issues.join('; ')})`);
+  }
+  return parsed.data;
 }

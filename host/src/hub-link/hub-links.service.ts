@@ -30,6 +30,8 @@ export interface HubLinks {
    * leaves no record of the hub here.
    */
   join(enrollment: string, opts: { by: string; retry: boolean }): Promise<JoinHubResult>;
+  /** the hubs whose link is up now (the console's banner) */
+  linkedHubIds(): string[];
   stop(): void;
 }
 
@@ -327,6 +329,8 @@ export function createHubLinks(deps: {
         entry.link.start();
       });
     },
+    linkedHubIds: () =>
+      [...links.values()].flatMap((e) => (e.hubId && e.session && e.link.socket() ? [e.hubId] : [])),
     stop() {
       started = false;
       for (const off of offs.splice(0)) off();
