@@ -109,10 +109,8 @@ system() {
   write_build_info "$ROOT/usr/share/quantix/BUILD_INFO.json"
   in_chroot "$ROOT" /bin/sh -ec '
     systemctl enable quantix-host.service quantix-autoinstall.service systemd-networkd.service systemd-resolved.service nftables.service
-    if [ -f /etc/systemd/system/quantix-console@.service ]; then
-      systemctl enable quantix-console@tty1.service quantix-console@ttyS0.service
-      systemctl mask getty@tty1.service serial-getty@ttyS0.service
-    fi
+    systemctl enable quantix-console@tty1.service quantix-console@ttyS0.service
+    systemctl mask getty@tty1.service serial-getty@ttyS0.service
     systemctl disable ssh.service
     /usr/local/bin/node --version
   '

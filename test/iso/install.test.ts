@@ -103,7 +103,7 @@ describe('the ISO installs to a disk unattended, and the installed host keeps it
       jar: new CookieJar(),
     });
     assert.equal(setup.status, 201, setup.text);
-    assert.doesNotMatch(m.serialLog(), /runs? live/i, 'the installed host does not call itself live');
+    assert.doesNotMatch(m.serialLog(), /LIVE: running from the ISO/, 'the installed host does not call itself live');
     api.close();
     await shutDown(m);
   });

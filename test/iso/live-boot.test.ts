@@ -74,7 +74,7 @@ for (const firmware of ['bios', 'uefi'] as Firmware[]) {
     });
 
     it('says on the console that it runs live from the ISO', () => {
-      assert.match(m.serialLog(), /live/i);
+      assert.match(m.serialLog(), /LIVE: running from the ISO, not installed/);
     });
 
     if (firmware === 'uefi') return;
