@@ -208,7 +208,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     events,
     sampler,
     summary,
-    version: build.version,
+    build,
     publicDir,
     hypervisor: hypervisorMonitor,
     cpu: cpuProbe,

@@ -10,6 +10,8 @@ export const PingResponse = z.object({
   status: z.literal('ok'),
   service: z.literal('quantix-host'),
   version: z.string(),
+  /** the git commit the host (or its image, BUILD_INFO.json) was built from; absent from hosts before 0.1 */
+  commit: z.string().optional(),
   apiVersion: z.literal('v1'),
   hostId: z.uuid(),
   hostname: z.string(),

@@ -30,10 +30,12 @@ describe('--build-info: the version and commit of the image', () => {
     data.remove();
   });
 
-  it('ping reports the version of BUILD_INFO.json', async () => {
+  it('ping reports the version and commit of BUILD_INFO.json', async () => {
     const res = await host.api('/api/v1/registration/ping');
     assert.equal(res.status, 200);
-    assert.equal(PingResponse.parse(res.json).version, INFO.version);
+    const ping = PingResponse.parse(res.json);
+    assert.equal(ping.version, INFO.version);
+    assert.equal(ping.commit, INFO.commit);
   });
 
   it('the About page (GET /api/v1/host) reports its version, commit and build time', async () => {

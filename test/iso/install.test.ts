@@ -68,9 +68,11 @@ describe('the ISO installs to a disk unattended, and the installed host keeps it
 
   /** boots the installed disk alone; resolves with the machine once the appliance answers ping */
   async function boot(name: string, firmware: Firmware) {
+    const started = Date.now();
     running = await startMachine({ name, accel, dir, firmware, disk, forward: [443] });
     const api = guestApi(`https://127.0.0.1:${running.port(443)}`);
     const { ping, presented } = await api.waitForPing(bootLimitMs(accel));
+    console.log(`# ${name} (${accel}): power-on to ping ${((Date.now() - started) / 1000).toFixed(0)} s`);
     assert.equal(presented, ping.spki);
     api.pin(ping.spki);
     return { m: running, api, ping };
@@ -103,7 +105,11 @@ describe('the ISO installs to a disk unattended, and the installed host keeps it
       jar: new CookieJar(),
     });
     assert.equal(setup.status, 201, setup.text);
-    assert.doesNotMatch(m.serialLog(), /LIVE: running from the ISO/, 'the installed host does not call itself live');
+    assert.doesNotMatch(
+      m.serialLog(),
+      /LIVE: running from the ISO/,
+      'the installed host does not call itself live',
+    );
     api.close();
     await shutDown(m);
   });

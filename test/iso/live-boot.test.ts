@@ -31,9 +31,11 @@ for (const firmware of ['bios', 'uefi'] as Firmware[]) {
     let m: Machine;
     let api: ReturnType<typeof guestApi>;
     let spki = '';
+    let poweredOn = 0;
 
     before(async () => {
       const accel = await chooseAccelerator((await extractKernel(iso, dir)).path, dir);
+      poweredOn = Date.now();
       m = await startMachine({
         name: `live-${firmware}`,
         accel,
@@ -51,21 +53,26 @@ for (const firmware of ['bios', 'uefi'] as Firmware[]) {
     });
 
     it('shows the URL and the certificate fingerprint on the serial console', async () => {
-      const started = Date.now();
       const banner = await m.waitForSerial(
         new RegExp(`https://\\S+[\\s\\S]{0,400}?(${FINGERPRINT.source})`),
         bootLimitMs(m.accel),
       );
       spki = banner[1] ?? '';
       assert.match(spki, FINGERPRINT);
-      console.log(`# ${firmware}/${m.accel}: banner after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      console.log(
+        `# live ${firmware} (${m.accel}): power-on to banner ${((Date.now() - poweredOn) / 1000).toFixed(0)} s`,
+      );
     });
 
     it('answers ping on the forwarded port with the same key and the version of BUILD_INFO.json', async () => {
       const { ping, presented } = await api.waitForPing(120_000);
+      console.log(
+        `# live ${firmware} (${m.accel}): power-on to ping ${((Date.now() - poweredOn) / 1000).toFixed(0)} s`,
+      );
       assert.equal(presented, spki, 'the key of the TLS handshake is the one the console shows');
       assert.equal(ping.spki, spki, 'ping reports the same key');
       assert.equal(ping.version, info.version);
+      assert.equal(ping.commit, info.commit);
       assert.equal(ping.registrationApiSupported, true);
       api.pin(spki);
       // 8443 reaches the same appliance

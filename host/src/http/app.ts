@@ -45,7 +45,8 @@ export interface AppDeps {
   events: EventStore;
   sampler: TelemetrySampler;
   summary: () => HostSummary;
-  version: string;
+  /** version and commit, from BUILD_INFO.json on the image */
+  build: { version: string; commit: string };
   publicDir: string;
   hypervisor: HypervisorMonitor;
   cpu: CpuProbe;
@@ -80,7 +81,7 @@ export function createApp(d: AppDeps): Express {
       registration: d.registration,
       identity: d.identity,
       inventory: d.inventory,
-      version: d.version,
+      build: d.build,
     }),
   );
   api.use('/registration', ...guarded, registrationAdminRoutes({ registration: d.registration }));

@@ -19,7 +19,8 @@ export function registrationPublicRoutes(deps: {
   registration: RegistrationService;
   identity: HostIdentity;
   inventory: Inventory;
-  version: string;
+  /** what ping reports: the image's BUILD_INFO.json when it has one */
+  build: { version: string; commit: string };
 }): Router {
   const { registration, identity } = deps;
   const tokenLimit = limitPerAddress({ windowMs: 60_000, limit: 30 });
@@ -28,7 +29,8 @@ export function registrationPublicRoutes(deps: {
     const body: PingResponse = {
       status: 'ok',
       service: 'quantix-host',
-      version: deps.version,
+      version: deps.build.version,
+      commit: deps.build.commit,
       apiVersion: 'v1',
       hostId: identity.hostId,
       hostname: identity.hostname,
