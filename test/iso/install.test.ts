@@ -45,8 +45,8 @@ describe('the ISO installs to a disk unattended, and the installed host keeps it
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** boots the ISO's installer with `params`; resolves when it rebooted (QEMU ends: -no-reboot) */
-  async function install(name: string, params: string): Promise<string> {
+  /** the ISO's kernel started with installer `params` (QEMU ends when the guest reboots) */
+  async function startInstaller(name: string, params: string): Promise<Machine> {
     running = await startMachine({
       name,
       accel,
@@ -58,7 +58,12 @@ describe('the ISO installs to a disk unattended, and the installed host keeps it
       noReboot: true,
       kernel: { ...kernel, append: `boot=live components console=tty1 console=ttyS0,115200n8 ${params}` },
     });
-    const m = running;
+    return running;
+  }
+
+  /** installs with `params`; resolves with the serial log when the installer rebooted */
+  async function install(name: string, params: string): Promise<string> {
+    const m = await startInstaller(name, params);
     await m.waitForSerial(/is installed on \/dev\/vda|quantix-install: .*FAILED/, bootLimitMs(accel) * 2);
     assert.doesNotMatch(m.serialLog(), /quantix-install: .*FAILED/, 'the installer reports no failure');
     await m.waitForExit(120_000);
@@ -126,19 +131,10 @@ describe('the ISO installs to a disk unattended, and the installed host keeps it
   });
 
   it('a disk holding partitions is refused without quantix.wipe, and nothing on it changes', async () => {
-    running = await startMachine({
-      name: 'install-refused',
-      accel,
-      dir,
-      firmware: 'bios',
-      cdrom: iso,
-      disk,
-      forward: [],
-      noReboot: true,
-      kernel: { ...kernel, append: 'boot=live components console=ttyS0,115200n8 quantix.install=/dev/vda' },
-    });
-    await running.waitForSerial(/holds partitions; refusing/, bootLimitMs(accel));
-    await running.stop();
+    const m = await startInstaller('install-refused', 'quantix.install=/dev/vda');
+    await m.waitForSerial(/holds partitions; refusing/, bootLimitMs(accel));
+    assert.doesNotMatch(m.serialLog(), /\[1\/6\] partitioning/, 'nothing was partitioned');
+    await m.stop();
     running = null;
   });
 
