@@ -65,7 +65,7 @@ iso: system-iso build ## build the bootable host installer: iso/out/quantix-host
 	iso/build.sh
 
 iso-test: system-iso system-test build ## boot the ISO in QEMU (BIOS and UEFI, live and installed); built or taken from its cache
-	@iso=$$(iso/cached-build.sh | tee /dev/stderr | tail -n1) && \
+	@iso=$$(iso/cached-build.sh) && \
 	  QUANTIX_TEST_ISO="$$iso" npm run test:iso
 
 bench: system-test build ## run the benchmarks in test/bench (ratios against a baseline measured in the same run)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The ISO the boot tests run, built once per content of its inputs: the ISO is kept in the cache
 # (outside the clone) under a hash of every file that goes into it, so an unchanged tree does not
-# rebuild. Prints the ISO's path on its last line.
+# rebuild. Prints the ISO's path on stdout, and everything else on stderr.
 set -Eeuo pipefail
+exec 3>&1 1>&2
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
 CACHE=${QUANTIX_ISO_CACHE:-/var/cache/quantix-iso}
@@ -31,4 +32,4 @@ else
   # only the newest two ISOs are kept
   ls -dt "$CACHE"/iso-* 2>/dev/null | grep -v '\.tmp$' | tail -n +3 | xargs -r rm -rf
 fi
-echo "$iso"
+echo "$iso" >&3
