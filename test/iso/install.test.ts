@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { PingResponse } from '@quantix/shared';
+import { HostList, MintedEnrollment, type PingResponse } from '@quantix/shared';
+import { type RunningHub, setupHubAdmin, startHub, tempDataDir } from '../support/hub-process.ts';
 import {
   type Accel,
   blankDisk,
@@ -17,15 +18,23 @@ import { CookieJar, guestApi } from './guest-api.ts';
 import { bootLimitMs, isoUnderTest } from './iso-under-test.ts';
 
 const { iso, info } = isoUnderTest();
+/** the management address the installer is given (QEMU's DHCP would give 10.0.2.15) */
+const STATIC_ADDRESS = '10.0.2.50';
+/** where the guest finds the hub: relayed to the hub on this machine's 127.0.0.1 */
+const HUB_IN_GUEST = '10.0.2.100:9443';
 const ADMIN = { username: 'admin', password: 'correct horse battery staple' };
 const SETUP_CODE = /\b[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}\b/;
 
 /**
  * The unattended install, as a datacenter would run it: the ISO's kernel started with
- * `quantix.install=/dev/vda quantix.wipe=1` onto a blank disk; then the disk booted alone under
- * BIOS (identity recorded, first admin created), shut down by its power button, booted under UEFI
- * (same identity, the admin logs in), upgraded in place by the installer (`quantix.upgrade=1`)
- * and booted once more: identity and admin still there.
+ * `quantix.install=/dev/vda quantix.wipe=1`, a hostname, a static management address and a hub's
+ * enrollment string, onto a blank disk; then the disk booted alone under BIOS (reached at its
+ * static address only, adopted by the real hub with no click, identity recorded, first admin
+ * created), shut down by its power button, booted under UEFI (same identity, the admin logs in,
+ * the hub's link back), upgraded in place by the installer (`quantix.upgrade=1`) and booted once
+ * more: identity, hostname, address and admin still there.
+ *
+ * The guest reaches nothing but the hub, relayed from 10.0.2.100:9443 to the hub on 127.0.0.1.
  */
 describe('the ISO installs to a disk unattended, and the installed host keeps its identity', () => {
   const dir = mkdtempSync(join(tmpdir(), 'qx-iso-install-'));
@@ -34,16 +43,48 @@ describe('the ISO installs to a disk unattended, and the installed host keeps it
   let kernel: { path: string; initrd: string };
   let first: PingResponse | null = null;
   let running: Machine | null = null;
+  const hubData = tempDataDir('qx-iso-hub-');
+  let hub: RunningHub;
+  let hubJar: CookieJar;
+  let enrollment = '';
 
   before(async () => {
     kernel = await extractKernel(iso, dir);
     accel = await chooseAccelerator(kernel.path, dir);
     await blankDisk(disk, 10);
+    hub = await startHub({
+      dataDir: hubData.dir,
+      env: { QUANTIX_HUB_PUBLIC_URL: `https://${HUB_IN_GUEST}` },
+    });
+    hubJar = await setupHubAdmin(hub);
+    const minted = await hub.api('/api/v1/enrollments', {
+      method: 'POST',
+      body: { label: 'iso test' },
+      jar: hubJar,
+    });
+    assert.equal(minted.status, 201, minted.text);
+    enrollment = MintedEnrollment.parse(minted.json).enrollment;
   });
   after(async () => {
     await running?.stop();
+    await hub?.stop();
+    hubData.remove();
     rmSync(dir, { recursive: true, force: true });
   });
+
+  /** waits (bounded) until the hub lists the host connected over its link */
+  async function adoptedByHub(hostId: string): Promise<void> {
+    const deadline = Date.now() + bootLimitMs(accel);
+    let hosts: HostList['hosts'] = [];
+    while (Date.now() < deadline) {
+      hosts = HostList.parse((await hub.api('/api/v1/hosts', { jar: hubJar })).json).hosts;
+      if (hosts.some((h) => h.hostId === hostId && h.state === 'connected')) return;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+    assert.fail(
+      `the hub never had ${hostId} connected: ${JSON.stringify(hosts.map((h) => [h.hostId, h.state]))}`,
+    );
+  }
 
   /** the ISO's kernel started with installer `params` (QEMU ends when the guest reboots) */
   async function startInstaller(name: string, params: string): Promise<Machine> {
@@ -74,7 +115,17 @@ describe('the ISO installs to a disk unattended, and the installed host keeps it
   /** boots the installed disk alone; resolves with the machine once the appliance answers ping */
   async function boot(name: string, firmware: Firmware) {
     const started = Date.now();
-    running = await startMachine({ name, accel, dir, firmware, disk, forward: [443] });
+    running = await startMachine({
+      name,
+      accel,
+      dir,
+      firmware,
+      disk,
+      forward: [443],
+      // the static address the installer was given: the forward reaches only it
+      guestAddress: STATIC_ADDRESS,
+      guestRelays: [{ address: '10.0.2.100', port: 9443, to: hub.port }],
+    });
     const api = guestApi(`https://127.0.0.1:${running.port(443)}`);
     const { ping, presented } = await api.waitForPing(bootLimitMs(accel));
     console.log(`# ${name} (${accel}): power-on to ping ${((Date.now() - started) / 1000).toFixed(0)} s`);
@@ -92,17 +143,18 @@ describe('the ISO installs to a disk unattended, and the installed host keeps it
   it('installs to the blank disk and reboots', async () => {
     const log = await install(
       'install',
-      'quantix.install=/dev/vda quantix.wipe=1 quantix.hostname=qx-installed',
+      `quantix.install=/dev/vda quantix.wipe=1 quantix.hostname=qx-installed quantix.net=${STATIC_ADDRESS}/24,10.0.2.2,10.0.2.3 quantix.enroll=${enrollment}`,
     );
     for (const step of ['partitioning', 'copying the system', 'boot loader for BIOS and UEFI'])
       assert.match(log, new RegExp(step), `the installer showed the step "${step}"`);
   });
 
-  it('boots from the disk under BIOS: the appliance answers, and takes its first admin', async () => {
+  it('boots from the disk under BIOS at its static address, is adopted by the hub by itself, and takes its first admin', async () => {
     const { m, api, ping } = await boot('disk-bios', 'bios');
     first = ping;
     assert.equal(ping.hostname, 'qx-installed');
     assert.equal(ping.version, info.version);
+    await adoptedByHub(ping.hostId);
     const code = (await m.waitForSerial(SETUP_CODE, 120_000))[0];
     const setup = await api.call('/api/v1/setup', {
       method: 'POST',
@@ -126,6 +178,7 @@ describe('the ISO installs to a disk unattended, and the installed host keeps it
     assert.equal(ping.spki, first.spki);
     const login = await api.call('/api/v1/auth/login', { method: 'POST', body: ADMIN, jar: new CookieJar() });
     assert.equal(login.status, 200, login.text);
+    await adoptedByHub(ping.hostId);
     api.close();
     await shutDown(m);
   });

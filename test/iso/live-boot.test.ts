@@ -41,8 +41,13 @@ const SETUP_CODE = /\b[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}\b/;
  * and the image's version; under BIOS also its web UI in chromium, the first admin created with
  * the setup code from the banner, and a VM defined inside through libvirt on the system bus.
  */
+const MEDIA: Record<Firmware, string> = {
+  bios: 'from a CD under BIOS (SeaBIOS)',
+  uefi: 'from a USB stick under UEFI (OVMF)',
+};
+
 for (const firmware of ['bios', 'uefi'] as Firmware[]) {
-  describe(`the ISO boots live under ${firmware === 'bios' ? 'BIOS (SeaBIOS)' : 'UEFI (OVMF)'}`, () => {
+  describe(`the ISO boots live ${MEDIA[firmware]}`, () => {
     const dir = mkdtempSync(join(tmpdir(), `qx-iso-live-${firmware}-`));
     let m: Machine;
     let api: ReturnType<typeof guestApi>;
@@ -59,7 +64,8 @@ for (const firmware of ['bios', 'uefi'] as Firmware[]) {
         accel,
         dir,
         firmware,
-        cdrom: iso,
+        // the same image as a CD and, written with dd, as a USB stick
+        ...(firmware === 'bios' ? { cdrom: iso } : { usbStick: iso }),
         forward: [443, 8443],
       });
       api = guestApi(`https://127.0.0.1:${m.port(443)}`);

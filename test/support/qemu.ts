@@ -88,12 +88,18 @@ export interface MachineOptions {
   dir: string;
   firmware: Firmware;
   cdrom?: string;
+  /** an image on a USB stick (what `dd` of the ISO makes): the boot device */
+  usbStick?: string;
   /** a qcow2 disk, seen by the guest as /dev/vda */
   disk?: string;
   /** direct kernel boot (the unattended install: kernel parameters without typing in GRUB) */
   kernel?: { path: string; initrd: string; append: string };
   /** guest ports forwarded from 127.0.0.1 (guest port → host port chosen here) */
   forward: number[];
+  /** the guest's address the forwards go to when it is not the one QEMU's DHCP gives (a static one) */
+  guestAddress?: string;
+  /** addresses the guest may reach, each relayed to a port on 127.0.0.1 (nothing else is reachable) */
+  guestRelays?: Array<{ address: string; port: number; to: number }>;
   memoryMiB?: number;
   /** exit instead of rebooting (the installer reboots when done) */
   noReboot?: boolean;
@@ -151,7 +157,13 @@ export async function startMachine(o: MachineOptions): Promise<Machine> {
   const qmp = join(o.dir, `${o.name}.qmp`);
   const ports = new Map<number, number>();
   for (const g of o.forward) ports.set(g, await freePort());
-  const fwd = [...ports].map(([g, h]) => `hostfwd=tcp:127.0.0.1:${h}-:${g}`).join(',');
+  const relay = join(import.meta.dirname, 'fixtures', 'tcp-relay.mjs');
+  const fwd = [
+    ...[...ports].map(([g, h]) => `hostfwd=tcp:127.0.0.1:${h}-${o.guestAddress ?? ''}:${g}`),
+    ...(o.guestRelays ?? []).map(
+      (r) => `guestfwd=tcp:${r.address}:${r.port}-cmd:${process.execPath} ${relay} 127.0.0.1 ${r.to}`,
+    ),
+  ].join(',');
   const args = [
     '-name',
     o.name,
@@ -185,6 +197,15 @@ export async function startMachine(o: MachineOptions): Promise<Machine> {
       `file=${o.cdrom},media=cdrom,readonly=on,if=none,id=cd0`,
       '-device',
       'ide-cd,drive=cd0,bootindex=1',
+    );
+  if (o.usbStick)
+    args.push(
+      '-device',
+      'qemu-xhci,id=xhci',
+      '-drive',
+      `file=${o.usbStick},format=raw,readonly=on,if=none,id=stick`,
+      '-device',
+      'usb-storage,bus=xhci.0,drive=stick,removable=on,bootindex=1',
     );
   if (o.disk) args.push('-drive', `file=${o.disk},format=qcow2,if=virtio,cache=unsafe`);
   if (o.kernel) args.push('-kernel', o.kernel.path, '-initrd', o.kernel.initrd, '-append', o.kernel.append);
