@@ -2,7 +2,7 @@ import { request as httpsRequest } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { PingResponse } from '@quantix/shared';
 import { PinnedAgent, peerSpki } from '@quantix/shared/server';
-import { CookieJar, type HttpResponse } from '../support/https-client.ts';
+import { CookieJar, type HttpResponse, request } from '../support/https-client.ts';
 
 /**
  * The appliance inside a test machine, reached on a forwarded port. Before its key is known only
@@ -57,41 +57,25 @@ export function guestApi(base: string) {
       agent = new PinnedAgent({ spki, keepAlive: false });
     },
     /** an API request over the pinned key */
-    call(
+    async call(
       path: string,
       opts: { method?: string; body?: unknown; jar?: CookieJar } = {},
     ): Promise<HttpResponse> {
-      const pinned = agent;
-      if (!pinned) throw new Error('pin the key first');
+      if (!agent) throw new Error('pin the key first');
       const headers: Record<string, string> = {};
-      const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
-      if (payload !== undefined) headers['content-type'] = 'application/json';
       const cookie = opts.jar?.header();
       if (cookie) headers.cookie = cookie;
       // the appliance checks Origin on writes as a browser would send it
       if (opts.method && opts.method !== 'GET') headers.origin = base;
-      return new Promise((resolve, reject) => {
-        const req = httpsRequest(
-          `${base}${path}`,
-          { method: opts.method ?? 'GET', headers, agent: pinned, timeout: 60_000 },
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () => {
-              const text = Buffer.concat(chunks).toString('utf8');
-              const json = (res.headers['content-type'] ?? '').includes('application/json')
-                ? JSON.parse(text)
-                : undefined;
-              const out: HttpResponse = { status: res.statusCode ?? 0, headers: res.headers, text, json };
-              opts.jar?.store(out);
-              resolve(out);
-            });
-          },
-        );
-        req.on('timeout', () => req.destroy(new Error(`timeout: ${path}`)));
-        req.on('error', reject);
-        req.end(payload);
+      const res = await request(`${base}${path}`, {
+        method: opts.method,
+        headers,
+        body: opts.body,
+        agent,
+        timeoutMs: 60_000,
       });
+      opts.jar?.store(res);
+      return res;
     },
     close() {
       agent?.destroy();

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { HostList, MintedEnrollment, type PingResponse } from '@quantix/shared';
 import { type RunningHub, setupHubAdmin, startHub, tempDataDir } from '../support/hub-process.ts';
+import { waitFor } from '../support/link-hub.ts';
 import {
   type Accel,
   blankDisk,
@@ -73,18 +74,15 @@ describe('the ISO installs to a disk unattended, and the installed host keeps it
   });
 
   /** waits (bounded) until the hub lists the host connected over its link */
-  async function adoptedByHub(hostId: string): Promise<void> {
-    const deadline = Date.now() + bootLimitMs(accel);
-    let hosts: HostList['hosts'] = [];
-    while (Date.now() < deadline) {
-      hosts = HostList.parse((await hub.api('/api/v1/hosts', { jar: hubJar })).json).hosts;
-      if (hosts.some((h) => h.hostId === hostId && h.state === 'connected')) return;
-      await new Promise((r) => setTimeout(r, 2000));
-    }
-    assert.fail(
-      `the hub never had ${hostId} connected: ${JSON.stringify(hosts.map((h) => [h.hostId, h.state]))}`,
+  const adoptedByHub = (hostId: string) =>
+    waitFor(
+      `the hub to have ${hostId} connected`,
+      async () =>
+        HostList.parse((await hub.api('/api/v1/hosts', { jar: hubJar })).json).hosts.find(
+          (h) => h.hostId === hostId && h.state === 'connected',
+        ),
+      bootLimitMs(accel),
     );
-  }
 
   /** the ISO's kernel started with installer `params` (QEMU ends when the guest reboots) */
   async function startInstaller(name: string, params: string): Promise<Machine> {

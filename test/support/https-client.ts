@@ -1,4 +1,4 @@
-import { request as httpsRequest } from 'node:https';
+import { type Agent, request as httpsRequest } from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';
 
 export interface HttpResponse {
@@ -15,7 +15,9 @@ export interface RequestOptions {
   /** an object is sent as JSON with the right content type; a string or a Buffer is sent as-is */
   body?: unknown;
   /** the host's certificate (PEM): the connection is verified against it, for real */
-  ca: string;
+  ca?: string;
+  /** or an agent that does the verifying (a PinnedAgent trusting one key) */
+  agent?: Agent;
   timeoutMs?: number;
 }
 
@@ -34,7 +36,7 @@ export function request(url: string, opts: RequestOptions): Promise<HttpResponse
   return new Promise((resolve, reject) => {
     const req = httpsRequest(
       url,
-      { method: opts.method ?? 'GET', headers, ca: opts.ca, agent: false },
+      { method: opts.method ?? 'GET', headers, ca: opts.ca, agent: opts.agent ?? false },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
