@@ -15,6 +15,8 @@ export function vmSummaryFixture(over: Partial<VmSummary> = {}): VmSummary {
     persistent: true,
     cpuPercent: null,
     memoryUsedMiB: null,
+    tags: [],
+    template: false,
     ...over,
   };
 }

@@ -93,6 +93,26 @@ export const VmCreateRequest = z
   });
 export type VmCreateRequest = z.infer<typeof VmCreateRequest>;
 
+/** A label on a VM, for filtering the list (Proxmox's tags): lower-case, no spaces. */
+export const VmTag = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9_.+-]{0,31}$/,
+    'a tag: lower-case letters, digits, "_", ".", "+" and "-", at most 32',
+  );
+export type VmTag = z.infer<typeof VmTag>;
+
+/**
+ * What Quantix keeps about a VM that libvirt has no field for, stored in the domain's own
+ * `<metadata>` (so it travels with the definition and needs no database of ours).
+ */
+export const VmMetadata = z.object({
+  tags: z.array(VmTag).max(16).default([]),
+  /** a template is never started; new VMs are cloned from it */
+  template: z.boolean().default(false),
+});
+export type VmMetadata = z.infer<typeof VmMetadata>;
+
 export const VmState = z.enum([
   'running',
   'paused',
@@ -117,6 +137,8 @@ export const VmSummary = z.object({
   /** Share of all the VM's vCPUs, 0–100; null until two samples exist or while stopped. */
   cpuPercent: z.number().nonnegative().nullable(),
   memoryUsedMiB: z.number().nonnegative().nullable(),
+  tags: z.array(VmTag),
+  template: z.boolean(),
 });
 export type VmSummary = z.infer<typeof VmSummary>;
 

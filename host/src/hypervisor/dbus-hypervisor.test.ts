@@ -42,6 +42,21 @@ describe('hypervisor over libvirt-dbus, test:///default', () => {
     assert.equal(domains[0]?.active, true);
   });
 
+  it('writes our metadata element into the definition, live and persistent, and removes it', async () => {
+    const d = await h.defineDomain(domainXml('qx-meta'));
+    const el = { uri: 'https://quantix.dev/xmlns/vm/1', key: 'quantix' };
+    await h.setDomainMetadata(d.uuid, { ...el, xml: '<vm><tags><tag>web</tag></tags></vm>' });
+    assert.match(await h.domainXml(d.uuid, { inactive: true }), /<quantix:tag>web<\/quantix:tag>/);
+    await h.domainAction(d.uuid, 'start');
+    await h.setDomainMetadata(d.uuid, { ...el, xml: '<vm><tags><tag>db</tag></tags></vm>' });
+    assert.match(await h.domainXml(d.uuid), /<quantix:tag>db<\/quantix:tag>/);
+    assert.match(await h.domainXml(d.uuid, { inactive: true }), /<quantix:tag>db<\/quantix:tag>/);
+    await h.domainAction(d.uuid, 'destroy');
+    await h.setDomainMetadata(d.uuid, { ...el, xml: '<vm/>' });
+    assert.doesNotMatch(await h.domainXml(d.uuid, { inactive: true }), /quantix:tag/);
+    await h.undefineDomain(d.uuid);
+  });
+
   it('defines, drives and undefines a domain, with lifecycle events', async () => {
     const events: Array<[string, DomainEventKind]> = [];
     const off = h.onDomainEvent((uuid, kind) => events.push([uuid, kind]));

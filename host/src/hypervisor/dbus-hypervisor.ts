@@ -289,6 +289,13 @@ export function createDbusHypervisor(deps: { client: DbusClient; uri: string }):
       }),
     setDomainAutostart: (uuid, on) =>
       guard('VM_NOT_FOUND', () => client.set(path('domain', uuid), I.domain, 'Autostart', 'b', on)),
+    setDomainMetadata: (uuid, el) =>
+      guard('VM_NOT_FOUND', async () => {
+        const p = path('domain', uuid);
+        const { active } = await domainInfo(p);
+        // VIR_DOMAIN_METADATA_ELEMENT = 2; flags VIR_DOMAIN_AFFECT_LIVE = 1 | VIR_DOMAIN_AFFECT_CONFIG = 2
+        await call(p, I.domain, 'SetMetadata', 'isssu', [2, el.xml, el.key, el.uri, active ? 3 : 2]);
+      }),
 
     listSnapshots: (uuid) =>
       guard('VM_NOT_FOUND', async () => {

@@ -133,6 +133,12 @@ export interface Hypervisor {
   domainAction(uuid: string, action: DomainAction): Promise<void>;
   undefineDomain(uuid: string): Promise<void>;
   setDomainAutostart(uuid: string, on: boolean): Promise<void>;
+  /**
+   * Replaces our own element under `<metadata>`, in the persistent definition and, while the
+   * domain runs, in the live one: no rewrite of the rest of its XML. (libvirt-dbus cannot pass
+   * the NULL that removes an element; write an empty one instead.)
+   */
+  setDomainMetadata(uuid: string, element: { uri: string; key: string; xml: string }): Promise<void>;
 
   listSnapshots(uuid: string): Promise<SnapshotInfo[]>;
   createSnapshot(uuid: string, xml: string): Promise<void>;

@@ -9,8 +9,9 @@ import {
   VmNetworkRef,
   VolumeFormat,
 } from '@quantix/shared';
-import type { VmDisk, VmGraphics, VmNic } from '@quantix/shared';
+import type { VmDisk, VmGraphics, VmMetadata, VmNic } from '@quantix/shared';
 import { z } from 'zod';
+import { parseVmMetadata } from './vm-metadata.ts';
 import {
   attr,
   buildXml,
@@ -224,6 +225,7 @@ export interface ParsedDomain {
   os: { arch: string | null; machine: string | null; type: string };
   cpu: { mode: string; model: string | null };
   description: string;
+  metadata: VmMetadata;
 }
 
 const DISK_DEVICES = new Set<VmDisk['device']>(['disk', 'cdrom', 'floppy', 'lun']);
@@ -316,5 +318,6 @@ export function parseDomainXml(xml: string): ParsedDomain {
       model: text(child(child(domain, 'cpu'), 'model')) || null,
     },
     description: text(child(domain, 'description')) ?? '',
+    metadata: parseVmMetadata(xml),
   };
 }

@@ -95,6 +95,8 @@ export function createVmService(deps: {
       persistent: r.info.persistent,
       cpuPercent: on ? (live?.cpuPercent ?? null) : null,
       memoryUsedMiB: on ? (live?.memoryUsedMiB ?? null) : null,
+      tags: r.spec.metadata.tags,
+      template: r.spec.metadata.template,
     };
   };
   const get = async (uuid: string): Promise<VmRecord> => {

@@ -19,6 +19,8 @@ const vm: VmSummary = {
   persistent: true,
   cpuPercent: null,
   memoryUsedMiB: null,
+  tags: [],
+  template: false,
 };
 
 describe('hub command dispatch', () => {

@@ -55,6 +55,8 @@ test('libvirt going away drops the live VM figures, whichever way we learn it', 
     persistent: true,
     cpuPercent: 12,
     memoryUsedMiB: 300,
+    tags: [],
+    template: false,
   };
   h.store.update((s) => ({ ...s, vms: { data: [vm], loading: false, error: null } }));
   h.hv.markUnavailable('libvirt is not running');

@@ -18,6 +18,8 @@ const vm: VmSummary = {
   persistent: true,
   cpuPercent: 37,
   memoryUsedMiB: 900,
+  tags: [],
+  template: false,
 };
 const detail: VmDetail = {
   ...vm,

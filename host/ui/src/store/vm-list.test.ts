@@ -15,6 +15,8 @@ function vm(name: string, over: Partial<VmSummary> = {}): VmSummary {
     persistent: true,
     cpuPercent: null,
     memoryUsedMiB: null,
+    tags: [],
+    template: false,
     ...over,
   };
 }

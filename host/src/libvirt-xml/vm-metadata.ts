@@ -1,0 +1,44 @@
+import { VmMetadata, VmTag } from '@quantix/shared';
+import { buildXml, child, children, parseXml, text, type XmlNode } from './xml.ts';
+
+/** Our element under a domain's `<metadata>`: `<quantix:vm xmlns:quantix=…>`. */
+export const VM_METADATA = { uri: 'https://quantix.dev/xmlns/vm/1', key: 'quantix' } as const;
+
+const EMPTY: VmMetadata = { tags: [], template: false };
+
+/** The element's XML as libvirt's SetMetadata takes it (libvirt adds the namespace prefix). */
+export function buildVmMetadataXml(meta: VmMetadata): string {
+  const m = VmMetadata.parse(meta);
+  return buildXml({
+    vm: {
+      tags: m.tags.length > 0 ? { tag: m.tags } : undefined,
+      template: m.template ? 'yes' : undefined,
+    },
+  }).trim();
+}
+
+/** Reads our element out of a whole domain XML; anything missing or malformed reads as the default. */
+export function parseVmMetadata(domainXml: string): VmMetadata {
+  const domain = parseXml(domainXml).domain as XmlNode | undefined;
+  const metadata = child(domain, 'metadata');
+  if (!metadata || typeof metadata === 'string') return EMPTY;
+  // the prefix is whatever the writer chose: find the element by its namespace
+  const entry = Object.entries(metadata).find(
+    ([k, v]) =>
+      k.endsWith(':vm') && typeof v === 'object' && v !== null && namespaceOf(k, v) === VM_METADATA.uri,
+  );
+  if (!entry) return EMPTY;
+  const vm = entry[1] as XmlNode;
+  const prefix = entry[0].slice(0, -'vm'.length);
+  // a tag edited in by hand that we would refuse is dropped, not the whole element
+  const tags = children(child(vm, `${prefix}tags`), `${prefix}tag`)
+    .map((t) => text(t) ?? '')
+    .filter((t) => VmTag.safeParse(t).success);
+  return { tags: [...new Set(tags)].slice(0, 16), template: text(child(vm, `${prefix}template`)) === 'yes' };
+}
+
+function namespaceOf(key: string, node: object): string | undefined {
+  const prefix = key.slice(0, key.indexOf(':'));
+  const ns = (node as Record<string, unknown>)[`@_xmlns:${prefix}`];
+  return typeof ns === 'string' ? ns : undefined;
+}
