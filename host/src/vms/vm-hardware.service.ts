@@ -356,9 +356,10 @@ export function createVmHardwareService(deps: {
           const names = new Set((await deps.storage.listVolumes(req.pool)).map((v) => v.name));
           const ext = req.format === 'qcow2' ? 'qcow2' : 'img';
           let name = req.name;
+          // disk0, disk1, … as creation names them, whatever format the earlier ones have
+          const bases = new Set([...names].map((n) => n.replace(/\.[^.]*$/, '')));
           for (let i = 0; !name; i++) {
-            const n = `${ctx.name}-disk${i}.${ext}`;
-            if (!names.has(n)) name = n;
+            if (!bases.has(`${ctx.name}-disk${i}`)) name = `${ctx.name}-disk${i}.${ext}`;
           }
           if (names.has(name))
             throw new AppError('NAME_TAKEN', `pool "${req.pool}" already has a volume "${name}"`);
@@ -505,6 +506,12 @@ export function createVmHardwareService(deps: {
         const conf = parseHardwareXml(ctx.config);
         const disk = conf.disks.find((d) => d.target === target);
         if (!disk) throw new AppError('DEVICE_NOT_FOUND', `the VM has no disk ${target}`);
+        if (opts.deleteVolume && ctx.active) {
+          throw new AppError(
+            'VM_STATE_INVALID',
+            `"${ctx.name}" is running; power it off to delete the disk's volume`,
+          );
+        }
         if (
           disk.device === 'disk' &&
           conf.disks.filter((d) => d.device === 'disk').length === 1 &&
@@ -530,11 +537,6 @@ export function createVmHardwareService(deps: {
             ? (await deps.storage.locate([disk.source])).get(disk.source)
             : undefined;
         if (opts.deleteVolume) {
-          if (ctx.active)
-            throw new AppError(
-              'VM_STATE_INVALID',
-              `"${ctx.name}" is running; power it off to delete the disk's volume`,
-            );
           if (disk.device !== 'disk')
             throw new AppError(
               'EDIT_REFUSED',
