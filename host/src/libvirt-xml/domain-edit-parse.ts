@@ -48,7 +48,9 @@ export function pendingItems(live: VmHardwareConfig | null, config: VmHardwareCo
   if (live.maxVcpus !== config.maxVcpus) out.push('maxVcpus');
   if (!same(live.topology, config.topology)) out.push('topology');
   if (live.memoryMiB !== config.memoryMiB) out.push('memory');
-  if (live.currentMemoryMiB !== config.currentMemoryMiB) out.push('currentMemory');
+  // the live balloon is the guest's (it may not follow, or have no driver): a new target is
+  // applied live, so it waits for the next start only when it is beyond the running maximum
+  if (config.currentMemoryMiB > live.memoryMiB) out.push('currentMemory');
   if (!same(live.cpu, config.cpu)) out.push('cpu');
   if (!same(live.bootOrder, config.bootOrder)) out.push('bootOrder');
   if (live.description !== config.description) out.push('description');

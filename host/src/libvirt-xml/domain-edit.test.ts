@@ -323,6 +323,9 @@ describe('domain-edit: what is pending', () => {
   });
 
   it('names each item the next start changes', () => {
+    // a balloon target beyond the running maximum waits too
+    const big = setMemory(inactive, { memoryMiB: 512, currentMemoryMiB: 300 });
+    assert.deepEqual(pendingItems(parseHardwareXml(running), parseHardwareXml(big)), ['memory', 'currentMemory']);
     let xml = setVcpus(inactive, { vcpus: 2, maxVcpus: 4 });
     xml = setMemory(xml, { memoryMiB: 512, currentMemoryMiB: 200 });
     xml = setCdromMedia(xml, 'sda', null).xml;
@@ -332,7 +335,6 @@ describe('domain-edit: what is pending', () => {
     assert.deepEqual(pendingItems(parseHardwareXml(running), parseHardwareXml(xml)), [
       'maxVcpus',
       'memory',
-      'currentMemory',
       'bootOrder',
       'disk:vdb',
       'disk:sda',

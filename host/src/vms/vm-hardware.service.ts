@@ -522,15 +522,21 @@ export function createVmHardwareService(deps: {
             `${target} is the last disk of "${ctx.name}", which boots from disk: change the boot order first`,
           );
         }
+        // the last CD drive takes its place in the boot order with it, unless it is all the VM boots from
+        let xml = removeDisk(ctx.config, target).xml;
         if (
           disk.device === 'cdrom' &&
           conf.disks.filter((d) => d.device === 'cdrom').length === 1 &&
           bootsFrom(ctx.config, 'cdrom')
         ) {
-          throw new AppError(
-            'EDIT_REFUSED',
-            `${target} is the only CD-ROM drive of "${ctx.name}", which boots from CD-ROM: change the boot order first`,
-          );
+          const rest = conf.bootOrder.filter((b) => b !== 'cdrom');
+          if (rest.length === 0) {
+            throw new AppError(
+              'EDIT_REFUSED',
+              `${target} is the only CD-ROM drive of "${ctx.name}", which boots only from CD-ROM: change the boot order first`,
+            );
+          }
+          xml = setBootOrder(xml, rest);
         }
         const vol =
           opts.deleteVolume && disk.source
@@ -545,7 +551,7 @@ export function createVmHardwareService(deps: {
           if (!vol)
             throw new AppError('EDIT_REFUSED', `${disk.source ?? target} is not a volume of a storage pool`);
         }
-        await define(ctx, removeDisk(ctx.config, target).xml);
+        await define(ctx, xml);
         ctx.done.push(`${disk.device === 'cdrom' ? 'CD-ROM drive' : 'disk'} ${target} removed`);
         // unplugging a disk from under a running guest needs its cooperation: at the next start
         pendingNote(ctx, `${target} removed`);
