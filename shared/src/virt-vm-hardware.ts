@@ -189,3 +189,14 @@ export const VmNicUpdate = z
   })
   .refine((u) => Object.values(u).some((v) => v !== undefined), 'nothing to change');
 export type VmNicUpdate = z.infer<typeof VmNicUpdate>;
+
+/** `GET /api/v1/vms/:uuid/hardware/xml`: both definitions, for the read-only XML tab. */
+export const VmXmlPair = z.object({
+  /** the running definition; null while the VM is off */
+  live: z.string().nullable(),
+  /** the persistent definition (`--inactive`): what the next start uses */
+  config: z.string(),
+  /** as in VmHardware: empty when the next start brings nothing new */
+  pending: z.array(PendingItem),
+});
+export type VmXmlPair = z.infer<typeof VmXmlPair>;

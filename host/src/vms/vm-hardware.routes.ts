@@ -25,6 +25,9 @@ export function vmHardwareRoutes(deps: { hardware: VmHardwareService; tasks: Tas
   r.get('/:uuid/hardware', async (req, res) => {
     res.json(await hardware.get(uuid(req.params.uuid)));
   });
+  r.get('/:uuid/hardware/xml', async (req, res) => {
+    res.json(await hardware.xml(uuid(req.params.uuid)));
+  });
   r.patch('/:uuid/hardware', requireUser, async (req, res) => {
     const body = parseOr400(VmHardwareUpdate, req.body);
     res.json(await hardware.update(uuid(req.params.uuid), body, actor(req)));

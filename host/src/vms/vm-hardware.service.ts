@@ -10,6 +10,7 @@ import {
   type VmHardwareUpdate,
   type VmNicAdd,
   type VmNicUpdate,
+  type VmXmlPair,
   type VolumeRef,
 } from '@quantix/shared';
 import type { EventStore } from '@quantix/shared/server';
@@ -49,6 +50,8 @@ export type Progress = (step: number, total: number, message: string) => void;
 
 export interface VmHardwareService {
   get(uuid: string): Promise<VmHardware>;
+  /** both definitions' XML, and what differs between them */
+  xml(uuid: string): Promise<VmXmlPair>;
   update(uuid: string, req: VmHardwareUpdate, by: string): Promise<VmHardwareResult>;
   addDisk(uuid: string, req: VmDiskAdd, by: string, progress?: Progress): Promise<VmHardwareResult>;
   updateDisk(uuid: string, target: string, req: VmDiskUpdate, by: string): Promise<VmHardwareResult>;
@@ -232,6 +235,19 @@ export function createVmHardwareService(deps: {
 
   return {
     get: (uuid) => view(uuid),
+    async xml(uuid) {
+      const h = hv();
+      const info = await h.domain(uuid);
+      const [config, live] = await Promise.all([
+        h.domainXml(uuid, { inactive: true }),
+        info.active ? h.domainXml(uuid) : Promise.resolve(null),
+      ]);
+      return {
+        live,
+        config,
+        pending: pendingItems(live ? parseHardwareXml(live) : null, parseHardwareXml(config)),
+      };
+    },
 
     update: (uuid, req, by) =>
       edit(uuid, by, async (ctx) => {
