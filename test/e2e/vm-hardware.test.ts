@@ -156,6 +156,27 @@ describe('VM hardware on a real libvirt daemon with QEMU', () => {
     const sd = scsi.hardware.config.disks.find((d) => d.volume === 'data.qcow2');
     assert.deepEqual([sd?.target, sd?.bus, sd?.format], ['sdc', 'scsi', 'qcow2']);
     assert.match(config(), /<controller type='scsi' index='0' model='virtio-scsi'>/);
+    // a qcow2 whose backing file is a host file outside the pool is never attached
+    execFileSync('qemu-img', [
+      'create',
+      '-q',
+      '-f',
+      'qcow2',
+      '-b',
+      '/etc/hostname',
+      '-F',
+      'raw',
+      volPath('evil.qcow2'),
+    ]);
+    virsh('pool-refresh', pool);
+    const evil = await api('POST', `/vms/${uuid}/hardware/disks`, {
+      source: 'volume',
+      pool,
+      volume: 'evil.qcow2',
+    });
+    assert.equal(evil.status, 409, evil.text);
+    assert.equal(ErrorBody.parse(evil.json).error.code, 'EDIT_REFUSED');
+    assert.equal(element(config(), 'disk', 'evil.qcow2'), undefined);
     // detached (the volume stays), and the SATA disk deleted with its volume
     await edit('DELETE', '/disks/sdc');
     assert.equal(element(config(), 'disk', 'data.qcow2'), undefined);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { dirname } from 'node:path';
 import {
   AppError,
   type NicNetwork,
@@ -203,11 +204,26 @@ export function createVmHardwareService(deps: {
     const v = vols.find((x) => x.name === ref.volume);
     if (!v) throw new AppError('VOLUME_NOT_FOUND', `no volume "${ref.volume}" in pool "${ref.pool}"`);
     const block = pool.type === 'logical';
-    return {
-      path: v.path,
-      type: block ? 'block' : 'file',
-      format: !block && v.format === 'qcow2' ? 'qcow2' : 'raw',
-    };
+    const format = !block && v.format === 'qcow2' ? 'qcow2' : 'raw';
+    if (format === 'qcow2') await assertBackingInPool(pool.info.uuid, ref, pool.path);
+    return { path: v.path, type: block ? 'block' : 'file', format };
+  };
+  /**
+   * A qcow2 file names its backing file itself, and QEMU opens it with the VM: one outside the
+   * pool (`-b /etc/shadow`) would hand the guest a host file. Only backing files in the same
+   * pool's directory are accepted (linked clones).
+   */
+  const assertBackingInPool = async (poolUuid: string, ref: VolumeRef, poolPath: string | null) => {
+    const info = (await hv().listVolumes(poolUuid)).volumes.find((x) => x.name === ref.volume);
+    const backing = info ? /<backingStore>[\s\S]*?<path>([^<]*)<\/path>/.exec(info.xml)?.[1] : undefined;
+    if (backing === undefined) return;
+    const inside = poolPath !== null && dirname(backing) === poolPath.replace(/\/+$/, '');
+    if (!inside) {
+      throw new AppError(
+        'EDIT_REFUSED',
+        `volume "${ref.volume}" has a backing file outside pool "${ref.pool}" (${backing}): not attached`,
+      );
+    }
   };
   /** Which VM (other than this one) has this file as a disk or CD. */
   const otherUser = (uuid: string, path: string) =>
