@@ -123,6 +123,44 @@ describe('browser: the VM Hardware tab', () => {
     assert.equal(await nicRow.getAttribute('data-pending'), 'no');
   });
 
+  it('edits processors, a new disk, a CD-ROM drive, the description and start at boot through their dialogs', async () => {
+    await page.getByTestId('hw-edit-processors').click();
+    await page.getByTestId('hw-cores').fill('2');
+    await page.getByTestId('hw-processors-dialog').getByTestId('dialog-submit').click();
+    await page
+      .locator('[data-testid="hw-row"][data-item="processors"][data-pending="yes"]')
+      .waitFor({ timeout: 15_000 });
+    assert.match((await row('processors').textContent()) ?? '', /1 of 2 vCPUs \(1 socket × 2 cores\)/);
+
+    await page.getByTestId('hw-add-disk').click();
+    await page.getByTestId('hw-disk-pool').selectOption(pool);
+    await page.getByTestId('hw-disk-size').fill('1');
+    await page.getByTestId('hw-disk-add-dialog').getByTestId('dialog-submit').click();
+    await row('disk-vdb').waitFor({ timeout: 30_000 });
+    assert.match((await row('disk-vdb').textContent()) ?? '', new RegExp(`${name}-disk1\\.qcow2`));
+
+    await page.getByTestId('hw-add-cdrom').click();
+    await page.getByTestId('hw-disk-add-dialog').getByTestId('dialog-submit').click();
+    await row('disk-sda').waitFor({ timeout: 15_000 });
+    assert.match((await row('disk-sda').textContent()) ?? '', /empty/);
+
+    await page.getByTestId('hw-edit-description').click();
+    await page.getByTestId('hw-description').fill('web server <1>');
+    await page.getByTestId('hw-description-dialog').getByTestId('dialog-submit').click();
+    await row('description').filter({ hasText: 'web server <1>' }).waitFor({ timeout: 15_000 });
+    assert.equal(await row('description').getAttribute('data-pending'), 'no', 'set live too');
+
+    await page.getByTestId('hw-edit-autostart').click();
+    await page.getByTestId('hw-autostart').check();
+    await page.getByTestId('hw-start-order').fill('4');
+    await page.getByTestId('hw-start-delay').fill('15');
+    await page.getByTestId('hw-autostart-dialog').getByTestId('dialog-submit').click();
+    await row('autostart').filter({ hasText: 'yes, order 4, then wait 15 s' }).waitFor({ timeout: 15_000 });
+    // not this test's VM to start with the daemon
+    const off = await api('PATCH', `/vms/${uuid}/hardware`, { autostart: { enabled: false } });
+    assert.equal(off.status, 200, off.text);
+  });
+
   it('shows the pending definition beside the running one in the XML tab', async () => {
     await page.getByTestId('vm-tab-xml').click();
     await page.getByTestId('vm-xml-pending').waitFor({ timeout: 15_000 });
@@ -142,10 +180,14 @@ describe('browser: the VM Hardware tab', () => {
       assert.equal(res.status, 200, res.text);
     }
     await page.getByTestId('vm-tab-hardware').click();
+    await page.locator('[data-testid="vm-detail"][data-state="running"]').waitFor({ timeout: 30_000 });
     await page
       .locator('[data-testid="hw-row"][data-item="memory"][data-pending="no"]')
       .filter({ hasText: '256 MiB' })
       .waitFor({ timeout: 15_000 });
+    const h = (await api('GET', `/vms/${uuid}/hardware`)).json as { pending: string[]; state: string };
+    assert.deepEqual([h.state, h.pending], ['running', []]);
+    await page.locator('[data-testid="vm-hardware"][data-pending=""]').waitFor({ timeout: 15_000 });
     assert.equal(await page.getByTestId('hw-pending').count(), 0);
     assert.deepEqual(pageErrors, []);
   });

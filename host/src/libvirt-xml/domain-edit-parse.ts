@@ -55,7 +55,13 @@ export function pendingItems(live: VmHardwareConfig | null, config: VmHardwareCo
   if (!same(live.bootOrder, config.bootOrder)) out.push('bootOrder');
   if (live.description !== config.description) out.push('description');
   // a disk is the same when it is on the same target, bus and file; capacity is not in the XML
-  const diskKey = (d: VmHardwareConfig['disks'][number]) => [d.device, d.bus, d.source, d.format];
+  // (an empty drive's format is libvirt's to keep or drop: the running copy may have none)
+  const diskKey = (d: VmHardwareConfig['disks'][number]) => [
+    d.device,
+    d.bus,
+    d.source,
+    d.source ? d.format : null,
+  ];
   const liveDisks = new Map(live.disks.map((d) => [d.target, d]));
   const confDisks = new Map(config.disks.map((d) => [d.target, d]));
   for (const t of new Set([...liveDisks.keys(), ...confDisks.keys()])) {

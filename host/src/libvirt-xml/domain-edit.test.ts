@@ -320,12 +320,23 @@ describe('domain-edit: what is pending', () => {
   it('the running and the persistent definitions of a VM just started are the same', () => {
     assert.deepEqual(pendingItems(parseHardwareXml(running), parseHardwareXml(inactive)), []);
     assert.deepEqual(pendingItems(null, parseHardwareXml(inactive)), []);
+    // an empty drive: the running copy (recorded) has no <driver type> where the definition has one
+    const emptyDef = setCdromMedia(inactive, 'sda', null).xml;
+    const emptyLive = setCdromMedia(running, 'sda', null).xml.replace(
+      /(<disk type="file" device="cdrom">\s*)<driver name="qemu" type="raw"\/>/,
+      '$1',
+    );
+    assert.notEqual(emptyLive, setCdromMedia(running, 'sda', null).xml);
+    assert.deepEqual(pendingItems(parseHardwareXml(emptyLive), parseHardwareXml(emptyDef)), []);
   });
 
   it('names each item the next start changes', () => {
     // a balloon target beyond the running maximum waits too
     const big = setMemory(inactive, { memoryMiB: 512, currentMemoryMiB: 300 });
-    assert.deepEqual(pendingItems(parseHardwareXml(running), parseHardwareXml(big)), ['memory', 'currentMemory']);
+    assert.deepEqual(pendingItems(parseHardwareXml(running), parseHardwareXml(big)), [
+      'memory',
+      'currentMemory',
+    ]);
     let xml = setVcpus(inactive, { vcpus: 2, maxVcpus: 4 });
     xml = setMemory(xml, { memoryMiB: 512, currentMemoryMiB: 200 });
     xml = setCdromMedia(xml, 'sda', null).xml;
