@@ -52,6 +52,8 @@ import { createCpuProbe } from './vms/cpu-probe.ts';
 import { createVmInventory } from './vms/vm-inventory.ts';
 import { createVmStatsSampler } from './vms/vm-stats-sampler.ts';
 import { createVmService, type VmService } from './vms/vm.service.ts';
+import { createVmHardwareService } from './vms/vm-hardware.service.ts';
+import { createVmMetadataWriter } from './vms/vm-metadata.ts';
 import { attachVmSocket } from './vms/vm.socket.ts';
 import { attachConsoleProxy, CONSOLE_PATH } from './vms/console-proxy.ts';
 import { createHostLogs } from './logs/logs-setup.ts';
@@ -124,6 +126,15 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     cpu: cpuProbe,
   });
   const vms = vmService;
+  const vmHardware = createVmHardwareService({
+    monitor: hypervisorMonitor,
+    inventory: vmInventory,
+    storage,
+    events,
+    cpu: cpuProbe,
+    // one writer per host serializes metadata updates of a VM (share it when tags are wired too)
+    metadata: createVmMetadataWriter({ monitor: hypervisorMonitor }),
+  });
   const networks = createNetworkService({
     monitor: hypervisorMonitor,
     events,
@@ -213,6 +224,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     hypervisor: hypervisorMonitor,
     cpu: cpuProbe,
     vms,
+    hardware: vmHardware,
     storage,
     networks,
     files,

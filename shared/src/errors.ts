@@ -67,6 +67,9 @@ export const ERROR_CODES = [
   'ENROLLMENT_INVALID',
   'ENROLLMENT_EXPIRED',
   'COMMAND_TIMEOUT',
+  // VM hardware editing (virt-vm-hardware.ts)
+  'DEVICE_NOT_FOUND',
+  'EDIT_REFUSED',
   'INTERNAL',
 ] as const;
 
@@ -137,6 +140,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   ENROLLMENT_INVALID: 401,
   ENROLLMENT_EXPIRED: 401,
   COMMAND_TIMEOUT: 504,
+  DEVICE_NOT_FOUND: 404,
+  EDIT_REFUSED: 409,
   INTERNAL: 500,
 };
 

@@ -12,6 +12,7 @@ export * from './build-info.ts';
 export * from './control.ts';
 export * from './state.ts';
 export * from './virt.ts';
+export * from './virt-vm-hardware.ts';
 export * from './files.ts';
 export * from './logs.ts';
 export * from './hypervisor.ts';

@@ -110,6 +110,9 @@ export const VmMetadata = z.object({
   tags: z.array(VmTag).max(16).default([]),
   /** a template is never started; new VMs are cloned from it */
   template: z.boolean().default(false),
+  /** autostart order (lower first) and the wait after this VM's start; the Hardware tab sets them */
+  startOrder: z.number().int().min(0).max(1000).optional(),
+  startDelaySeconds: z.number().int().min(0).max(3600).optional(),
 });
 export type VmMetadata = z.infer<typeof VmMetadata>;
 

@@ -26,6 +26,8 @@ import { logsRoutes, vmLogRoutes } from '../logs/logs.routes.ts';
 import type { LogsService } from '../logs/logs.service.ts';
 import type { CpuProbe } from '../vms/cpu-probe.ts';
 import type { VmService } from '../vms/vm.service.ts';
+import { vmHardwareRoutes } from '../vms/vm-hardware.routes.ts';
+import type { VmHardwareService } from '../vms/vm-hardware.service.ts';
 import {
   hubPrincipal,
   registrationAdminRoutes,
@@ -51,6 +53,8 @@ export interface AppDeps {
   hypervisor: HypervisorMonitor;
   cpu: CpuProbe;
   vms: VmService;
+  /** the VM page's Hardware tab */
+  hardware: VmHardwareService;
   storage: StorageService;
   networks: NetworkService;
   files: FileBrowser;
@@ -93,7 +97,13 @@ export function createApp(d: AppDeps): Express {
     hardwareRoutes({ inventory: d.inventory }),
   );
   api.use('/hypervisor', ...guarded, hypervisorRoutes({ monitor: d.hypervisor, cpu: d.cpu }));
-  api.use('/vms', ...guarded, vmRoutes({ vms: d.vms, tasks: d.tasks }), vmLogRoutes({ logs: d.logs }));
+  api.use(
+    '/vms',
+    ...guarded,
+    vmRoutes({ vms: d.vms, tasks: d.tasks }),
+    vmLogRoutes({ logs: d.logs }),
+    vmHardwareRoutes({ hardware: d.hardware, tasks: d.tasks }),
+  );
   api.use('/logs', ...guarded, logsRoutes({ logs: d.logs }));
   api.use(
     '/storage',

@@ -14,6 +14,9 @@ export type DomainState =
   | 'pmsuspended'
   | 'unknown';
 
+/** Where a hardware change goes: the running guest, the persistent definition, or both. */
+export type DeviceScope = 'live' | 'config' | 'both';
+
 export type DomainAction = 'start' | 'shutdown' | 'reboot' | 'destroy' | 'reset' | 'suspend' | 'resume';
 
 export interface DomainInfo {
@@ -139,6 +142,20 @@ export interface Hypervisor {
    * the NULL that removes an element; write an empty one instead.)
    */
   setDomainMetadata(uuid: string, element: { uri: string; key: string; xml: string }): Promise<void>;
+
+  // --- VM hardware editing (issue 9, "Edit a VM after creation") ---
+  // Each changes the running guest (`live`), the persistent definition (`config`) or both.
+  attachDevice(uuid: string, xml: string, scope: DeviceScope): Promise<void>;
+  detachDevice(uuid: string, xml: string, scope: DeviceScope): Promise<void>;
+  /** changes a device in place (a CD-ROM's medium, a NIC's link state), matched by target or MAC */
+  updateDevice(uuid: string, xml: string, scope: DeviceScope): Promise<void>;
+  /** vCPUs online (not the maximum) */
+  setVcpus(uuid: string, count: number, scope: DeviceScope): Promise<void>;
+  /** the balloon target, not the maximum */
+  setMemory(uuid: string, kib: number, scope: DeviceScope): Promise<void>;
+  /** grows a running guest's disk (QEMU's block_resize) */
+  blockResize(uuid: string, target: string, bytes: number): Promise<void>;
+  setDomainDescription(uuid: string, description: string, scope: DeviceScope): Promise<void>;
 
   listSnapshots(uuid: string): Promise<SnapshotInfo[]>;
   createSnapshot(uuid: string, xml: string): Promise<void>;

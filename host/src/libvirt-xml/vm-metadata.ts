@@ -1,5 +1,5 @@
 import { VmMetadata, VmTag } from '@quantix/shared';
-import { buildXml, child, children, parseXml, text, type XmlNode } from './xml.ts';
+import { buildXml, child, children, int, parseXml, text, type XmlNode } from './xml.ts';
 
 /** Our element under a domain's `<metadata>`: `<quantix:vm xmlns:quantix=…>`. */
 export const VM_METADATA = { uri: 'https://quantix.dev/xmlns/vm/1', key: 'quantix' } as const;
@@ -13,6 +13,8 @@ export function buildVmMetadataXml(meta: VmMetadata): string {
     vm: {
       tags: m.tags.length > 0 ? { tag: m.tags } : undefined,
       template: m.template ? 'yes' : undefined,
+      'start-order': m.startOrder,
+      'start-delay': m.startDelaySeconds,
     },
   }).trim();
 }
@@ -34,7 +36,16 @@ export function parseVmMetadata(domainXml: string): VmMetadata {
   const tags = children(child(vm, `${prefix}tags`), `${prefix}tag`)
     .map((t) => text(t) ?? '')
     .filter((t) => VmTag.safeParse(t).success);
-  return { tags: [...new Set(tags)].slice(0, 16), template: text(child(vm, `${prefix}template`)) === 'yes' };
+  const out: VmMetadata = {
+    tags: [...new Set(tags)].slice(0, 16),
+    template: text(child(vm, `${prefix}template`)) === 'yes',
+  };
+  // the start order and delay (Hardware tab), only when set
+  const order = int(text(child(vm, `${prefix}start-order`)));
+  const delay = int(text(child(vm, `${prefix}start-delay`)));
+  if (order !== undefined && order >= 0 && order <= 1000) out.startOrder = order;
+  if (delay !== undefined && delay >= 0 && delay <= 3600) out.startDelaySeconds = delay;
+  return out;
 }
 
 function namespaceOf(key: string, node: object): string | undefined {

@@ -6,6 +6,7 @@ import { type ConsoleApi, createConsoleApi } from './console-api.ts';
 import { API_BASE, createShellApi } from '@quantix/shared/ui/api/create-shell-api.ts';
 import { type EventsApi, createEventsApi } from './events-api.ts';
 import { type FilesApi, createFilesApi } from './files-api.ts';
+import { type HardwareApi, createHardwareApi } from './hardware-api.ts';
 import { type HostApi, createHostApi } from './host-api.ts';
 import { type HypervisorApi, createHypervisorApi } from './hypervisor-api.ts';
 import { type LogsApi, createLogsApi, saveWithLink } from './logs-api.ts';
@@ -26,6 +27,8 @@ export interface Api extends ShellApi {
   readonly events: EventsApi;
   readonly hypervisor: HypervisorApi;
   readonly vms: VmsApi;
+  /** the VM page's Hardware tab */
+  readonly hardware: HardwareApi;
   readonly storage: StorageApi;
   readonly files: FilesApi;
   readonly networks: NetworksApi;
@@ -79,6 +82,7 @@ export function createApi(deps: { store: Store<AppState>; window: Window; socket
       timers,
       visibility,
     }),
+    hardware: createHardwareApi({ http, socket, store, loadInto, tasks }),
     storage: createStorageApi({ http, socket, store, loadInto, tasks }),
     files: createFilesApi({ http, loadInto, base: API_BASE, makeXhr: () => new XMLHttpRequest(), onError }),
     networks: createNetworksApi({ http, socket, store, loadInto, timers, visibility }),

@@ -15,6 +15,7 @@ import type {
   SnapshotSummary,
   TaskProgress,
   VmDetail,
+  VmHardware,
   VmSummary,
   VolumeList,
   VolumeSummary,
@@ -46,6 +47,8 @@ export interface AppState extends ShellState {
   /** the VM detail page's VM; check `data.uuid` against the page's */
   readonly vm: Loadable<VmDetail>;
   readonly vmXml: Loadable<{ readonly uuid: string; readonly xml: string }>;
+  /** the VM page's Hardware tab (live and persistent definitions); check `data.uuid` */
+  readonly vmHardware: Loadable<VmHardware>;
   readonly snapshots: Loadable<{ readonly uuid: string; readonly list: readonly SnapshotSummary[] }>;
   readonly pools: Loadable<readonly PoolSummary[]>;
   /** by pool name */
@@ -80,6 +83,7 @@ export function initialState(location: { path: string; search: string }): AppSta
     vms: idle(),
     vm: idle(),
     vmXml: idle(),
+    vmHardware: idle(),
     snapshots: idle(),
     pools: idle(),
     volumes: {},

@@ -20,6 +20,7 @@ export function routedHttp(routes: Record<string, (body?: unknown) => unknown>) 
     post: (p: string, body?: unknown) => call(`POST ${p}`, body),
     put: (p: string, body?: unknown) => call(`PUT ${p}`, body),
     del: (p: string) => call(`DELETE ${p}`),
+    patch: (p: string, body?: unknown) => call(`PATCH ${p}`, body),
   } as unknown as HttpClient;
   return { http, calls, bodies };
 }

@@ -12,6 +12,8 @@ export interface HttpClient {
   post<T>(path: string, body?: unknown, opts?: RequestOptions): Promise<T>;
   put<T>(path: string, body?: unknown, opts?: RequestOptions): Promise<T>;
   del<T = undefined>(path: string, opts?: RequestOptions): Promise<T>;
+  /** a partial update (the VM Hardware tab's edits) */
+  patch<T>(path: string, body?: unknown, opts?: RequestOptions): Promise<T>;
 }
 
 export interface HttpClientDeps {
@@ -88,5 +90,6 @@ export function createHttpClient(deps: HttpClientDeps): HttpClient {
     post: (path, body, opts = {}) => request('POST', path, body, opts),
     put: (path, body, opts = {}) => request('PUT', path, body, opts),
     del: (path, opts = {}) => request('DELETE', path, undefined, opts),
+    patch: (path, body, opts = {}) => request('PATCH', path, body, opts),
   };
 }

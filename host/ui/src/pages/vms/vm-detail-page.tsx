@@ -10,7 +10,8 @@ import { pickTab, type TabDef, Tabs } from '@quantix/shared/ui/components/tabs.t
 import { usePageTitle } from '../../hooks/use-page-title.ts';
 import { useRoute } from '@quantix/shared/ui/hooks/use-route.ts';
 import { useApi, useStore } from '../../store/use-store.ts';
-import { VmDisksTab, VmHardwareTab, VmNetworkTab } from './vm-config-tabs.tsx';
+import { VmDisksTab, VmNetworkTab } from './vm-config-tabs.tsx';
+import { VmHardwarePanel } from './vm-hardware-tab.tsx';
 import { VmConsole } from './vm-console.tsx';
 import { VmLogTab } from './vm-log-tab.tsx';
 import { VmSnapshotsTab } from './vm-snapshots-tab.tsx';
@@ -64,7 +65,7 @@ export function VmDetailPage() {
       <section class="card" aria-label="VM details">
         <Tabs tabs={TABS} current={tab} onSelect={(id) => route.setQuery({ tab: id })} label="VM details" />
         <div class="card-body" role="tabpanel">
-          {tab === 'hardware' && <VmHardwareTab vm={vm} />}
+          {tab === 'hardware' && <VmHardwarePanel vm={vm} />}
           {tab === 'disks' && <VmDisksTab vm={vm} />}
           {tab === 'network' && <VmNetworkTab vm={vm} />}
           {tab === 'snapshots' && <VmSnapshotsTab vm={vm} />}

@@ -1,0 +1,194 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { VmDetail } from '@quantix/shared';
+import type { Page } from 'playwright-core';
+import { launchChromium, OUTPUT_DIR } from '../support/browser.ts';
+import { type RunningHost, setupAdmin, startHost, tempDataDir } from '../support/host-process.ts';
+import type { CookieJar } from '../support/https-client.ts';
+import { waitForHypervisor } from '../support/hypervisor-ready.ts';
+import { ensureLibvirtd } from '../support/libvirtd.ts';
+
+// In Debian's chromium against the real host on a real libvirtd with QEMU: the Hardware tab of a
+// running VM, a change that waits for the next start (orange), a live one, and the XML beside it.
+describe('browser: the VM Hardware tab', () => {
+  const data = tempDataDir();
+  const poolDir = mkdtempSync(join(tmpdir(), 'qxhw'));
+  chmodSync(poolDir, 0o755); // QEMU runs as libvirt-qemu
+  const id = randomBytes(4).toString('hex');
+  const pool = `qxhwb${id}`;
+  const name = `qxhwb-${id}`;
+  let daemon: ReturnType<typeof ensureLibvirtd>;
+  let host: RunningHost;
+  let admin: CookieJar;
+  let chrome: Awaited<ReturnType<typeof launchChromium>>;
+  let page: Page;
+  let uuid = '';
+  const pageErrors: string[] = [];
+  const api = (method: string, path: string, body?: unknown) =>
+    host.api(`/api/v1${path}`, { method, jar: admin, body, timeoutMs: 120_000 });
+
+  before(async () => {
+    daemon = ensureLibvirtd();
+    assert.equal(daemon.uri, 'qemu:///system', 'a real libvirt daemon must run for this suite');
+    host = await startHost({ dataDir: data.dir, env: { QUANTIX_LIBVIRT_URI: 'qemu:///system' } });
+    admin = await setupAdmin(host);
+    await waitForHypervisor(host, admin);
+    const created = await api('POST', '/storage/pools', { type: 'dir', name: pool, path: poolDir });
+    assert.equal(created.status, 201, created.text);
+    const vm = await api('POST', '/vms', {
+      name,
+      vcpus: 1,
+      memoryMiB: 128,
+      disks: [{ pool, sizeGiB: 1, format: 'qcow2' }],
+      network: { type: 'user' },
+      bootOrder: ['hd'],
+      autostart: false,
+    });
+    assert.equal(vm.status, 201, vm.text);
+    uuid = VmDetail.parse(vm.json).uuid;
+    const start = await api('POST', `/vms/${uuid}/actions/start`);
+    assert.equal(start.status, 200, start.text);
+    chrome = await launchChromium();
+    await chrome.context.addCookies([
+      {
+        name: '__Host-qx_session',
+        value: admin.get('__Host-qx_session') ?? '',
+        url: host.url,
+        secure: true,
+        httpOnly: true,
+        sameSite: 'Strict',
+      },
+    ]);
+    page = await chrome.context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+  });
+
+  after(async () => {
+    await chrome?.close();
+    if (uuid) {
+      await api('POST', `/vms/${uuid}/actions/destroy`).catch(() => undefined);
+      await api('DELETE', `/vms/${uuid}?deleteVolumes=true`).catch(() => undefined);
+    }
+    await api('POST', `/storage/pools/${pool}/stop`).catch(() => undefined);
+    await api('DELETE', `/storage/pools/${pool}`).catch(() => undefined);
+    await host?.stop();
+    daemon?.stop();
+    data.remove();
+    rmSync(poolDir, { recursive: true, force: true });
+  });
+
+  const row = (item: string) => page.locator(`[data-testid="hw-row"][data-item="${item}"]`);
+
+  it('shows the running VM’s hardware', async () => {
+    await page.goto(`${host.url}/vms/${uuid}?tab=hardware`);
+    await page.locator('[data-testid="vm-detail"][data-state="running"]').waitFor({ timeout: 30_000 });
+    await row('memory').waitFor({ timeout: 15_000 });
+    assert.match((await row('memory').textContent()) ?? '', /128 MiB/);
+    assert.equal(await row('memory').getAttribute('data-pending'), 'no');
+  });
+
+  it('raises the memory: pending (orange) until the next start, with the running value beside it', async () => {
+    await page.getByTestId('hw-edit-memory').click();
+    await page.getByTestId('hw-memory').fill('256');
+    await page.getByTestId('hw-memory-dialog').getByTestId('dialog-submit').click();
+    await page
+      .locator('[data-testid="hw-row"][data-item="memory"][data-pending="yes"]')
+      .waitFor({ timeout: 15_000 });
+    const text = (await row('memory').textContent()) ?? '';
+    assert.match(text, /256 MiB/);
+    assert.match(text, /pending/);
+    assert.match(text, /now: 128 MiB/);
+    const color = await row('memory')
+      .locator('.hw-pending')
+      .evaluate((el) => getComputedStyle(el).color);
+    assert.notEqual(color, 'rgb(0, 0, 0)', 'the pending value stands out');
+    await page.getByTestId('hw-notes').waitFor();
+    assert.match((await page.getByTestId('hw-notes').textContent()) ?? '', /next start/);
+    await page.screenshot({ path: join(OUTPUT_DIR, 'vm-hardware-pending.png'), fullPage: true });
+  });
+
+  it('takes the NIC’s link down live: applied at once, nothing pending', async () => {
+    const nicRow = page.locator('[data-testid="hw-row"][data-item^="nic-"]').first();
+    await nicRow.getByRole('button', { name: 'Edit' }).click();
+    await page.getByTestId('hw-nic-link').uncheck();
+    await page.getByTestId('hw-nic-dialog').getByTestId('dialog-submit').click();
+    await page.getByTestId('hw-notes').filter({ hasText: 'link down: applied to the running VM' }).waitFor({
+      timeout: 15_000,
+    });
+    assert.match((await nicRow.textContent()) ?? '', /link down/);
+    assert.equal(await nicRow.getAttribute('data-pending'), 'no');
+  });
+
+  it('edits processors, a new disk, a CD-ROM drive, the description and start at boot through their dialogs', async () => {
+    await page.getByTestId('hw-edit-processors').click();
+    await page.getByTestId('hw-cores').fill('2');
+    await page.getByTestId('hw-processors-dialog').getByTestId('dialog-submit').click();
+    await page
+      .locator('[data-testid="hw-row"][data-item="processors"][data-pending="yes"]')
+      .waitFor({ timeout: 15_000 });
+    assert.match((await row('processors').textContent()) ?? '', /1 of 2 vCPUs \(1 socket × 2 cores\)/);
+
+    await page.getByTestId('hw-add-disk').click();
+    await page.getByTestId('hw-disk-pool').selectOption(pool);
+    await page.getByTestId('hw-disk-size').fill('1');
+    await page.getByTestId('hw-disk-add-dialog').getByTestId('dialog-submit').click();
+    await row('disk-vdb').waitFor({ timeout: 30_000 });
+    assert.match((await row('disk-vdb').textContent()) ?? '', new RegExp(`${name}-disk1\\.qcow2`));
+
+    await page.getByTestId('hw-add-cdrom').click();
+    await page.getByTestId('hw-disk-add-dialog').getByTestId('dialog-submit').click();
+    await row('disk-sda').waitFor({ timeout: 15_000 });
+    assert.match((await row('disk-sda').textContent()) ?? '', /empty/);
+
+    await page.getByTestId('hw-edit-description').click();
+    await page.getByTestId('hw-description').fill('web server <1>');
+    await page.getByTestId('hw-description-dialog').getByTestId('dialog-submit').click();
+    await row('description').filter({ hasText: 'web server <1>' }).waitFor({ timeout: 15_000 });
+    assert.equal(await row('description').getAttribute('data-pending'), 'no', 'set live too');
+
+    await page.getByTestId('hw-edit-autostart').click();
+    await page.getByTestId('hw-autostart').check();
+    await page.getByTestId('hw-start-order').fill('4');
+    await page.getByTestId('hw-start-delay').fill('15');
+    await page.getByTestId('hw-autostart-dialog').getByTestId('dialog-submit').click();
+    await row('autostart').filter({ hasText: 'yes, order 4, then wait 15 s' }).waitFor({ timeout: 15_000 });
+    // not this test's VM to start with the daemon
+    const off = await api('PATCH', `/vms/${uuid}/hardware`, { autostart: { enabled: false } });
+    assert.equal(off.status, 200, off.text);
+  });
+
+  it('shows the pending definition beside the running one in the XML tab', async () => {
+    await page.getByTestId('vm-tab-xml').click();
+    await page.getByTestId('vm-xml-pending').waitFor({ timeout: 15_000 });
+    assert.match(
+      (await page.getByTestId('vm-xml-pending').textContent()) ?? '',
+      /<memory unit='KiB'>262144<\/memory>/,
+    );
+    assert.match(
+      (await page.getByTestId('vm-xml').textContent()) ?? '',
+      /<memory unit='KiB'>131072<\/memory>/,
+    );
+  });
+
+  it('after a power cycle the new memory runs and nothing is pending', async () => {
+    for (const action of ['destroy', 'start']) {
+      const res = await api('POST', `/vms/${uuid}/actions/${action}`);
+      assert.equal(res.status, 200, res.text);
+    }
+    await page.getByTestId('vm-tab-hardware').click();
+    await page.locator('[data-testid="vm-detail"][data-state="running"]').waitFor({ timeout: 30_000 });
+    await page
+      .locator('[data-testid="hw-row"][data-item="memory"][data-pending="no"]')
+      .filter({ hasText: '256 MiB' })
+      .waitFor({ timeout: 15_000 });
+    const h = (await api('GET', `/vms/${uuid}/hardware`)).json as { pending: string[]; state: string };
+    assert.deepEqual([h.state, h.pending], ['running', []]);
+    await page.locator('[data-testid="vm-hardware"][data-pending=""]').waitFor({ timeout: 15_000 });
+    assert.equal(await page.getByTestId('hw-pending').count(), 0);
+    assert.deepEqual(pageErrors, []);
+  });
+});
