@@ -1,49 +1,5 @@
 import type { VmDetail } from '@quantix/shared';
-import { formatBytes, formatMiB } from '@quantix/shared/ui/format/format-bytes.ts';
-import { VmCpuRow } from './vm-cpu-editor.tsx';
-
-const BOOT_LABEL: Record<string, string> = { hd: 'Disk', cdrom: 'CD-ROM', network: 'Network (PXE)' };
-
-export function VmHardwareTab(props: { vm: VmDetail }) {
-  const { vm } = props;
-  return (
-    <div data-testid="vm-hardware">
-      <dl class="kv">
-        <dt>vCPUs</dt>
-        <dd>{vm.vcpus}</dd>
-        <dt>Memory</dt>
-        <dd>{formatMiB(vm.memoryMiB)}</dd>
-        <dt>CPU</dt>
-        <dd>
-          <VmCpuRow vm={vm} />
-        </dd>
-        <dt>Machine</dt>
-        <dd>
-          {vm.os.type}
-          {vm.os.arch ? ` · ${vm.os.arch}` : ''}
-          {vm.os.machine ? ` · ${vm.os.machine}` : ''}
-        </dd>
-        <dt>Boot order</dt>
-        <dd data-testid="vm-boot-order">
-          {vm.bootOrder.length === 0 ? '—' : vm.bootOrder.map((b) => BOOT_LABEL[b] ?? b).join(' → ')}
-        </dd>
-        <dt>Graphics</dt>
-        <dd>
-          {vm.graphics.length === 0
-            ? 'none (no console)'
-            : vm.graphics
-                .map(
-                  (g) =>
-                    `${g.type.toUpperCase()}${g.port ? ` on ${g.listen ?? '127.0.0.1'}:${g.port}` : ' (port assigned at start)'}`,
-                )
-                .join(', ')}
-        </dd>
-        <dt>Persistent</dt>
-        <dd>{vm.persistent ? 'yes' : 'no (transient: gone when it stops)'}</dd>
-      </dl>
-    </div>
-  );
-}
+import { formatBytes } from '@quantix/shared/ui/format/format-bytes.ts';
 
 export function VmDisksTab(props: { vm: VmDetail }) {
   const { disks } = props.vm;
