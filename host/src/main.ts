@@ -60,6 +60,10 @@ import { scheduleUploadSweeps } from './storage/files/upload-sweeps.ts';
 import { createProcReader } from './telemetry/proc-reader.ts';
 import { createTelemetrySampler } from './telemetry/sampler.ts';
 import { attachTelemetrySocket } from './telemetry/telemetry.socket.ts';
+import { openTaskStore } from './tasks/task-store.ts';
+import { attachTaskSocket } from './tasks/task.socket.ts';
+import { createVmMetadataWriter } from './vms/vm-metadata.ts';
+import { createVmTags } from './vms/vm-tags.ts';
 
 /** The composition root of `quantix-host serve`: config → adapters → services → transports → listen. */
 export async function serve(config: ServeConfig, out: (line: string) => void): Promise<void> {
@@ -124,6 +128,19 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     cpu: cpuProbe,
   });
   const vms = vmService;
+  // the task list: tasks.json, bounded; tasks left running by a stop are `interrupted` from here on
+  const taskStore = await openTaskStore({
+    file: join(dataDir, 'tasks.json'),
+    disk: core.disk,
+    onWriteError: (err) => log.error({ err }, 'could not write the task list'),
+    onRecovered: (i) => log.warn(i, 'task list was unreadable; restored from its .bak'),
+  });
+  const vmTags = createVmTags({
+    metadata: createVmMetadataWriter({ monitor: hypervisorMonitor }),
+    inventory: vmInventory,
+    list: () => vms.list(),
+    events,
+  });
   const networks = createNetworkService({
     monitor: hypervisorMonitor,
     events,
@@ -218,7 +235,12 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     files,
     logs,
     maxUploadBytes: () => config.uploadMaxBytes,
-    tasks: (sessionId, p) => io?.to(sessionRoom(sessionId)).emit('task:progress', p),
+    tasks: {
+      store: taskStore,
+      toSession: (sessionId, p) => io?.to(sessionRoom(sessionId)).emit('task:progress', p),
+    },
+    taskStore,
+    vmTags,
   });
   const transport = createHttpsTransport<ClientToServerEvents, ServerToClientEvents>({
     core,
@@ -235,6 +257,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   attachHypervisorSocket({ io, monitor: hypervisorMonitor });
   attachVmSocket({ io, vms, inventory: vmInventory, sampler: vmStats });
   attachObjectEventsSocket({ io, objects: objectEvents });
+  const stopTaskSocket = attachTaskSocket({ io, tasks: taskStore });
   recordLibvirtAudit({ monitor: hypervisorMonitor, inventory: vmInventory, objects: objectEvents, events });
   attachConsoleProxy({ server, sessions, vms, log, allowedHosts });
   const stopLogsSocket = attachLogsSocket({ io, logs });
@@ -292,7 +315,13 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
       sampler.close();
       vmStats.close();
       reader.close();
-      return cpuProbe.close().then(() => hypervisorMonitor.close());
+      stopTaskSocket();
+      // what ran until now is written; a task still running stays so, and is `interrupted` at the next start
+      const tasksWritten = taskStore.close().catch(() => undefined);
+      return cpuProbe
+        .close()
+        .then(() => hypervisorMonitor.close())
+        .then(() => tasksWritten);
     },
     out,
   });

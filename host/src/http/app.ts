@@ -21,6 +21,9 @@ import { fileRoutes, isRawUploadRequest } from '../storage/files/files.routes.ts
 import { poolRoutes } from '../storage/pools/pool.routes.ts';
 import type { StorageService } from '../storage/pools/pool.service.ts';
 import type { TaskSink } from '../tasks/task-progress.ts';
+import type { TaskStore } from '../tasks/task-store.ts';
+import { taskRoutes } from '../tasks/task.routes.ts';
+import type { VmTags } from '../vms/vm-tags.ts';
 import { vmRoutes } from '../vms/vm.routes.ts';
 import { logsRoutes, vmLogRoutes } from '../logs/logs.routes.ts';
 import type { LogsService } from '../logs/logs.service.ts';
@@ -56,6 +59,9 @@ export interface AppDeps {
   files: FileBrowser;
   maxUploadBytes: () => number;
   tasks: TaskSink;
+  /** the task list (GET /tasks) */
+  taskStore: TaskStore;
+  vmTags: VmTags;
   logs: LogsService;
   /** the names a request may give in `Host` */
   allowedHosts: AllowedHosts;
@@ -93,7 +99,13 @@ export function createApp(d: AppDeps): Express {
     hardwareRoutes({ inventory: d.inventory }),
   );
   api.use('/hypervisor', ...guarded, hypervisorRoutes({ monitor: d.hypervisor, cpu: d.cpu }));
-  api.use('/vms', ...guarded, vmRoutes({ vms: d.vms, tasks: d.tasks }), vmLogRoutes({ logs: d.logs }));
+  api.use(
+    '/vms',
+    ...guarded,
+    vmRoutes({ vms: d.vms, tasks: d.tasks, tags: d.vmTags }),
+    vmLogRoutes({ logs: d.logs }),
+  );
+  api.use('/tasks', ...guarded, taskRoutes({ tasks: d.taskStore }));
   api.use('/logs', ...guarded, logsRoutes({ logs: d.logs }));
   api.use(
     '/storage',

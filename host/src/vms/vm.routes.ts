@@ -5,17 +5,19 @@ import {
   VmAction,
   VmCpuUpdate,
   VmCreateRequest,
+  VmTagsUpdate,
 } from '@quantix/shared';
 import { Router } from 'express';
 import { z } from 'zod';
 import { actor, parseOr400, requireUser } from '@quantix/shared/server';
 import { type TaskSink, taskProgress } from '../tasks/task-progress.ts';
+import type { VmTags } from './vm-tags.ts';
 import type { VmService } from './vm.service.ts';
 
 const Autostart = z.strictObject({ autostart: z.boolean() });
 const DeleteQuery = z.object({ deleteVolumes: z.enum(['true', 'false']).default('false') });
 
-export function vmRoutes(deps: { vms: VmService; tasks: TaskSink }): Router {
+export function vmRoutes(deps: { vms: VmService; tasks: TaskSink; tags?: VmTags }): Router {
   const { vms } = deps;
   const r = Router();
   const uuid = (v: unknown) => parseOr400(VirtUuid, v);
@@ -24,7 +26,9 @@ export function vmRoutes(deps: { vms: VmService; tasks: TaskSink }): Router {
   });
   r.post('/', requireUser, async (req, res) => {
     const body = parseOr400(VmCreateRequest, req.body);
-    res.status(201).json(await vms.create(body, actor(req), taskProgress(deps.tasks, req)));
+    res
+      .status(201)
+      .json(await vms.create(body, actor(req), taskProgress(deps.tasks, req, `Create VM "${body.name}"`)));
   });
   r.get('/:uuid', async (req, res) => {
     res.json(await vms.detail(uuid(req.params.uuid)));
@@ -46,11 +50,14 @@ export function vmRoutes(deps: { vms: VmService; tasks: TaskSink }): Router {
   });
   r.delete('/:uuid', requireUser, async (req, res) => {
     const q = parseOr400(DeleteQuery, req.query);
+    const id = uuid(req.params.uuid);
+    const name = vms.list().find((v) => v.uuid === id)?.name ?? id;
+    const title = q.deleteVolumes === 'true' ? `Delete VM "${name}" and its disks` : `Delete VM "${name}"`;
     await vms.remove(
-      uuid(req.params.uuid),
+      id,
       { deleteVolumes: q.deleteVolumes === 'true' },
       actor(req),
-      taskProgress(deps.tasks, req),
+      taskProgress(deps.tasks, req, title),
     );
     res.status(204).end();
   });
@@ -70,5 +77,13 @@ export function vmRoutes(deps: { vms: VmService; tasks: TaskSink }): Router {
     await vms.deleteSnapshot(uuid(req.params.uuid), parseOr400(VirtName, req.params.name), actor(req));
     res.status(204).end();
   });
+  // ---- VM list at scale: tags ----
+  const { tags } = deps;
+  if (tags) {
+    r.put('/:uuid/tags', requireUser, async (req, res) => {
+      const body = parseOr400(VmTagsUpdate, req.body);
+      res.json(await tags.set(uuid(req.params.uuid), body.tags, actor(req)));
+    });
+  }
   return r;
 }
