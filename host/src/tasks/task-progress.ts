@@ -49,15 +49,18 @@ export function taskProgress(sink: TaskSink, req: Request, label?: TaskLabel): P
   if (existing) return existing;
   const { store } = sink;
   const opts = typeof label === 'string' ? { title: label } : (label ?? {});
+  // read now: the router changes req.baseUrl as the request moves on
+  const base = req.baseUrl;
+  const target = opts.target !== undefined ? opts.target : defaultTarget(req);
   const id = store.begin({
     ...(headerId ? { id: headerId } : {}),
     title: opts.title ?? defaultTitle(req),
-    target: opts.target !== undefined ? opts.target : defaultTarget(req),
+    target,
     user: actor(req),
   });
   onAnswer(res, (status, body) => {
-    const target = opts.target === undefined && !defaultTarget(req) ? targetOfResult(req, body) : null;
-    if (target) store.setTarget(id, target);
+    const created = target === null && opts.target === undefined ? targetOfResult(base, body) : null;
+    if (created) store.setTarget(id, created);
     if (status < 400) return store.finish(id, { ok: true });
     const err = errorOf(body);
     store.finish(id, { ok: false, code: err?.code ?? 'INTERNAL', message: err?.message ?? `HTTP ${status}` });
@@ -85,11 +88,11 @@ function defaultTarget(req: Request): string | null {
 }
 
 /** A created VM or pool is the target of its creation: its uuid or name comes with the answer. */
-function targetOfResult(req: Request, body: unknown): string | null {
+function targetOfResult(base: string, body: unknown): string | null {
   if (typeof body !== 'object' || body === null) return null;
   const b = body as { uuid?: unknown; name?: unknown };
-  if (req.baseUrl.endsWith('/vms') && typeof b.uuid === 'string') return `vm:${b.uuid}`;
-  if (req.baseUrl.endsWith('/storage') && typeof b.name === 'string') return `pool:${b.name}`;
+  if (base.endsWith('/vms') && typeof b.uuid === 'string') return `vm:${b.uuid}`;
+  if (base.endsWith('/storage') && typeof b.name === 'string') return `pool:${b.name}`;
   return null;
 }
 
@@ -101,24 +104,31 @@ function errorOf(body: unknown): { code: ErrorCode; message: string } | null {
 }
 
 /**
- * Calls `done` once when the handler answers (res.end, which json/send/sendStatus all reach), with
- * the status and the JSON body if any. Not 'finish': after the client went away (a closed tab)
- * the operation still runs to its end, and 'finish' would never come.
+ * Calls `done` once when the handler answers, with the status and the JSON body if any. It hooks
+ * res.end, which json/send/sendStatus all reach, looked up when they run (a route's
+ * `res.status(201).json(await op(taskProgress(…)))` has taken res.json before we are called). Not
+ * 'finish': after the client went away (a closed tab) the operation still runs to its end, and
+ * 'finish' would never come.
  */
 function onAnswer(res: Response, done: (status: number, body: unknown) => void): void {
-  let body: unknown;
   let called = false;
-  const json = res.json.bind(res);
-  res.json = (b: unknown) => {
-    body = b;
-    return json(b);
-  };
   const end = res.end.bind(res) as (...args: unknown[]) => Response;
   res.end = ((...args: unknown[]) => {
     if (!called) {
       called = true;
-      done(res.statusCode, body);
+      done(res.statusCode, jsonOf(args[0]));
     }
     return end(...args);
   }) as Response['end'];
+}
+
+/** Our answers are small JSON documents; anything else (a stream, a big page) is not read. */
+function jsonOf(chunk: unknown): unknown {
+  const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : null;
+  if (text === null || text.length > 65_536 || !text.startsWith('{')) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
