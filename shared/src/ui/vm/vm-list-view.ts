@@ -67,7 +67,7 @@ const STATE_RANK: Record<VmState, number> = {
 };
 
 /** A figure the column shows; null (no live figure) sorts last in either direction. */
-function valueOf(vm: VmSummary, key: VmSortKey): string | number | null {
+function figureOf(vm: VmSummary, key: VmSortKey): string | number | null {
   switch (key) {
     case 'name':
       return vm.name;
@@ -96,8 +96,8 @@ const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'bas
 export function sortVms(list: readonly VmSummary[], sort: VmSort): readonly VmSummary[] {
   const sign = sort.dir === 'asc' ? 1 : -1;
   return [...list].sort((a, b) => {
-    const va = valueOf(a, sort.key);
-    const vb = valueOf(b, sort.key);
+    const va = figureOf(a, sort.key);
+    const vb = figureOf(b, sort.key);
     if (va !== vb) {
       if (va === null) return 1;
       if (vb === null) return -1;
