@@ -158,3 +158,18 @@ export const VM_STATES = [
   'blocked',
   'unknown',
 ] as const satisfies readonly VmState[];
+
+const LIVE_KEYS: ReadonlySet<string> = new Set(['cpuPercent', 'memoryUsedMiB']);
+
+/**
+ * True when `b` differs from `a` in its live figures only (a `vms:stats` tick spreads the old
+ * summary, so everything else is the same value or the same array). Fields added to VmSummary
+ * later count as not live.
+ */
+export function onlyLiveFiguresDiffer(a: VmSummary, b: VmSummary): boolean {
+  const x = a as unknown as Record<string, unknown>;
+  const y = b as unknown as Record<string, unknown>;
+  for (const k of new Set([...Object.keys(x), ...Object.keys(y)]))
+    if (!LIVE_KEYS.has(k) && x[k] !== y[k]) return false;
+  return true;
+}

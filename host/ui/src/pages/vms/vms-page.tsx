@@ -20,6 +20,7 @@ import {
   filterVms,
   NO_FILTER,
   nextSort,
+  onlyLiveFiguresDiffer,
   sortVms,
   type VmListFilter,
   type VmSort,
@@ -29,6 +30,7 @@ import { VmRowMenu } from './vm-row-menu.tsx';
 import { SortTh, VmPowerNoticesRow, VmSummaryCells, VmTable } from '@quantix/shared/ui/vm/vm-table.tsx';
 import { VmBulkBar } from './vm-bulk-bar.tsx';
 import { VmListFilters } from './vm-list-filters.tsx';
+import { createRowVisibility, type RowVisibility } from './row-visibility.ts';
 import './vm-list.css';
 
 const COLUMNS = 11;
@@ -60,6 +62,8 @@ export function VmsPage() {
     });
   }, []);
   const onTag = useCallback((tag: string) => setFilter((f) => ({ ...f, tag })), []);
+  const visibility = useMemo(() => createRowVisibility(), []);
+  useEffect(() => () => visibility.close(), [visibility]);
 
   // the banner says it already; a list from before libvirt went away would show stale states
   const error = !available && vms.error?.code === 'HYPERVISOR_UNAVAILABLE' ? null : vms.error;
@@ -124,6 +128,7 @@ export function VmsPage() {
                   selected={selected.has(vm.uuid)}
                   onSelect={onSelect}
                   onTag={onTag}
+                  visibility={visibility}
                 />
               ))}
             </VmTable>
@@ -170,24 +175,53 @@ interface RowProps {
   selected: boolean;
   onSelect: (uuid: string, on: boolean) => void;
   onTag: (tag: string) => void;
+  visibility: RowVisibility;
 }
 
 /**
- * A row renders again only when its VM or its checkbox changed: with 500 VMs, a stats tick
- * re-renders the VMs whose figures moved, not the list. (A class keeps preact/compat's memo out
- * of the bundle.)
+ * A row renders again only when its VM or its checkbox changed: a stats tick re-renders the VMs
+ * whose figures moved, not the list. A row far off screen skips the ticks (only its figures
+ * changed) and catches up when it comes into view: with 500 running VMs a tick costs about what
+ * the rows on screen cost (see test/bench/vm-list-page.bench.ts). A class, so preact/compat's
+ * memo stays out of the bundle.
  */
 class MemoRow extends Component<RowProps> {
+  private visible = true;
+  private stale = false;
+  private unwatch: (() => void) | null = null;
+  private row: HTMLTableRowElement | null = null;
+  private readonly setRow = (el: HTMLTableRowElement | null) => {
+    this.row = el;
+  };
+
+  override componentDidMount(): void {
+    const el = this.row;
+    if (!el) return;
+    this.unwatch = this.props.visibility.watch(el, (visible) => {
+      this.visible = visible;
+      if (visible && this.stale) this.forceUpdate();
+    });
+  }
+  override componentWillUnmount(): void {
+    this.unwatch?.();
+  }
   override shouldComponentUpdate(next: RowProps): boolean {
     const p = this.props;
-    return next.vm !== p.vm || next.selected !== p.selected || next.onSelect !== p.onSelect;
+    if (next.selected !== p.selected || next.onSelect !== p.onSelect || next.onTag !== p.onTag) return true;
+    if (next.vm === p.vm) return false;
+    if (!this.visible && onlyLiveFiguresDiffer(p.vm, next.vm)) {
+      this.stale = true;
+      return false;
+    }
+    return true;
   }
   override render() {
-    return <VmRow {...this.props} />;
+    this.stale = false;
+    return <VmRow {...this.props} rowRef={this.setRow} />;
   }
 }
 
-function VmRow(props: RowProps) {
+function VmRow(props: RowProps & { rowRef: (el: HTMLTableRowElement | null) => void }) {
   const { vm } = props;
   const api = useApi();
   const power = useVmPower(vm, (action) => api.vms.action(vm.uuid, action));
@@ -195,6 +229,7 @@ function VmRow(props: RowProps) {
   return (
     <>
       <tr
+        ref={props.rowRef}
         data-testid="vm-row"
         data-vm-name={vm.name}
         data-state={vm.state}
@@ -232,25 +267,30 @@ function VmRow(props: RowProps) {
           ))}
         </td>
         <td class="num">{vm.disks}</td>
+        {/* the live figures change every second: a contained box keeps them out of the table's layout */}
         <td class="bar-col" data-testid="vm-cpu">
-          {vm.cpuPercent === null ? (
-            <span class="muted">—</span>
-          ) : (
-            <>
-              <UsageBar percent={vm.cpuPercent} />
-              <span class="bar-value">{formatPercent(vm.cpuPercent, 0)}</span>
-            </>
-          )}
+          <div class="live-cell">
+            {vm.cpuPercent === null ? (
+              <span class="muted">—</span>
+            ) : (
+              <>
+                <UsageBar percent={vm.cpuPercent} />
+                <span class="bar-value">{formatPercent(vm.cpuPercent, 0)}</span>
+              </>
+            )}
+          </div>
         </td>
         <td class="bar-col" data-testid="vm-memory">
-          {vm.memoryUsedMiB === null || memPct === null ? (
-            <span class="muted">—</span>
-          ) : (
-            <>
-              <UsageBar percent={memPct} />
-              <span class="bar-value bar-value-wide">{formatMiB(vm.memoryUsedMiB)}</span>
-            </>
-          )}
+          <div class="live-cell live-cell-wide">
+            {vm.memoryUsedMiB === null || memPct === null ? (
+              <span class="muted">—</span>
+            ) : (
+              <>
+                <UsageBar percent={memPct} />
+                <span class="bar-value bar-value-wide">{formatMiB(vm.memoryUsedMiB)}</span>
+              </>
+            )}
+          </div>
         </td>
         <td>{vm.autostart ? 'On' : 'Off'}</td>
         <td class="actions">
