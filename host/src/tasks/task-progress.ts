@@ -1,7 +1,7 @@
 import { ErrorCode, type TaskProgress } from '@quantix/shared';
 import { actor } from '@quantix/shared/server';
 import type { Request, Response } from 'express';
-import type { TaskStore } from './task-store.ts';
+import type { TaskOutcome, TaskStore } from './task-store.ts';
 
 const TASK_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
@@ -33,6 +33,70 @@ type Progress = (step: number, total: number, message: string) => void;
  * Calling it again for the same request returns the same callback.
  */
 export function taskProgress(sink: TaskSink, req: Request, label?: TaskLabel): Progress {
+  const res = req.res;
+  const existing = res?.locals.quantixTask as Progress | undefined;
+  if (existing) return existing;
+  const task = begin(sink, req, label);
+  if (!task.finish || !res) return task.progress;
+  const { finish, setTarget } = task;
+  // read now: the router changes req.baseUrl as the request moves on
+  const base = req.baseUrl;
+  onAnswer(res, (status, body) => {
+    const created = task.targetKnown ? null : targetOfResult(base, body);
+    if (created) setTarget(created);
+    if (status < 400) return finish({ ok: true });
+    const err = errorOf(body);
+    finish({ ok: false, code: err?.code ?? 'INTERNAL', message: err?.message ?? `HTTP ${status}` });
+  });
+  res.locals.quantixTask = task.progress;
+  return task.progress;
+}
+
+/** A task that its caller ends, for an operation that goes on after the answer (a `202`). */
+export interface DetachedTask {
+  /** null with a bare SessionSink: nothing is recorded */
+  id: string | null;
+  progress: Progress;
+  /** ends it: `ok`, or `failed` with the error's code (an AppError's) and message */
+  end(err?: unknown): void;
+}
+
+/**
+ * Like taskProgress, but the task does not end with the response: `end()` ends it. For a request
+ * answered at once (`202`) while its work goes on. Call `end` on every path, or the task stays
+ * `running` until the next restart makes it `interrupted`.
+ */
+export function startTask(sink: TaskSink, req: Request, label?: TaskLabel): DetachedTask {
+  const task = begin(sink, req, label);
+  let ended = false;
+  return {
+    id: task.id,
+    progress: task.progress,
+    end(err) {
+      if (ended || !task.finish) return;
+      ended = true;
+      if (err === undefined) return task.finish({ ok: true });
+      const code = ErrorCode.safeParse((err as { code?: unknown } | null)?.code);
+      task.finish({
+        ok: false,
+        code: code.success ? code.data : 'INTERNAL',
+        message: err instanceof Error ? err.message : String(err),
+      });
+    },
+  };
+}
+
+interface Begun {
+  id: string | null;
+  progress: Progress;
+  /** null when nothing is recorded (a bare SessionSink) */
+  finish: ((o: TaskOutcome) => void) | null;
+  setTarget: (target: string) => void;
+  /** the target was given or follows from the path */
+  targetKnown: boolean;
+}
+
+function begin(sink: TaskSink, req: Request, label?: TaskLabel): Begun {
   const header = req.get('x-quantix-task');
   const headerId = header && TASK_ID.test(header) ? header : undefined;
   const p = req.principal;
@@ -42,15 +106,10 @@ export function taskProgress(sink: TaskSink, req: Request, label?: TaskLabel): P
     headerId && sessionId
       ? (step, total, message) => toSession(sessionId, { taskId: headerId, step, total, message })
       : () => undefined;
-  const res = req.res;
-  if (typeof sink === 'function' || !res) return live;
-
-  const existing = res.locals.quantixTask as Progress | undefined;
-  if (existing) return existing;
+  if (typeof sink === 'function')
+    return { id: null, progress: live, finish: null, setTarget: () => undefined, targetKnown: true };
   const { store } = sink;
   const opts = typeof label === 'string' ? { title: label } : (label ?? {});
-  // read now: the router changes req.baseUrl as the request moves on
-  const base = req.baseUrl;
   const target = opts.target !== undefined ? opts.target : defaultTarget(req);
   const id = store.begin({
     ...(headerId ? { id: headerId } : {}),
@@ -58,19 +117,16 @@ export function taskProgress(sink: TaskSink, req: Request, label?: TaskLabel): P
     target,
     user: actor(req),
   });
-  onAnswer(res, (status, body) => {
-    const created = target === null && opts.target === undefined ? targetOfResult(base, body) : null;
-    if (created) store.setTarget(id, created);
-    if (status < 400) return store.finish(id, { ok: true });
-    const err = errorOf(body);
-    store.finish(id, { ok: false, code: err?.code ?? 'INTERNAL', message: err?.message ?? `HTTP ${status}` });
-  });
-  const progress: Progress = (step, total, message) => {
-    store.progress(id, { step, total, message });
-    live(step, total, message);
+  return {
+    id,
+    progress: (step, total, message) => {
+      store.progress(id, { step, total, message });
+      live(step, total, message);
+    },
+    finish: (o) => store.finish(id, o),
+    setTarget: (t) => store.setTarget(id, t),
+    targetKnown: target !== null || opts.target !== undefined,
   };
-  res.locals.quantixTask = progress;
-  return progress;
 }
 
 /** "POST /vms/:uuid/clone" from the route the request matched. */
