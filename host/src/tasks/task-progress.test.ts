@@ -28,7 +28,7 @@ describe('taskProgress and startTask', () => {
       progress(1, 2, 'defining');
       res.status(201).json({ uuid: '11111111-2222-4333-8444-555555555555', name: 'x' });
     });
-    vms.delete('/:uuid', async (req, res) => {
+    vms.delete('/:uuid', async (req, _res) => {
       taskProgress(tasks, req)(1, 1, 'removing');
       throw new AppError('VM_STATE_INVALID', 'the VM is running');
     });
