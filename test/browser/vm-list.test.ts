@@ -51,7 +51,11 @@ describe('browser: the VM list at scale, tags and tasks', () => {
       const uuid = VmDetail.parse(res.json).uuid;
       uuids[n] = uuid;
       if (v.tags.length) {
-        const t = await host.api(`/api/v1/vms/${uuid}/tags`, { method: 'PUT', jar: admin, body: { tags: v.tags } });
+        const t = await host.api(`/api/v1/vms/${uuid}/tags`, {
+          method: 'PUT',
+          jar: admin,
+          body: { tags: v.tags },
+        });
         assert.equal(t.status, 200, t.text);
       }
     }
@@ -76,8 +80,11 @@ describe('browser: the VM list at scale, tags and tasks', () => {
   });
 
   const rowNames = async () =>
-    page.locator('[data-testid="vm-row"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-vm-name')));
-  const ours = async () => (await rowNames()).filter((n) => n?.startsWith(prefix)).map((n) => n?.slice(prefix.length + 1));
+    page
+      .locator('[data-testid="vm-row"]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-vm-name')));
+  const ours = async () =>
+    (await rowNames()).filter((n) => n?.startsWith(prefix)).map((n) => n?.slice(prefix.length + 1));
   /** waits until the rows are `want` (bounded), then compares */
   const expectRows = async (want: string[], what: string) => {
     for (let i = 0; i < 100 && JSON.stringify(await ours()) !== JSON.stringify(want); i++)
@@ -87,7 +94,9 @@ describe('browser: the VM list at scale, tags and tasks', () => {
 
   it('searches, sorts by a column both ways, and filters by state and tag', async () => {
     await page.goto(`${host.url}/vms`);
-    await page.locator(`[data-testid="vm-row"][data-vm-name="${name('delta')}"]`).waitFor({ timeout: 15_000 });
+    await page
+      .locator(`[data-testid="vm-row"][data-vm-name="${name('delta')}"]`)
+      .waitFor({ timeout: 15_000 });
     // the test driver's own VM ("test", running) is listed too
     assert.equal(await page.locator('[data-testid="vm-row"]').count(), 5);
     await expectRows(['alpha', 'beta', 'delta', 'gamma'], 'by name at first');
@@ -135,7 +144,9 @@ describe('browser: the VM list at scale, tags and tasks', () => {
     assert.match((await dialog.textContent()) ?? '', /Start 3 VMs\?/);
     // nothing started before the yes
     assert.equal(
-      await page.locator(`[data-testid="vm-row"][data-vm-name="${name('alpha')}"]`).getAttribute('data-state'),
+      await page
+        .locator(`[data-testid="vm-row"][data-vm-name="${name('alpha')}"]`)
+        .getAttribute('data-state'),
       'shutoff',
     );
     await page.getByTestId('confirm-accept').click();
@@ -151,7 +162,9 @@ describe('browser: the VM list at scale, tags and tasks', () => {
         .locator(`[data-testid="vm-row"][data-vm-name="${name(n)}"][data-state="running"]`)
         .waitFor({ timeout: 15_000 });
     assert.equal(
-      await page.locator(`[data-testid="vm-row"][data-vm-name="${name('delta')}"]`).getAttribute('data-state'),
+      await page
+        .locator(`[data-testid="vm-row"][data-vm-name="${name('delta')}"]`)
+        .getAttribute('data-state'),
       'shutoff',
     );
     await page.screenshot({ path: join(OUTPUT_DIR, 'vm-list-bulk.png'), fullPage: true });
