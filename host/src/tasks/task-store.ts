@@ -110,8 +110,8 @@ export async function openTaskStore(deps: {
     inflight = adapter.write(data).then(
       () => deps.disk?.writeSucceeded(),
       (err: unknown) => {
-        deps.disk?.writeFailed(err);
-        deps.onWriteError?.(err);
+        // a full or read-only disk is reported once, by the data-disk watch; not every retry
+        if (!deps.disk?.writeFailed(err)) deps.onWriteError?.(err);
         // still in memory: the next change or the retry writes it
         dirty = true;
         later();
