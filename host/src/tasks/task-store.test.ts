@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { TasksState } from '@quantix/shared';
+import { mountSmallDisk } from '@quantix/shared/server/testing';
 import { appendLog, LOG_HEAD, MAX_LOG_LINES, MAX_TASKS, openTaskStore } from './task-store.ts';
 
 let root = '';
@@ -160,5 +161,42 @@ describe('task store', () => {
     assert.equal(again.get(id)?.status, 'ok');
     assert.equal(recovered.length, 1);
     await again.close();
+  });
+
+  it('on a full disk keeps the tasks in memory and writes them once there is room again', async () => {
+    const disk = mountSmallDisk(256);
+    try {
+      const file = join(disk.dir, 'tasks.json');
+      const faults: string[] = [];
+      const store = await openTaskStore({
+        file,
+        flushMs: 50,
+        disk: {
+          writeFailed: (err) => {
+            faults.push((err as NodeJS.ErrnoException).code ?? '?');
+            return true;
+          },
+          writeSucceeded: () => undefined,
+        },
+        onWriteError: () => assert.fail('a disk fault is the disk watch’s to report'),
+      });
+      disk.fill();
+      const id = store.begin({ ...task, title: 'x'.repeat(200) });
+      store.finish(id, { ok: true });
+      await store.flush();
+      assert.ok(faults.includes('ENOSPC'), faults.join());
+      assert.equal(store.get(id)?.status, 'ok', 'kept in memory');
+      disk.free();
+      // the retry (every flushMs) writes it; bounded wait
+      for (let i = 0; i < 100; i++) {
+        const text = await readFile(file, 'utf8').catch(() => '');
+        if (text.includes(id)) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.equal((await onDisk(file)).tasks.find((t) => t.id === id)?.status, 'ok');
+      await store.close();
+    } finally {
+      disk.unmount();
+    }
   });
 });
