@@ -103,6 +103,19 @@ describe('tasks on a real host', () => {
     );
   });
 
+  it('a snapshot is a task of its VM, though its service reports no steps', async () => {
+    const res = await api('POST', `/vms/${vmUuid}/snapshots`, { name: 'qxtask-s1' });
+    assert.equal(res.status, 201, JSON.stringify(res.json));
+    const list = TaskList.parse((await api('GET', `/tasks?target=vm:${vmUuid}`)).json).tasks;
+    assert.deepEqual(
+      list.map((t) => [t.title, t.status]),
+      [
+        ['Snapshot "qxtask-s1"', 'ok'],
+        [list[1]?.title, 'ok'],
+      ],
+    );
+  });
+
   it('a failed operation is a failed task with its code, with or without X-Quantix-Task', async () => {
     const res = await api('POST', '/vms', vmRequest(`qxtask-${suffix()}`, 60000));
     assert.equal(res.status, 409);

@@ -66,11 +66,15 @@ export function vmRoutes(deps: { vms: VmService; tasks: TaskSink; tags?: VmTags 
   });
   r.post('/:uuid/snapshots', requireUser, async (req, res) => {
     const body = parseOr400(SnapshotCreateRequest, req.body);
+    // a task (start, end, outcome) even though the service reports no steps
+    taskProgress(deps.tasks, req, `Snapshot "${body.name}"`);
     await vms.createSnapshot(uuid(req.params.uuid), body, actor(req));
     res.status(201).json({ snapshots: await vms.snapshots(uuid(req.params.uuid)) });
   });
   r.post('/:uuid/snapshots/:name/revert', requireUser, async (req, res) => {
-    await vms.revertSnapshot(uuid(req.params.uuid), parseOr400(VirtName, req.params.name), actor(req));
+    const snapshot = parseOr400(VirtName, req.params.name);
+    taskProgress(deps.tasks, req, `Revert to snapshot "${snapshot}"`);
+    await vms.revertSnapshot(uuid(req.params.uuid), snapshot, actor(req));
     res.status(204).end();
   });
   r.delete('/:uuid/snapshots/:name', requireUser, async (req, res) => {
