@@ -172,6 +172,12 @@ describe('browser: the VM list at scale, tags and tasks', () => {
 
   it('edits a VM’s tags on its page, refusing a bad one', async () => {
     await page.goto(`${host.url}/vms/${uuids.delta}`);
+    // its own task history is on its page
+    await page.getByTestId('vm-task').first().waitFor({ timeout: 15_000 });
+    assert.match(
+      (await page.getByTestId('vm-tasks').textContent()) ?? '',
+      new RegExp(`Create VM "${name('delta')}"`),
+    );
     await page.getByTestId('vm-tags-edit').click();
     await page.getByTestId('vm-tags-input').fill('Bad Tag!');
     await page.getByTestId('vm-tags-save').click();
