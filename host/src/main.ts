@@ -62,6 +62,9 @@ import { scheduleUploadSweeps } from './storage/files/upload-sweeps.ts';
 import { createProcReader } from './telemetry/proc-reader.ts';
 import { createTelemetrySampler } from './telemetry/sampler.ts';
 import { attachTelemetrySocket } from './telemetry/telemetry.socket.ts';
+import { openTaskStore } from './tasks/task-store.ts';
+import { attachTaskSocket } from './tasks/task.socket.ts';
+import { createVmTags } from './vms/vm-tags.ts';
 
 /** The composition root of `quantix-host serve`: config → adapters → services → transports → listen. */
 export async function serve(config: ServeConfig, out: (line: string) => void): Promise<void> {
@@ -126,14 +129,28 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     cpu: cpuProbe,
   });
   const vms = vmService;
+  // one writer per host: metadata updates of one VM (tags, start order, template) queue up
+  const vmMetadata = createVmMetadataWriter({ monitor: hypervisorMonitor });
   const vmHardware = createVmHardwareService({
     monitor: hypervisorMonitor,
     inventory: vmInventory,
     storage,
     events,
     cpu: cpuProbe,
-    // one writer per host serializes metadata updates of a VM (share it when tags are wired too)
-    metadata: createVmMetadataWriter({ monitor: hypervisorMonitor }),
+    metadata: vmMetadata,
+  });
+  // the task list: tasks.json, bounded; tasks left running by a stop are `interrupted` from here on
+  const taskStore = await openTaskStore({
+    file: join(dataDir, 'tasks.json'),
+    disk: core.disk,
+    onWriteError: (err) => log.error({ err }, 'could not write the task list'),
+    onRecovered: (i) => log.warn(i, 'task list was unreadable; restored from its .bak'),
+  });
+  const vmTags = createVmTags({
+    metadata: vmMetadata,
+    inventory: vmInventory,
+    list: () => vms.list(),
+    events,
   });
   const networks = createNetworkService({
     monitor: hypervisorMonitor,
@@ -230,7 +247,12 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     files,
     logs,
     maxUploadBytes: () => config.uploadMaxBytes,
-    tasks: (sessionId, p) => io?.to(sessionRoom(sessionId)).emit('task:progress', p),
+    tasks: {
+      store: taskStore,
+      toSession: (sessionId, p) => io?.to(sessionRoom(sessionId)).emit('task:progress', p),
+    },
+    taskStore,
+    vmTags,
   });
   const transport = createHttpsTransport<ClientToServerEvents, ServerToClientEvents>({
     core,
@@ -247,6 +269,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   attachHypervisorSocket({ io, monitor: hypervisorMonitor });
   attachVmSocket({ io, vms, inventory: vmInventory, sampler: vmStats });
   attachObjectEventsSocket({ io, objects: objectEvents });
+  const stopTaskSocket = attachTaskSocket({ io, tasks: taskStore });
   recordLibvirtAudit({ monitor: hypervisorMonitor, inventory: vmInventory, objects: objectEvents, events });
   attachConsoleProxy({ server, sessions, vms, log, allowedHosts });
   const stopLogsSocket = attachLogsSocket({ io, logs });
@@ -304,7 +327,13 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
       sampler.close();
       vmStats.close();
       reader.close();
-      return cpuProbe.close().then(() => hypervisorMonitor.close());
+      stopTaskSocket();
+      // what ran until now is written; a task still running stays so, and is `interrupted` at the next start
+      const tasksWritten = taskStore.close().catch(() => undefined);
+      return cpuProbe
+        .close()
+        .then(() => hypervisorMonitor.close())
+        .then(() => tasksWritten);
     },
     out,
   });

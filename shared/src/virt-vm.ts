@@ -209,3 +209,8 @@ export const SnapshotSummary = z.object({
   current: z.boolean(),
 });
 export type SnapshotSummary = z.infer<typeof SnapshotSummary>;
+
+// ---- VM list at scale (tags) ----
+/** `PUT /api/v1/vms/:uuid/tags`: replaces the VM's tags (sorted, duplicates dropped). */
+export const VmTagsUpdate = z.strictObject({ tags: z.array(VmTag).max(16) });
+export type VmTagsUpdate = z.infer<typeof VmTagsUpdate>;

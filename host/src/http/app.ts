@@ -21,6 +21,9 @@ import { fileRoutes, isRawUploadRequest } from '../storage/files/files.routes.ts
 import { poolRoutes } from '../storage/pools/pool.routes.ts';
 import type { StorageService } from '../storage/pools/pool.service.ts';
 import type { TaskSink } from '../tasks/task-progress.ts';
+import type { TaskStore } from '../tasks/task-store.ts';
+import { taskRoutes } from '../tasks/task.routes.ts';
+import type { VmTags } from '../vms/vm-tags.ts';
 import { vmRoutes } from '../vms/vm.routes.ts';
 import { logsRoutes, vmLogRoutes } from '../logs/logs.routes.ts';
 import type { LogsService } from '../logs/logs.service.ts';
@@ -60,6 +63,9 @@ export interface AppDeps {
   files: FileBrowser;
   maxUploadBytes: () => number;
   tasks: TaskSink;
+  /** the task list (GET /tasks) */
+  taskStore: TaskStore;
+  vmTags: VmTags;
   logs: LogsService;
   /** the names a request may give in `Host` */
   allowedHosts: AllowedHosts;
@@ -100,10 +106,11 @@ export function createApp(d: AppDeps): Express {
   api.use(
     '/vms',
     ...guarded,
-    vmRoutes({ vms: d.vms, tasks: d.tasks }),
+    vmRoutes({ vms: d.vms, tasks: d.tasks, tags: d.vmTags }),
     vmLogRoutes({ logs: d.logs }),
     vmHardwareRoutes({ hardware: d.hardware, tasks: d.tasks }),
   );
+  api.use('/tasks', ...guarded, taskRoutes({ tasks: d.taskStore }));
   api.use('/logs', ...guarded, logsRoutes({ logs: d.logs }));
   api.use(
     '/storage',

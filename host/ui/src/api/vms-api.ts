@@ -33,6 +33,8 @@ export interface VmsApi {
   createSnapshot(uuid: string, name: string, description: string): Promise<void>;
   revertSnapshot(uuid: string, name: string): Promise<void>;
   deleteSnapshot(uuid: string, name: string): Promise<void>;
+  /** replaces the VM's tags (`PUT /vms/:uuid/tags`) */
+  setTags(uuid: string, tags: readonly string[]): Promise<VmSummary>;
 }
 
 const vmPath = (uuid: string) => `/vms/${encodeURIComponent(uuid)}`;
@@ -209,6 +211,11 @@ export function createVmsApi(
     async deleteSnapshot(uuid, name) {
       await http.del(`${vmPath(uuid)}/snapshots/${encodeURIComponent(name)}`);
       await loadSnapshots(uuid);
+    },
+    async setTags(uuid, tags) {
+      const vm = await http.put<VmSummary>(`${vmPath(uuid)}/tags`, { tags });
+      applySummary(uuid, vm);
+      return vm;
     },
   };
 }
