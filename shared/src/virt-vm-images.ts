@@ -86,7 +86,14 @@ export const CloudInitConfig = z
   .strictObject({
     hostname: GuestHostname.optional(),
     user: GuestUserName.optional(),
-    password: z.string().min(1).max(256).optional(),
+    /** hashed on the host (SHA-512 crypt) and never stored; one line */
+    password: z
+      .string()
+      .min(1)
+      .max(256)
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing them is the point
+      .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'no control characters or line breaks')
+      .optional(),
     passwordHash: PasswordHash.optional(),
     sshKeys: z.array(SshPublicKey).max(16).default([]),
     network: CloudInitNetwork.default({ mode: 'dhcp' }),
