@@ -11,7 +11,7 @@ export interface ClonedDisk {
   format: 'raw' | 'qcow2';
 }
 
-const escape = (s: string) =>
+const xmlEscape = (s: string) =>
   s
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -57,7 +57,7 @@ export function cloneDomainXml(
     const to = src ? byPath.get(src) : undefined;
     if (!to) return block;
     return block
-      .replace(SOURCE_FILE, (_m, attr: string, q: string) => `<source ${attr}=${q}${escape(to.to)}${q}`)
+      .replace(SOURCE_FILE, (_m, attr: string, q: string) => `<source ${attr}=${q}${xmlEscape(to.to)}${q}`)
       .replace(
         /(<driver\b[^>]*\btype=)(['"])\w+\2/,
         (_m, head: string, q: string) => `${head}${q}${to.format}${q}`,
@@ -65,11 +65,11 @@ export function cloneDomainXml(
       .replace(/\s*<backingStore\b[^>]*\/>|\s*<backingStore\b[^>]*>[\s\S]*?<\/backingStore>/g, '');
   });
   for (const d of opts.disks) {
-    if (!xml.includes(escape(d.to))) throw new Error(`no disk of the source uses ${d.from}`);
+    if (!xml.includes(xmlEscape(d.to))) throw new Error(`no disk of the source uses ${d.from}`);
   }
   xml = clearTemplateFlag(xml);
   if (opts.description !== undefined) {
-    const text = escape(validate(Description, opts.description, 'description'));
+    const text = xmlEscape(validate(Description, opts.description, 'description'));
     xml = /<description>[\s\S]*?<\/description>/.test(xml)
       ? xml.replace(/<description>[\s\S]*?<\/description>/, () => `<description>${text}</description>`)
       : xml.replace(/(<name>[^<]*<\/name>)/, (m) => `${m}\n  <description>${text}</description>`);
