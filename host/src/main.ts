@@ -52,6 +52,9 @@ import { createCpuProbe } from './vms/cpu-probe.ts';
 import { createVmInventory } from './vms/vm-inventory.ts';
 import { createVmStatsSampler } from './vms/vm-stats-sampler.ts';
 import { createVmService, type VmService } from './vms/vm.service.ts';
+import { createVmCloneService, type VmCloneService } from './vms/vm-clone.service.ts';
+import { createVmMetadataWriter } from './vms/vm-metadata.ts';
+import { createSeedService } from './cloud-init/cloud-init.service.ts';
 import { attachVmSocket } from './vms/vm.socket.ts';
 import { attachConsoleProxy, CONSOLE_PATH } from './vms/console-proxy.ts';
 import { createHostLogs } from './logs/logs-setup.ts';
@@ -115,6 +118,13 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     diskUsers: () => vmService?.diskUsers() ?? Promise.resolve([]),
     deviceUsage: (dev) => deviceUsageOfPath(dev, blockUsage),
   });
+  // cloud-init seeds, clones and templates (issue 9); removal asks the clone service about linked clones
+  const seeds = createSeedService({
+    monitor: hypervisorMonitor,
+    storage,
+    diskUsers: () => vmService?.diskUsers() ?? Promise.resolve([]),
+  });
+  let vmClones: VmCloneService | null = null;
   vmService = createVmService({
     monitor: hypervisorMonitor,
     inventory: vmInventory,
@@ -122,8 +132,20 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     events,
     live: (name) => vmStats.live(name),
     cpu: cpuProbe,
+    seeds,
+    beforeRemove: (uuid) => vmClones?.assertRemovable(uuid) ?? Promise.resolve(),
   });
   const vms = vmService;
+  vmClones = createVmCloneService({
+    monitor: hypervisorMonitor,
+    inventory: vmInventory,
+    storage,
+    events,
+    metadata: createVmMetadataWriter({ monitor: hypervisorMonitor }),
+    seeds,
+    detail: (uuid) => vms.detail(uuid),
+    summary: (uuid) => vms.list().find((v) => v.uuid === uuid),
+  });
   const networks = createNetworkService({
     monitor: hypervisorMonitor,
     events,
@@ -213,6 +235,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     hypervisor: hypervisorMonitor,
     cpu: cpuProbe,
     vms,
+    vmClones,
     storage,
     networks,
     files,

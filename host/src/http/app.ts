@@ -22,6 +22,9 @@ import { poolRoutes } from '../storage/pools/pool.routes.ts';
 import type { StorageService } from '../storage/pools/pool.service.ts';
 import type { TaskSink } from '../tasks/task-progress.ts';
 import { vmRoutes } from '../vms/vm.routes.ts';
+import { vmCloneRoutes } from '../vms/vm-clone.routes.ts';
+import type { VmCloneService } from '../vms/vm-clone.service.ts';
+import { imageRoutes } from '../storage/images/image.routes.ts';
 import { logsRoutes, vmLogRoutes } from '../logs/logs.routes.ts';
 import type { LogsService } from '../logs/logs.service.ts';
 import type { CpuProbe } from '../vms/cpu-probe.ts';
@@ -51,6 +54,8 @@ export interface AppDeps {
   hypervisor: HypervisorMonitor;
   cpu: CpuProbe;
   vms: VmService;
+  /** clones and templates (issue 9) */
+  vmClones?: VmCloneService;
   storage: StorageService;
   networks: NetworkService;
   files: FileBrowser;
@@ -94,11 +99,13 @@ export function createApp(d: AppDeps): Express {
   );
   api.use('/hypervisor', ...guarded, hypervisorRoutes({ monitor: d.hypervisor, cpu: d.cpu }));
   api.use('/vms', ...guarded, vmRoutes({ vms: d.vms, tasks: d.tasks }), vmLogRoutes({ logs: d.logs }));
+  if (d.vmClones) api.use('/vms', ...guarded, vmCloneRoutes({ clones: d.vmClones, tasks: d.tasks }));
   api.use('/logs', ...guarded, logsRoutes({ logs: d.logs }));
   api.use(
     '/storage',
     ...guarded,
     poolRoutes({ storage: d.storage, tasks: d.tasks }),
+    imageRoutes({ storage: d.storage }),
     fileRoutes({
       poolPath: async (name) => {
         const p = await d.storage.pool(name);
