@@ -82,9 +82,21 @@ function VmRow(props: { vm: VmSummary }) {
         <VmSummaryCells
           vm={vm}
           name={
-            <Link href={`/vms/${vm.uuid}`} testId="vm-link">
-              {vm.name}
-            </Link>
+            <>
+              <Link href={`/vms/${vm.uuid}`} testId="vm-link">
+                {vm.name}
+              </Link>
+              {vm.template && ' '}
+              {vm.template && (
+                <span
+                  class="badge badge-info"
+                  data-testid="vm-template-badge"
+                  title="A template: new VMs are cloned from it"
+                >
+                  template
+                </span>
+              )}
+            </>
           }
         />
         <td class="num">{vm.disks}</td>
