@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -13,7 +14,7 @@ import { ensureLibvirtd } from '../support/libvirtd.ts';
 
 // In Debian's chromium against the real host on a real libvirtd: clone from the VM page, then a
 // template and a linked clone from the list.
-describe('browser: clone a VM, convert it into a template, new VM from the template', () => {
+describe('browser: clone a VM, convert it into a template, new VM from the template, VM from an image with cloud-init', () => {
   const data = tempDataDir();
   const id = Math.random().toString(36).slice(2, 8);
   const pool = `qximgbw${id}`;
@@ -21,6 +22,7 @@ describe('browser: clone a VM, convert it into a template, new VM from the templ
   const vmName = `qximg-${id}-src`;
   const cloneName = `qximg-${id}-copy`;
   const linkedName = `qximg-${id}-linked`;
+  const importedName = `qximg-${id}-imported`;
   let daemon: ReturnType<typeof ensureLibvirtd>;
   let host: RunningHost;
   let admin: CookieJar;
@@ -130,6 +132,70 @@ describe('browser: clone a VM, convert it into a template, new VM from the templ
     assert.deepEqual(
       clones.clones.map((c) => c.name),
       [linkedName],
+    );
+    assert.deepEqual(pageErrors, []);
+  });
+
+  it('creates a VM from a disk image with cloud-init through the wizard', async () => {
+    const image = join(poolDir, '..', `qximg-bw-${id}.qcow2`);
+    execFileSync('qemu-img', ['create', '-f', 'qcow2', image, '96M']);
+    try {
+      const up = await host.api(`/api/v1/storage/pools/${pool}/files/cloud-${id}.img`, {
+        method: 'PUT',
+        jar: admin,
+        body: readFileSync(image),
+        headers: { 'content-type': 'application/octet-stream' },
+      });
+      assert.equal(up.status, 201, up.text);
+    } finally {
+      rmSync(image, { force: true });
+    }
+    await page.getByTestId('create-vm-button').click();
+    await page.getByTestId('wizard-name').fill(importedName);
+    await page.getByTestId('wizard-vcpus').fill('1');
+    await page.getByTestId('wizard-memory').fill('128');
+    await page.getByTestId('wizard-next').click();
+    await page.getByTestId('disk-pool').first().selectOption(pool);
+    await page.getByTestId('disk-source').first().selectOption(`image:${pool}/cloud-${id}.img`);
+    assert.equal(
+      await page.getByTestId('disk-size').first().inputValue(),
+      '20',
+      'larger than the image: kept',
+    );
+    await page.getByTestId('disk-size').first().fill('0.05');
+    await page.getByTestId('disk-source').first().selectOption('');
+    await page.getByTestId('disk-source').first().selectOption(`image:${pool}/cloud-${id}.img`);
+    assert.equal(await page.getByTestId('disk-size').first().inputValue(), '0.1', 'grown to the image');
+    await page.getByTestId('wizard-next').click(); // CD-ROM: none
+    await page.getByTestId('wizard-next').click();
+    await page.getByTestId('network-select').selectOption('user');
+    await page.getByTestId('wizard-next').click();
+    await page.getByTestId('wizard-next').click(); // boot: disk only
+    await page.getByTestId('ci-enabled').check();
+    await page.getByTestId('ci-user').fill('ops');
+    await page.getByTestId('ci-password').fill('s3cret');
+    await page.getByTestId('ci-keys').fill('not a key');
+    await page.getByTestId('wizard-next').click();
+    await page.getByTestId('ci-keys-error').waitFor();
+    await page
+      .getByTestId('ci-keys')
+      .fill('ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHq0bQyq7RrQ8V6r0m3jzB2kYxg3wJkqg1m8N7o1yH5a qximg@browser');
+    await page.getByTestId('wizard-next').click();
+    await page.getByTestId('wizard-review-cloud-init').waitFor();
+    await page.screenshot({ path: join(OUTPUT_DIR, 'vm-wizard-cloud-init-review.png'), fullPage: true });
+    await page.getByTestId('wizard-create').click();
+    const detail = page.locator(`[data-testid="vm-detail"][data-vm-name="${importedName}"]`);
+    await detail.waitFor({ timeout: 120_000 });
+    const vms = ((await api('GET', '/vms')).json as { vms: VmSummary[] }).vms;
+    const made = VmDetail.parse(
+      (await api('GET', `/vms/${vms.find((v) => v.name === importedName)?.uuid}`)).json,
+    );
+    assert.deepEqual(
+      made.disks.map((d) => [d.device, d.volume]),
+      [
+        ['disk', `${importedName}-disk0.qcow2`],
+        ['cdrom', `${importedName}-cidata.iso`],
+      ],
     );
     assert.deepEqual(pageErrors, []);
   });
