@@ -19,9 +19,9 @@ export interface SeedPlan {
 
 const SEED_SUFFIX = '-cidata.iso';
 
-/** A seed the host wrote (by its name): removed with the VM's disks. */
-export function isSeedPath(path: string | null | undefined): boolean {
-  return !!path && basename(path).endsWith(SEED_SUFFIX);
+/** The seed the host wrote for the VM `vmName` (by its file name): removed with the VM's disks. */
+export function isSeedPath(path: string | null | undefined, vmName: string): boolean {
+  return !!path && basename(path) === `${vmName}${SEED_SUFFIX}`;
 }
 
 export interface SeedService {

@@ -8,6 +8,7 @@ import { tempRoot } from '@quantix/shared/server/testing';
 import { parse } from 'yaml';
 import { readIso9660 } from '../../../test/support/iso9660-read.ts';
 import { buildSeedFiles } from './cloud-init-files.ts';
+import { isSeedPath } from './cloud-init.service.ts';
 import { hashPassword } from './password-hash.ts';
 import { writeSeedIso } from './seed-iso.ts';
 
@@ -148,5 +149,14 @@ describe('seed ISO', () => {
     // blkid, which cloud-init's NoCloud uses to find the seed, sees the same label
     const label = execFileSync('blkid', ['-o', 'value', '-s', 'LABEL', out], { encoding: 'utf8' }).trim();
     assert.equal(label, 'cidata');
+  });
+});
+
+describe('isSeedPath', () => {
+  it('is the seed of that VM only, never any ISO whose name looks like one', () => {
+    assert.equal(isSeedPath('/pool/web-cidata.iso', 'web'), true);
+    assert.equal(isSeedPath('/pool/other-cidata.iso', 'web'), false);
+    assert.equal(isSeedPath('/pool/web.iso', 'web'), false);
+    assert.equal(isSeedPath(null, 'web'), false);
   });
 });

@@ -193,7 +193,7 @@ export function createVmCloneService(deps: {
         const xml = cloneDomainXml(sourceXml, {
           name: req.name,
           disks: mapped,
-          isSeed: isSeedPath,
+          isSeed: (p) => isSeedPath(p, r.info.name),
           ...(seedPlan ? { seedPath: seedPlan.path } : {}),
           ...(req.description !== undefined ? { description: req.description } : {}),
         });

@@ -298,7 +298,8 @@ export function createVmService(deps: {
       await deps.beforeRemove?.(uuid);
       // its disks, and the cloud-init seed the host wrote for it
       const disks = r.spec.disks.filter(
-        (d) => d.source && (d.device === 'disk' || (d.device === 'cdrom' && isSeedPath(d.source))),
+        (d) =>
+          d.source && (d.device === 'disk' || (d.device === 'cdrom' && isSeedPath(d.source, r.info.name))),
       );
       const total = 1 + (opts.deleteVolumes ? disks.length : 0);
       progress?.(1, total, `Removing "${r.info.name}"`);
