@@ -19,6 +19,7 @@ import type { CookieJar } from '../support/https-client.ts';
 import { waitForHypervisor } from '../support/hypervisor-ready.ts';
 import { readIso9660 } from '../support/iso9660-read.ts';
 import { ensureLibvirtd } from '../support/libvirtd.ts';
+import { connected, type HostSocket, openSocket } from '../support/socket-client.ts';
 
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHq0bQyq7RrQ8V6r0m3jzB2kYxg3wJkqg1m8N7o1yH5a qximg@test';
 const qemuImgInfo = (path: string) =>
@@ -45,6 +46,8 @@ describe('disk images, cloud-init, clones and templates on a real libvirt daemon
   let source: VmDetail;
   let clone: VmDetail;
   let linked: VmDetail;
+  let socket: HostSocket;
+  const progress: Array<{ taskId: string; message: string }> = [];
 
   before(async () => {
     daemon = ensureLibvirtd();
@@ -56,10 +59,14 @@ describe('disk images, cloud-init, clones and templates on a real libvirt daemon
     host = await startHost({ dataDir: data.dir, env: { QUANTIX_LIBVIRT_URI: 'qemu:///system' } });
     admin = await setupAdmin(host);
     await waitForHypervisor(host, admin);
+    socket = openSocket(host, admin);
+    socket.on('task:progress', (p) => progress.push(p));
+    await connected(socket);
     const res = await api('POST', '/storage/pools', { type: 'dir', name: poolName, path: poolDir });
     assert.equal(res.status, 201, res.text);
   });
   after(async () => {
+    socket?.close();
     // leave nothing behind on the daemon, whatever failed: clones before the template
     const all =
       ((await api('GET', '/vms').catch(() => null))?.json as { vms?: VmSummary[] } | undefined)?.vms ?? [];
@@ -134,26 +141,41 @@ describe('disk images, cloud-init, clones and templates on a real libvirt daemon
     assert.deepEqual([r.format, r.virtualSize], ['qcow2', 64 * 2 ** 20]);
   });
 
-  it('imports the image as a new VM’s disk, with a cloud-init seed', async () => {
-    const res = await api('POST', '/vms', {
-      name: vmName,
-      vcpus: 1,
-      memoryMiB: 128,
-      disks: [
-        {
-          pool: poolName,
-          sizeGiB: 0.125,
-          format: 'qcow2',
-          source: { type: 'image', pool: poolName, volume: 'cloud.img' },
-        },
-      ],
-      network: { type: 'user' },
-      bootOrder: ['hd'],
-      autostart: false,
-      cloudInit: { hostname: 'qximg-guest', user: 'ops', password: 'secret pw', sshKeys: [KEY] },
+  it('imports the image as a new VM’s disk, with progress and a cloud-init seed', async () => {
+    const res = await host.api('/api/v1/vms', {
+      method: 'POST',
+      jar: admin,
+      timeoutMs: 300_000,
+      headers: { 'x-quantix-task': 'qximg-import-task' },
+      body: {
+        name: vmName,
+        vcpus: 1,
+        memoryMiB: 128,
+        disks: [
+          {
+            pool: poolName,
+            sizeGiB: 0.125,
+            format: 'qcow2',
+            source: { type: 'image', pool: poolName, volume: 'cloud.img' },
+          },
+        ],
+        network: { type: 'user' },
+        bootOrder: ['hd'],
+        autostart: false,
+        cloudInit: { hostname: 'qximg-guest', user: 'ops', password: 'secret pw', sshKeys: [KEY] },
+      },
     });
     assert.equal(res.status, 201, res.text);
     source = VmDetail.parse(res.json);
+    // the copy's progress reached the session's sockets (events may trail the answer a moment)
+    const copying = () => progress.filter((p) => p.taskId === 'qximg-import-task').map((p) => p.message);
+    for (let i = 0; i < 50 && !copying().some((m) => /seed/.test(m)); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    assert.ok(
+      copying().some((m) => /copying image .*cloud\.img: 100%$/.test(m)),
+      `progress: ${JSON.stringify(copying())}`,
+    );
+    assert.ok(copying().some((m) => /Writing the cloud-init seed/.test(m)));
     const disk = source.disks.find((d) => d.device === 'disk');
     assert.equal(disk?.volume, `${vmName}-disk0.qcow2`);
     assert.equal(disk?.capacity, 2 ** 27, 'the size asked for (larger than the image)');
