@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   ErrorBody,
+  FileListing,
   LinkedClone,
   UploadResult,
   VmDetail,
@@ -131,6 +132,12 @@ describe('disk images, cloud-init, clones and templates on a real libvirt daemon
     );
     assert.equal(info.format, 'raw');
     assert.equal(qemuImgInfo(join(poolDir, 'named.qcow2')).format, 'raw');
+    const listing = FileListing.parse((await api('GET', `/storage/pools/${poolName}/files`)).json);
+    assert.equal(
+      listing.entries.find((e) => e.name === 'named.qcow2')?.type,
+      'raw',
+      'the file browser agrees',
+    );
     // a small "cloud image": 64 MiB qcow2 with a marker in its first MiB
     const seed = join(work, 'marker.raw');
     execFileSync('sh', ['-c', `head -c 1048576 /dev/urandom > ${seed} && truncate -s 64M ${seed}`]);
