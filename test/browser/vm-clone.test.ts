@@ -182,6 +182,10 @@ describe('browser: clone a VM, convert it into a template, new VM from the templ
       .fill('ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHq0bQyq7RrQ8V6r0m3jzB2kYxg3wJkqg1m8N7o1yH5a qximg@browser');
     await page.getByTestId('wizard-next').click();
     await page.getByTestId('wizard-review-cloud-init').waitFor();
+    assert.match(
+      (await page.getByTestId('wizard-review-sources').textContent()) ?? '',
+      new RegExp(`disk 1 is a copy of ${pool}/cloud-${id}\\.img`),
+    );
     await page.screenshot({ path: join(OUTPUT_DIR, 'vm-wizard-cloud-init-review.png'), fullPage: true });
     await page.getByTestId('wizard-create').click();
     const detail = page.locator(`[data-testid="vm-detail"][data-vm-name="${importedName}"]`);

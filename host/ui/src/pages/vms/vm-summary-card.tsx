@@ -42,7 +42,7 @@ export function VmSummaryCard(props: { vm: VmDetail; onDeleted: () => void }) {
             key={a}
             busy={busy === a}
             busyText={ACTION_BUSY[a]}
-            disabled={busy !== null || !isActionAllowed(a, vm.state)}
+            disabled={busy !== null || !isActionAllowed(a, vm.state) || (a === 'start' && vm.template)}
             variant={a === 'destroy' || a === 'reset' ? 'danger' : a === 'start' ? 'primary' : 'secondary'}
             testId={`vm-action-${a}`}
             onClick={() => power.request(a)}

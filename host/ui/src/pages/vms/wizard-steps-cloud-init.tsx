@@ -158,10 +158,21 @@ export function CloudInitStep(props: StepProps) {
   );
 }
 
-/** The review's line for cloud-init. */
+/** The review's lines for disks from images and for cloud-init. */
 export function CloudInitReview(props: { form: WizardForm }) {
+  const sources = props.form.disks
+    .map((d, i) => {
+      const m = /^(image|volume):(.+)$/.exec(d.source ?? '');
+      return m ? `disk ${i + 1} ${m[1] === 'image' ? 'is a copy of' : 'is the volume'} ${m[2]}` : null;
+    })
+    .filter(Boolean);
   const c = props.form.cloudInit;
-  if (!c?.enabled) return null;
+  const disks = sources.length ? (
+    <p data-testid="wizard-review-sources">
+      <strong>From images:</strong> {sources.join('; ')}.
+    </p>
+  ) : null;
+  if (!c?.enabled) return disks;
   const keys = c.sshKeys.split('\n').filter((l) => l.trim()).length;
   const parts = [
     `host name ${c.hostname || props.form.name.trim()}`,
@@ -171,9 +182,12 @@ export function CloudInitReview(props: { form: WizardForm }) {
     c.userData.trim() ? 'custom user-data' : null,
   ].filter(Boolean);
   return (
-    <p data-testid="wizard-review-cloud-init">
-      <strong>Cloud-init:</strong> {parts.join(', ')}.
-    </p>
+    <>
+      {disks}
+      <p data-testid="wizard-review-cloud-init">
+        <strong>Cloud-init:</strong> {parts.join(', ')}.
+      </p>
+    </>
   );
 }
 
