@@ -54,6 +54,8 @@ import { createVmStatsSampler } from './vms/vm-stats-sampler.ts';
 import { createVmService, type VmService } from './vms/vm.service.ts';
 import { createVmHardwareService } from './vms/vm-hardware.service.ts';
 import { createVmMetadataWriter } from './vms/vm-metadata.ts';
+import { createVmCloneService, type VmCloneService } from './vms/vm-clone.service.ts';
+import { createSeedService } from './cloud-init/cloud-init.service.ts';
 import { attachVmSocket } from './vms/vm.socket.ts';
 import { attachConsoleProxy, CONSOLE_PATH } from './vms/console-proxy.ts';
 import { createHostLogs } from './logs/logs-setup.ts';
@@ -120,6 +122,13 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     diskUsers: () => vmService?.diskUsers() ?? Promise.resolve([]),
     deviceUsage: (dev) => deviceUsageOfPath(dev, blockUsage),
   });
+  // cloud-init seeds, clones and templates (issue 9); removal asks the clone service about linked clones
+  const seeds = createSeedService({
+    monitor: hypervisorMonitor,
+    storage,
+    diskUsers: () => vmService?.diskUsers() ?? Promise.resolve([]),
+  });
+  let vmClones: VmCloneService | null = null;
   vmService = createVmService({
     monitor: hypervisorMonitor,
     inventory: vmInventory,
@@ -127,10 +136,22 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     events,
     live: (name) => vmStats.live(name),
     cpu: cpuProbe,
+    seeds,
+    beforeRemove: (uuid) => vmClones?.assertRemovable(uuid) ?? Promise.resolve(),
   });
   const vms = vmService;
   // one writer per host: metadata updates of one VM (tags, start order, template) queue up
   const vmMetadata = createVmMetadataWriter({ monitor: hypervisorMonitor });
+  vmClones = createVmCloneService({
+    monitor: hypervisorMonitor,
+    inventory: vmInventory,
+    storage,
+    events,
+    metadata: vmMetadata,
+    seeds,
+    detail: (uuid) => vms.detail(uuid),
+    summary: (uuid) => vms.list().find((v) => v.uuid === uuid),
+  });
   const vmHardware = createVmHardwareService({
     monitor: hypervisorMonitor,
     inventory: vmInventory,
@@ -242,6 +263,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     cpu: cpuProbe,
     vms,
     hardware: vmHardware,
+    vmClones,
     storage,
     networks,
     files,

@@ -25,6 +25,9 @@ import type { TaskStore } from '../tasks/task-store.ts';
 import { taskRoutes } from '../tasks/task.routes.ts';
 import type { VmTags } from '../vms/vm-tags.ts';
 import { vmRoutes } from '../vms/vm.routes.ts';
+import { vmCloneRoutes } from '../vms/vm-clone.routes.ts';
+import type { VmCloneService } from '../vms/vm-clone.service.ts';
+import { imageRoutes } from '../storage/images/image.routes.ts';
 import { logsRoutes, vmLogRoutes } from '../logs/logs.routes.ts';
 import type { LogsService } from '../logs/logs.service.ts';
 import type { CpuProbe } from '../vms/cpu-probe.ts';
@@ -58,6 +61,8 @@ export interface AppDeps {
   vms: VmService;
   /** the VM page's Hardware tab */
   hardware: VmHardwareService;
+  /** clones and templates (issue 9) */
+  vmClones?: VmCloneService;
   storage: StorageService;
   networks: NetworkService;
   files: FileBrowser;
@@ -111,11 +116,13 @@ export function createApp(d: AppDeps): Express {
     vmHardwareRoutes({ hardware: d.hardware, tasks: d.tasks }),
   );
   api.use('/tasks', ...guarded, taskRoutes({ tasks: d.taskStore }));
+  if (d.vmClones) api.use('/vms', ...guarded, vmCloneRoutes({ clones: d.vmClones, tasks: d.tasks }));
   api.use('/logs', ...guarded, logsRoutes({ logs: d.logs }));
   api.use(
     '/storage',
     ...guarded,
     poolRoutes({ storage: d.storage, tasks: d.tasks }),
+    imageRoutes({ storage: d.storage }),
     fileRoutes({
       poolPath: async (name) => {
         const p = await d.storage.pool(name);

@@ -1,4 +1,12 @@
-import type { SnapshotSummary, VmAction, VmCpu, VmCreateRequest, VmDetail, VmSummary } from '@quantix/shared';
+import type {
+  SnapshotSummary,
+  VmAction,
+  VmCloneRequestInput,
+  VmCpu,
+  VmCreateRequest,
+  VmDetail,
+  VmSummary,
+} from '@quantix/shared';
 import {
   applyStatsToDetail,
   applyVmChanged,
@@ -23,6 +31,10 @@ export interface VmsApi {
   setCpu(uuid: string, cpu: VmCpu): Promise<VmDetail>;
   create(req: VmCreateRequest, taskId: string): Promise<VmDetail>;
   remove(uuid: string, deleteVolumes: boolean, taskId: string): Promise<void>;
+  /** a full or linked copy (issue 9), with the host's progress under `taskId` */
+  clone(uuid: string, req: VmCloneRequestInput, taskId: string): Promise<VmDetail>;
+  /** the VM becomes a template for good */
+  makeTemplate(uuid: string): Promise<VmSummary>;
   loadXml(uuid: string): Promise<void>;
   loadSnapshots(uuid: string): Promise<void>;
   /**
@@ -169,6 +181,21 @@ export function createVmsApi(
     async create(req, taskId) {
       const vm = await deps.tasks.run(taskId, (headers) => http.post<VmDetail>('/vms', req, { headers }));
       applySummary(vm.uuid, summaryOfDetail(vm));
+      return vm;
+    },
+    async clone(uuid, req, taskId) {
+      const vm = await deps.tasks.run(taskId, (headers) =>
+        http.post<VmDetail>(`${vmPath(uuid)}/clone`, req, { headers }),
+      );
+      applySummary(vm.uuid, summaryOfDetail(vm));
+      return vm;
+    },
+    async makeTemplate(uuid) {
+      const vm = await http.post<VmSummary>(`${vmPath(uuid)}/template`);
+      applySummary(uuid, vm);
+      store.update((s) =>
+        s.vm.data?.uuid === uuid ? { ...s, vm: { ...s.vm, data: { ...s.vm.data, template: true } } } : s,
+      );
       return vm;
     },
     async remove(uuid, deleteVolumes, taskId) {

@@ -248,9 +248,21 @@ function VmRow(props: RowProps & { rowRef: (el: HTMLTableRowElement | null) => v
         <VmSummaryCells
           vm={vm}
           name={
-            <Link href={`/vms/${vm.uuid}`} testId="vm-link">
-              {vm.name}
-            </Link>
+            <>
+              <Link href={`/vms/${vm.uuid}`} testId="vm-link">
+                {vm.name}
+              </Link>
+              {vm.template && ' '}
+              {vm.template && (
+                <span
+                  class="badge badge-info"
+                  data-testid="vm-template-badge"
+                  title="A template: new VMs are cloned from it"
+                >
+                  template
+                </span>
+              )}
+            </>
           }
         />
         <td class="tags-col" data-testid="vm-tags">
