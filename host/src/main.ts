@@ -60,6 +60,7 @@ import { scheduleUploadSweeps } from './storage/files/upload-sweeps.ts';
 import { createProcReader } from './telemetry/proc-reader.ts';
 import { createTelemetrySampler } from './telemetry/sampler.ts';
 import { attachTelemetrySocket } from './telemetry/telemetry.socket.ts';
+import { createHistoryRecorder } from './history/history-recorder.ts';
 
 /** The composition root of `quantix-host serve`: config → adapters → services → transports → listen. */
 export async function serve(config: ServeConfig, out: (line: string) => void): Promise<void> {
@@ -137,6 +138,15 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   let io: HostIo | null = null;
   const reader = createProcReader();
   const sampler = createTelemetrySampler({ reader, intervalMs: config.telemetryIntervalMs });
+  // metrics history (slice-hist): recorded whether or not anyone watches
+  const history = createHistoryRecorder({
+    dir: join(dataDir, 'history'),
+    sampler,
+    vmStats,
+    inventory: vmInventory,
+    hypervisorAvailable: () => hypervisorMonitor.status().available,
+    log,
+  });
   const summary = createHostSummary({
     hostId: state.data.hostId,
     hostname,
@@ -219,6 +229,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     logs,
     maxUploadBytes: () => config.uploadMaxBytes,
     tasks: (sessionId, p) => io?.to(sessionRoom(sessionId)).emit('task:progress', p),
+    history,
   });
   const transport = createHttpsTransport<ClientToServerEvents, ServerToClientEvents>({
     core,
@@ -289,14 +300,20 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
       void uploadCommands.close();
       stopUploadSweeps();
       stopLogsSocket();
+      const historyClosed = history
+        .close()
+        .catch((err: unknown) => log.warn({ err }, 'history: close failed'));
       sampler.close();
       vmStats.close();
       reader.close();
-      return cpuProbe.close().then(() => hypervisorMonitor.close());
+      return historyClosed.then(() => cpuProbe.close()).then(() => hypervisorMonitor.close());
     },
     out,
   });
   url = running.url;
+  void history
+    .start()
+    .catch((err: unknown) => log.error({ err }, 'history: cannot start the metrics history'));
   // the first dial to each hub is at once: a restarted host is back on its hubs within seconds
   hubLinks.start();
   if (config.joinHub) {

@@ -21,3 +21,4 @@ export * from './hub-hosts.ts';
 export * from './hub-pools.ts';
 export * from './hub-enrollment.ts';
 export * from './link.ts';
+export * from './telemetry-history.ts';
