@@ -54,6 +54,10 @@ import { createVmStatsSampler } from './vms/vm-stats-sampler.ts';
 import { createVmService, type VmService } from './vms/vm.service.ts';
 import { attachVmSocket } from './vms/vm.socket.ts';
 import { attachConsoleProxy, CONSOLE_PATH } from './vms/console-proxy.ts';
+import { createSerialConsoles } from './vms/serial-consoles.ts';
+import { attachSerialProxy, SERIAL_PATH } from './vms/serial-proxy.ts';
+import { openPtyPort } from './vms/serial-pty.ts';
+import { createSerialResolver } from './vms/serial-resolve.ts';
 import { createHostLogs } from './logs/logs-setup.ts';
 import { attachLogsSocket } from './logs/logs.socket.ts';
 import { scheduleUploadSweeps } from './storage/files/upload-sweeps.ts';
@@ -238,7 +242,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     // no whole-request deadline: an ISO upload may take an hour; the upload route has its own stall
     // timeout and headers must still arrive within 20 s
     requestTimeoutMs: 0,
-    upgradePaths: [CONSOLE_PATH],
+    upgradePaths: [CONSOLE_PATH, SERIAL_PATH],
   });
   const { server } = transport;
   io = transport.io;
@@ -248,6 +252,13 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   attachObjectEventsSocket({ io, objects: objectEvents });
   recordLibvirtAudit({ monitor: hypervisorMonitor, inventory: vmInventory, objects: objectEvents, events });
   attachConsoleProxy({ server, sessions, vms, log, allowedHosts });
+  // the serial console (xterm.js in the browser) over the VM's pty
+  const serialConsoles = createSerialConsoles({
+    resolve: createSerialResolver(hypervisorMonitor),
+    openPort: openPtyPort,
+    log,
+  });
+  attachSerialProxy({ server, sessions, consoles: serialConsoles, log, allowedHosts });
   const stopLogsSocket = attachLogsSocket({ io, logs });
 
   const consoleStatus = createConsoleStatus({
@@ -300,6 +311,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
       void uploadCommands.close();
       stopUploadSweeps();
       stopLogsSocket();
+      serialConsoles.close();
       const historyClosed = history
         .close()
         .catch((err: unknown) => log.warn({ err }, 'history: close failed'));
