@@ -55,12 +55,10 @@ export function createSerialConsoles(deps: {
   const opening = new Map<string, Promise<Session>>();
 
   const announce = (s: Session) => {
-    s.viewers.forEach((v, i) =>
-      v.mode(
-        i === 0 ? 'write' : 'read-only',
-        i === 0 ? 'you can type' : 'read-only: someone else is typing on this console',
-      ),
-    );
+    s.viewers.forEach((v, i) => {
+      if (i === 0) v.mode('write', 'you can type');
+      else v.mode('read-only', 'read-only: someone else is typing on this console');
+    });
   };
 
   const open = async (uuid: string): Promise<Session> => {
