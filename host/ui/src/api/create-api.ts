@@ -7,6 +7,7 @@ import { API_BASE, createShellApi } from '@quantix/shared/ui/api/create-shell-ap
 import { type EventsApi, createEventsApi } from './events-api.ts';
 import { type FilesApi, createFilesApi } from './files-api.ts';
 import { type HostApi, createHostApi } from './host-api.ts';
+import { type HistoryApi, createHistoryApi } from './history-api.ts';
 import { type HypervisorApi, createHypervisorApi } from './hypervisor-api.ts';
 import { type LogsApi, createLogsApi, saveWithLink } from './logs-api.ts';
 import { type NetworksApi, createNetworksApi } from './networks-api.ts';
@@ -31,6 +32,8 @@ export interface Api extends ShellApi {
   readonly networks: NetworksApi;
   readonly logs: LogsApi;
   readonly console: ConsoleApi;
+  /** metrics history (slice-hist) */
+  readonly history: HistoryApi;
 }
 
 export function createApi(deps: { store: Store<AppState>; window: Window; socket: QxSocket }): Api {
@@ -93,5 +96,6 @@ export function createApi(deps: { store: Store<AppState>; window: Window; socket
       onError,
     }),
     console: createConsoleApi({ location: w.location, base: API_BASE }),
+    history: createHistoryApi({ http, loadInto }),
   };
 }

@@ -4,6 +4,7 @@ import type {
   EventLevel,
   FileListing,
   HardwareReport,
+  HistorySeries,
   HostEvent,
   HostSummary,
   HubSummary,
@@ -64,6 +65,8 @@ export interface AppState extends ShellState {
   readonly vmLog: LogView & { readonly vm: string | null };
   /** progress of our own long requests, by X-Quantix-Task id, while they run */
   readonly tasks: Readonly<Record<string, TaskProgress>>;
+  /** metrics history (slice-hist): the chart shown, `key` = "host" or the VM's UUID */
+  readonly history: Loadable<{ readonly key: string; readonly series: HistorySeries }>;
 }
 
 export type SkippedVolume = VolumeList['skipped'][number];
@@ -92,6 +95,7 @@ export function initialState(location: { path: string; search: string }): AppSta
     logSources: idle(),
     vmLog: { ...initialLogView(), vm: null },
     tasks: {},
+    history: idle(),
   };
 }
 
