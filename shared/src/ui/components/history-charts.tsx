@@ -86,7 +86,7 @@ const RANGE_LABEL: Record<HistoryRange, { button: string; start: string; window:
 /** Hour / day / week / month / year. */
 export function HistoryRangePicker(props: { range: HistoryRange; onSelect: (r: HistoryRange) => void }) {
   return (
-    <div class="button-row" aria-label="History range" data-testid="history-range">
+    <fieldset class="button-row history-range" aria-label="History range" data-testid="history-range">
       {RANGES.map((r) => (
         <button
           key={r}
@@ -99,7 +99,7 @@ export function HistoryRangePicker(props: { range: HistoryRange; onSelect: (r: H
           {RANGE_LABEL[r].button}
         </button>
       ))}
-    </div>
+    </fieldset>
   );
 }
 
