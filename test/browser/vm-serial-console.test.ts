@@ -95,7 +95,9 @@ describe('browser: serial console, VNC keys, metrics history', () => {
     data.remove();
   });
 
-  const terminalText = () => page.locator('[data-testid="serial-terminal"] .xterm-rows').innerText();
+  // the rows' text, one after another (no newlines; the patterns sought are within a line)
+  const terminalText = async () =>
+    (await page.locator('[data-testid="serial-terminal"] .xterm-rows').textContent()) ?? '';
 
   it('shows the guest’s serial output in xterm.js, and a key pressed there reaches the guest', async () => {
     await page.goto(`${host.url}/vms/${guest.uuid}?tab=serial`);

@@ -145,12 +145,14 @@ export function createHistoryRecorder(deps: {
 
   const flush = async () => {
     const files = [hostFile, ...vmFiles.values()].filter((f): f is RrdFile => f !== null);
-    for (const f of files) {
+    for (const [i, f] of files.entries()) {
       try {
         await f.flush();
       } catch (err) {
         log.warn({ err, file: f.path }, 'history: write failed');
       }
+      // let other work in between: each file's writes are synchronous
+      if (i % 25 === 24) await new Promise((r) => setImmediate(r));
     }
   };
 
