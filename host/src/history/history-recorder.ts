@@ -28,6 +28,8 @@ const VM_RING_STEP = 10;
 const HOST_HOUR_BIN = 5;
 const FLUSH_MS = 60_000;
 const SWEEP_MS = 3_600_000;
+/** samples kept per VM while its file is being created */
+const EARLY_MAX = 600;
 
 export interface HistoryRecorder {
   start(): Promise<void>;
@@ -75,6 +77,7 @@ export function createHistoryRecorder(deps: {
   let hostFile: RrdFile | null = null;
   const vmFiles = new Map<string, RrdFile>();
   const rings = new Map<string, MemoryRing>();
+  const early = new Map<string, [number, (number | null)[]][]>();
   // files are created one at a time (each is written whole once): no burst of 500 at start
   const opening = new Set<string>();
   let openChain: Promise<unknown> = Promise.resolve();
@@ -93,7 +96,10 @@ export function createHistoryRecorder(deps: {
       try {
         if (closed || vmFiles.has(uuid) || !deps.inventory.get(uuid)) return;
         if (!create && !(await exists(vmPath(uuid)))) return;
-        vmFiles.set(uuid, await openRrd(vmPath(uuid), vmSpec, now() / 1000));
+        const file = await openRrd(vmPath(uuid), vmSpec, now() / 1000);
+        for (const [t, v] of early.get(uuid) ?? []) file.add(t, v);
+        early.delete(uuid);
+        vmFiles.set(uuid, file);
       } catch (err) {
         log.warn({ err, vm: uuid }, 'history: cannot open the VM history file');
       } finally {
@@ -118,13 +124,20 @@ export function createHistoryRecorder(deps: {
       ring.add(t / 1000, v);
       const file = vmFiles.get(uuid);
       if (file) file.add(t / 1000, v);
-      else void openVm(uuid);
+      else {
+        // kept until its file is open (creating it takes a moment, and files open one at a time)
+        const waiting = early.get(uuid) ?? [];
+        if (waiting.length < EARLY_MAX) waiting.push([t / 1000, v]);
+        early.set(uuid, waiting);
+        void openVm(uuid);
+      }
     }
   };
 
   const forget = async (uuid: string) => {
     vmFiles.delete(uuid);
     rings.delete(uuid);
+    early.delete(uuid);
     await openChain; // a file being created for it lands first
     vmFiles.delete(uuid);
     await rm(vmPath(uuid), { force: true });
@@ -183,7 +196,7 @@ export function createHistoryRecorder(deps: {
   const fromFile = async (file: RrdFile | undefined | null, range: Exclude<HistoryRange, 'hour'>) => {
     const to = now();
     const plan = RANGE_PLAN[range];
-    const slots = file ? await file.read(plan.archive, to / 1000 - rangeSeconds(range), to / 1000) : [];
+    const slots = file ? await file.read(plan.archive, to / 1000 - rangeSeconds(range), to / 1000 + 1) : [];
     return { to, plan, slots };
   };
 
@@ -233,11 +246,11 @@ export function createHistoryRecorder(deps: {
       if (!deps.inventory.get(uuid)) throw new AppError('VM_NOT_FOUND', `no VM ${uuid}`);
       if (range === 'hour') {
         const to = now();
-        const slots = rings.get(uuid)?.read(to / 1000 - 3600, to / 1000) ?? [];
+        const slots = rings.get(uuid)?.read(to / 1000 - 3600, to / 1000 + 1) ?? [];
         return series(range, VM_HISTORY_METRICS, VM_RING_STEP, slots, to);
       }
       // a VM stopped since the host started has its file from before: open it to read
-      if (!vmFiles.has(uuid)) await openVm(uuid, false);
+      if (!vmFiles.has(uuid)) await openVm(uuid, early.has(uuid));
       const { to, plan, slots } = await fromFile(vmFiles.get(uuid), range);
       return series(range, VM_HISTORY_METRICS, plan.binSec, slots, to);
     },
