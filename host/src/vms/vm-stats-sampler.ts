@@ -12,6 +12,7 @@ export interface VmStatsSampler {
    */
   background(intervalMs: number): () => void;
   live(name: string): VmLive | undefined;
+  /** every tick while someone watches */
   onTick(fn: () => void): () => void;
   /** every bulk stats answer, with its time (epoch ms) — the history's input */
   onStats(fn: (stats: DomainStats[], t: number) => void): () => void;
@@ -61,7 +62,8 @@ export function createVmStatsSampler(deps: {
           deps.log.warn({ err }, 'VM stats listener failed');
         }
       }
-      for (const fn of listeners) fn();
+      // pushes are for viewers: a background tick (the history's) goes to nobody
+      if (watchers > 0) for (const fn of listeners) fn();
     } catch (err) {
       deps.log.debug({ err }, 'VM stats unavailable');
     }
