@@ -151,15 +151,22 @@ describe('serial console on a real libvirt daemon (SeaBIOS on ttyS0)', () => {
     assert.equal(await status({ cookie: admin.header() }), 403);
   });
 
-  it('records the running VM’s history from the bulk stats call', async () => {
-    let cpuPoints = 0;
-    for (let i = 0; i < 60 && cpuPoints === 0; i++) {
-      const s = HistorySeries.parse((await api('GET', `/vms/${guest.uuid}/history?range=hour`)).json);
-      const cpu = s.metrics.indexOf('cpu');
-      cpuPoints = s.points.filter((p) => p.avg[cpu] !== null).length;
-      if (cpuPoints === 0) await new Promise((r) => setTimeout(r, 1000));
+  it('records the running VM’s history from the bulk stats call (CPU, memory, disk)', async () => {
+    let s: HistorySeries | null = null;
+    const known = (x: HistorySeries, m: string) =>
+      x.points.filter((p) => p.avg[x.metrics.indexOf(m)] !== null);
+    for (let i = 0; i < 60; i++) {
+      s = HistorySeries.parse((await api('GET', `/vms/${guest.uuid}/history?range=hour`)).json);
+      if (known(s, 'cpu').length > 0 && known(s, 'diskRead').length > 0) break;
+      await new Promise((r) => setTimeout(r, 1000));
     }
-    assert.ok(cpuPoints > 0, 'CPU points in the hour');
+    assert.ok(s);
+    assert.ok(known(s, 'cpu').length > 0, 'CPU points in the hour');
+    assert.ok(known(s, 'memUsed').length > 0, 'memory points');
+    // the CD drive's counters come with the same call (block stats group)
+    assert.ok(known(s, 'diskRead').length > 0, 'disk points');
+    const day = HistorySeries.parse((await api('GET', `/vms/${guest.uuid}/history?range=day`)).json);
+    assert.ok(known(day, 'cpu').length > 0, 'the minute being filled is in the day');
   });
 
   it('ends the console when the VM stops', async () => {

@@ -31,6 +31,8 @@ export function defineSerialGuest(prefix: string): { name: string; uuid: string;
   <devices>
     <serial type='pty'><target port='0'/></serial>
     <console type='pty'><target type='serial' port='0'/></console>
+    <!-- an empty CD drive: libvirt's block stats have a device to report -->
+    <disk type='file' device='cdrom'><target dev='hdc' bus='ide'/><readonly/></disk>
     <graphics type='vnc' port='-1' listen='127.0.0.1'/>
     <video><model type='vga'/></video>
   </devices>
