@@ -26,7 +26,7 @@ export function createMemoryRing(metrics: number, step: number, rows: number): M
   return {
     add(tSec, values) {
       const start = Math.floor(tSec / step) * step;
-      if (acc && start < acc.start) return;
+      if (acc && start < acc.start && acc.start - start <= step) return;
       if (!acc || acc.start !== start) {
         if (acc && acc.n > 0) encodeSlot(buf, offsetOf(acc.start), slotOf(acc));
         acc = newAccumulator(start, metrics);

@@ -72,6 +72,29 @@ describe('round-robin file', () => {
     assert.equal(statSync(path).size, rrdFileSize(TWO));
   });
 
+  it('drops a late sample, and starts over when the clock is set back further', async () => {
+    const path = file();
+    const rrd = await openRrd(path, TWO, T0);
+    rrd.add(T0 + 120, [1, 1]);
+    rrd.add(T0 + 100, [9, 9]); // the minute before: late, dropped
+    rrd.add(T0 + 130, [3, 3]);
+    assert.deepEqual(
+      (await rrd.read(0, T0, T0 + 180)).map((s) => [s.start - T0, s.avg[0]]),
+      [[120, 2]],
+    );
+    // a clock 10 days ahead, then corrected: recording goes on at the right time
+    rrd.add(T0 + 10 * 86_400, [5, 5]);
+    rrd.add(T0 + 240, [7, 7]);
+    await rrd.flush();
+    assert.deepEqual(
+      (await rrd.read(0, T0, T0 + 300)).map((s) => [s.start - T0, s.avg[0]]),
+      [
+        [120, 2],
+        [240, 7],
+      ],
+    );
+  });
+
   it('reads a torn or stale slot as a gap', async () => {
     const path = file();
     const rrd = await openRrd(path, TWO, T0);

@@ -153,7 +153,10 @@ export async function openRrd(path: string, spec: RrdSpec, nowSec: number): Prom
       for (let a = 0; a < spec.archives.length; a++) {
         const start = startOf(a, tSec);
         let acc = accs[a] as Accumulator;
-        if (start < acc.start) continue; // a clock step back: never rewrite the past
+        // a sample a little late for its slot is dropped; a clock set back further (a wrong clock
+        // corrected) starts over from the new time rather than waiting for the old one
+        const step = spec.archives[a]?.step ?? 1;
+        if (start < acc.start && acc.start - start <= step) continue;
         if (start !== acc.start) {
           if (acc.n > 0) queue(a, acc);
           acc = newAccumulator(start, m);
