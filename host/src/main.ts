@@ -58,6 +58,10 @@ import { createVmCloneService, type VmCloneService } from './vms/vm-clone.servic
 import { createSeedService } from './cloud-init/cloud-init.service.ts';
 import { attachVmSocket } from './vms/vm.socket.ts';
 import { attachConsoleProxy, CONSOLE_PATH } from './vms/console-proxy.ts';
+import { createSerialConsoles } from './vms/serial-consoles.ts';
+import { attachSerialProxy, SERIAL_PATH } from './vms/serial-proxy.ts';
+import { openPtyPort } from './vms/serial-pty.ts';
+import { createSerialResolver } from './vms/serial-resolve.ts';
 import { createHostLogs } from './logs/logs-setup.ts';
 import { attachLogsSocket } from './logs/logs.socket.ts';
 import { scheduleUploadSweeps } from './storage/files/upload-sweeps.ts';
@@ -67,6 +71,7 @@ import { attachTelemetrySocket } from './telemetry/telemetry.socket.ts';
 import { openTaskStore } from './tasks/task-store.ts';
 import { attachTaskSocket } from './tasks/task.socket.ts';
 import { createVmTags } from './vms/vm-tags.ts';
+import { createHistoryRecorder } from './history/history-recorder.ts';
 
 /** The composition root of `quantix-host serve`: config → adapters → services → transports → listen. */
 export async function serve(config: ServeConfig, out: (line: string) => void): Promise<void> {
@@ -186,6 +191,15 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   let io: HostIo | null = null;
   const reader = createProcReader();
   const sampler = createTelemetrySampler({ reader, intervalMs: config.telemetryIntervalMs });
+  // metrics history (slice-hist): recorded whether or not anyone watches
+  const history = createHistoryRecorder({
+    dir: join(dataDir, 'history'),
+    sampler,
+    vmStats,
+    inventory: vmInventory,
+    hypervisorAvailable: () => hypervisorMonitor.status().available,
+    log,
+  });
   const summary = createHostSummary({
     hostId: state.data.hostId,
     hostname,
@@ -275,6 +289,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     },
     taskStore,
     vmTags,
+    history,
   });
   const transport = createHttpsTransport<ClientToServerEvents, ServerToClientEvents>({
     core,
@@ -283,7 +298,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     // no whole-request deadline: an ISO upload may take an hour; the upload route has its own stall
     // timeout and headers must still arrive within 20 s
     requestTimeoutMs: 0,
-    upgradePaths: [CONSOLE_PATH],
+    upgradePaths: [CONSOLE_PATH, SERIAL_PATH],
   });
   const { server } = transport;
   io = transport.io;
@@ -294,6 +309,13 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   const stopTaskSocket = attachTaskSocket({ io, tasks: taskStore });
   recordLibvirtAudit({ monitor: hypervisorMonitor, inventory: vmInventory, objects: objectEvents, events });
   attachConsoleProxy({ server, sessions, vms, log, allowedHosts });
+  // the serial console (xterm.js in the browser) over the VM's pty
+  const serialConsoles = createSerialConsoles({
+    resolve: createSerialResolver(hypervisorMonitor),
+    openPort: openPtyPort,
+    log,
+  });
+  attachSerialProxy({ server, sessions, consoles: serialConsoles, log, allowedHosts });
   const stopLogsSocket = attachLogsSocket({ io, logs });
 
   const consoleStatus = createConsoleStatus({
@@ -346,20 +368,27 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
       void uploadCommands.close();
       stopUploadSweeps();
       stopLogsSocket();
+      serialConsoles.close();
+      const historyClosed = history
+        .close()
+        .catch((err: unknown) => log.warn({ err }, 'history: close failed'));
       sampler.close();
       vmStats.close();
       reader.close();
       stopTaskSocket();
       // what ran until now is written; a task still running stays so, and is `interrupted` at the next start
       const tasksWritten = taskStore.close().catch(() => undefined);
-      return cpuProbe
-        .close()
+      return historyClosed
+        .then(() => cpuProbe.close())
         .then(() => hypervisorMonitor.close())
         .then(() => tasksWritten);
     },
     out,
   });
   url = running.url;
+  void history
+    .start()
+    .catch((err: unknown) => log.error({ err }, 'history: cannot start the metrics history'));
   // the first dial to each hub is at once: a restarted host is back on its hubs within seconds
   hubLinks.start();
   if (config.joinHub) {

@@ -23,3 +23,5 @@ export * from './hub-pools.ts';
 export * from './hub-enrollment.ts';
 export * from './link.ts';
 export * from './tasks.ts';
+export * from './telemetry-history.ts';
+export * from './serial-console.ts';

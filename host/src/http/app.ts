@@ -42,6 +42,8 @@ import {
 import type { HostIdentity, RegistrationService } from '../registration/registration.service.ts';
 import type { TelemetrySampler } from '../telemetry/sampler.ts';
 import { telemetryRoutes } from '../telemetry/telemetry.routes.ts';
+import type { HistoryRecorder } from '../history/history-recorder.ts';
+import { hostHistoryRoutes, vmHistoryRoutes } from '../history/history.routes.ts';
 
 export interface AppDeps {
   log: Logger;
@@ -74,6 +76,8 @@ export interface AppDeps {
   logs: LogsService;
   /** the names a request may give in `Host` */
   allowedHosts: AllowedHosts;
+  /** metrics history (slice-hist) */
+  history: HistoryRecorder;
 }
 
 /** The host's API routes inside the server kit's HTTP app (see createServerApp). */
@@ -137,5 +141,8 @@ export function createApp(d: AppDeps): Express {
     }),
   );
   api.use('/networks', ...guarded, networkRoutes({ networks: d.networks }));
+  // metrics history (slice-hist)
+  api.use('/telemetry', ...guarded, hostHistoryRoutes({ history: d.history }));
+  api.use('/vms', ...guarded, vmHistoryRoutes({ history: d.history }));
   return createServerApp({ allowedHosts: d.allowedHosts, log: d.log, publicDir: d.publicDir, api });
 }

@@ -61,6 +61,8 @@ const NET_EVENTS: ObjectEventKind[] = ['defined', 'undefined', 'started', 'stopp
 
 // virConnectGetAllDomainStats: STATE | CPU_TOTAL | BALLOON | VCPU
 const STATS = 1 | 2 | 4 | 8;
+// metrics history (slice-hist): INTERFACE | BLOCK in the same call, for disk and network counters
+const STATS_HISTORY = 16 | 32;
 // virDomainUndefineFlags: MANAGED_SAVE | SNAPSHOTS_METADATA | NVRAM | CHECKPOINTS_METADATA; drivers
 // without NVRAM/checkpoints (the test driver) refuse those two, so they get the first two only.
 const UNDEFINE_ALL = 1 | 2 | 4 | 16;
@@ -76,6 +78,16 @@ const num = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : typeof 
 const optNum = (v: unknown): number | null => (v === undefined || v === null ? null : num(v));
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const bool = (v: unknown): boolean => v === true;
+/** metrics history (slice-hist): `<kind>.<i>.<field>` summed over `<kind>.count` devices; null with none */
+const sumOf = (p: Record<string, unknown>, kind: string, field: string): number | null => {
+  const count = num(p[`${kind}.count`]);
+  let sum: number | null = null;
+  for (let i = 0; i < count; i++) {
+    const v = p[`${kind}.${i}.${field}`];
+    if (v !== undefined) sum = (sum ?? 0) + num(v);
+  }
+  return sum;
+};
 
 export function createDbusHypervisor(deps: { client: DbusClient; uri: string }): Hypervisor {
   const { client, uri } = deps;
@@ -248,7 +260,7 @@ export function createDbusHypervisor(deps: { client: DbusClient; uri: string }):
       }),
     domainStats: () =>
       guard('VM_NOT_FOUND', async () => {
-        const [records] = await call(base, I.connect, 'GetAllDomainStats', 'uu', [STATS, 0]);
+        const [records] = await call(base, I.connect, 'GetAllDomainStats', 'uu', [STATS | STATS_HISTORY, 0]);
         return ((records ?? []) as Array<[string, Record<string, unknown>]>).map(([name, p]) => ({
           name,
           state: DOMAIN_STATES[num(p['state.state'])] ?? 'unknown',
@@ -257,6 +269,10 @@ export function createDbusHypervisor(deps: { client: DbusClient; uri: string }):
           balloonCurrentKiB: optNum(p['balloon.current']),
           balloonMaxKiB: optNum(p['balloon.maximum']),
           balloonUnusedKiB: optNum(p['balloon.unused']),
+          blockReadBytes: sumOf(p, 'block', 'rd.bytes'),
+          blockWriteBytes: sumOf(p, 'block', 'wr.bytes'),
+          netRxBytes: sumOf(p, 'net', 'rx.bytes'),
+          netTxBytes: sumOf(p, 'net', 'tx.bytes'),
         }));
       }),
     domainXml: (uuid, opts) =>

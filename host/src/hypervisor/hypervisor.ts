@@ -38,6 +38,12 @@ export interface DomainStats {
   balloonMaxKiB: number | null;
   /** memory the guest reports as unused (needs a balloon driver in the guest) */
   balloonUnusedKiB: number | null;
+  // metrics history (slice-hist): cumulative byte counters summed over the VM's disks and NICs,
+  // from the same bulk call (null when libvirt reports none, e.g. a stopped VM)
+  blockReadBytes?: number | null;
+  blockWriteBytes?: number | null;
+  netRxBytes?: number | null;
+  netTxBytes?: number | null;
 }
 
 export type DomainEventKind =

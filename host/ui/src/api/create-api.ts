@@ -8,6 +8,7 @@ import { type EventsApi, createEventsApi } from './events-api.ts';
 import { type FilesApi, createFilesApi } from './files-api.ts';
 import { type HardwareApi, createHardwareApi } from './hardware-api.ts';
 import { type HostApi, createHostApi } from './host-api.ts';
+import { type HistoryApi, createHistoryApi } from './history-api.ts';
 import { type HypervisorApi, createHypervisorApi } from './hypervisor-api.ts';
 import { type LogsApi, createLogsApi, saveWithLink } from './logs-api.ts';
 import { type NetworksApi, createNetworksApi } from './networks-api.ts';
@@ -37,6 +38,8 @@ export interface Api extends ShellApi {
   readonly console: ConsoleApi;
   /** the host's task list and a task's log */
   readonly taskList: TaskListApi;
+  /** metrics history (slice-hist) */
+  readonly history: HistoryApi;
 }
 
 export function createApi(deps: { store: Store<AppState>; window: Window; socket: QxSocket }): Api {
@@ -101,5 +104,6 @@ export function createApi(deps: { store: Store<AppState>; window: Window; socket
     }),
     console: createConsoleApi({ location: w.location, base: API_BASE }),
     taskList: createTaskListApi({ http, socket, store, loadInto }),
+    history: createHistoryApi({ http, loadInto }),
   };
 }

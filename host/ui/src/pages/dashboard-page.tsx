@@ -3,6 +3,7 @@ import { CurrentUsage } from '../components/current-usage.tsx';
 import { ErrorMessage } from '@quantix/shared/ui/components/error-message.tsx';
 import { FilesystemsTable } from '../components/filesystems-table.tsx';
 import { HostSummaryCard } from '../components/host-summary.tsx';
+import { HistoryPanel } from '../components/history-panel.tsx';
 import { TelemetryCharts } from '@quantix/shared/ui/components/telemetry-charts.tsx';
 import { useApi, useStore } from '../store/use-store.ts';
 
@@ -23,6 +24,8 @@ export function DashboardPage() {
         <CurrentUsage />
         <FilesystemsTable />
       </div>
+      {/* metrics history (slice-hist) */}
+      <HistoryPanel historyKey="host" title="History" />
     </div>
   );
 }

@@ -4,6 +4,7 @@ import type {
   EventLevel,
   FileListing,
   HardwareReport,
+  HistorySeries,
   HostEvent,
   HostSummary,
   HubSummary,
@@ -73,6 +74,8 @@ export interface AppState extends ShellState {
   readonly taskList: Loadable<readonly TaskSummary[]>;
   /** the task whose log is open; check `data.id` */
   readonly taskDetail: Loadable<Task>;
+  /** metrics history (slice-hist): the chart shown, `key` = "host" or the VM's UUID */
+  readonly history: Loadable<{ readonly key: string; readonly series: HistorySeries }>;
 }
 
 export type SkippedVolume = VolumeList['skipped'][number];
@@ -104,6 +107,7 @@ export function initialState(location: { path: string; search: string }): AppSta
     tasks: {},
     taskList: idle(),
     taskDetail: idle(),
+    history: idle(),
   };
 }
 

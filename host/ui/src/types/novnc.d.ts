@@ -26,6 +26,8 @@ declare module '@novnc/novnc' {
     compressionLevel: number;
     disconnect(): void;
     sendCtrlAltDel(): void;
+    /** one key event (down, up, or both when `down` is omitted); `code` picks QEMU's scancode */
+    sendKey(keysym: number, code: string | null, down?: boolean): void;
     sendCredentials(credentials: { username?: string; password?: string; target?: string }): void;
     focus(): void;
     addEventListener<K extends keyof RfbEventMap>(type: K, listener: (e: RfbEventMap[K]) => void): void;

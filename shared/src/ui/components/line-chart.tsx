@@ -32,6 +32,11 @@ export function LineChart<T extends { readonly t: number }>(props: {
   windowMs: number;
   max: number;
   maxLabel: string;
+  /** a longer pause between two items is drawn as a gap; default 3 s (1 s samples) */
+  gapMs?: number;
+  /** the footer's left label and the window's name for screen readers; default the last 5 minutes */
+  startLabel?: string;
+  windowLabel?: string;
 }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const schedule = useFrameScheduler(() => {
@@ -76,13 +81,13 @@ export function LineChart<T extends { readonly t: number }>(props: {
           // set through CSSOM, which the CSP allows (no style attribute in the markup)
           style={{ display: 'block', width: '100%', height: '100%' }}
           role="img"
-          aria-label={`${props.title}, last 5 minutes`}
+          aria-label={`${props.title}, ${props.windowLabel ?? 'last 5 minutes'}`}
         />
         <span class="axis-label axis-max">{props.maxLabel}</span>
         <span class="axis-label axis-zero">0</span>
       </div>
       <div class="chart-foot" aria-hidden="true">
-        <span>−5 min</span>
+        <span>{props.startLabel ?? '−5 min'}</span>
         <span>now</span>
       </div>
     </figure>
@@ -119,7 +124,14 @@ function coloursOf(el: HTMLCanvasElement): string[] {
 
 function paint<T extends { readonly t: number }>(
   el: HTMLCanvasElement,
-  p: { items: readonly T[]; lines: readonly ChartLine<T>[]; end: number; windowMs: number; max: number },
+  p: {
+    items: readonly T[];
+    lines: readonly ChartLine<T>[];
+    end: number;
+    windowMs: number;
+    max: number;
+    gapMs?: number;
+  },
 ): void {
   const ctx = el.getContext('2d');
   if (!ctx) return;
@@ -144,14 +156,14 @@ function paint<T extends { readonly t: number }>(
     const colour = colours[i % colours.length] ?? '#000';
     if (i === 0 && p.lines.length === 1) {
       ctx.beginPath();
-      tracePath(p.items, time, line.value, vp, GAP_MS, ctx, true);
+      tracePath(p.items, time, line.value, vp, p.gapMs ?? GAP_MS, ctx, true);
       ctx.globalAlpha = AREA_ALPHA;
       ctx.fillStyle = colour;
       ctx.fill();
       ctx.globalAlpha = 1;
     }
     ctx.beginPath();
-    tracePath(p.items, time, line.value, vp, GAP_MS, ctx);
+    tracePath(p.items, time, line.value, vp, p.gapMs ?? GAP_MS, ctx);
     ctx.lineWidth = LINE_WIDTH * px;
     ctx.lineJoin = 'round';
     ctx.strokeStyle = colour;

@@ -3,6 +3,8 @@ import type { VmDetail } from '@quantix/shared';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useApi } from '../../store/use-store.ts';
 import { hasConsole } from '@quantix/shared/ui/vm/vm-actions.ts';
+import { COMBOS, pressCombo, type SendKey } from './vnc-keys.ts';
+import { VncPasteDialog } from './vnc-paste-dialog.tsx';
 
 type Status =
   | { kind: 'loading' }
@@ -65,6 +67,8 @@ function LiveConsole(props: { uuid: string }) {
   const [scale, setScale] = useState(true);
   const [attempt, setAttempt] = useState(0);
   const [desktop, setDesktop] = useState('');
+  const [pasting, setPasting] = useState(false);
+  const sendKey: SendKey = (keysym, code, down) => rfb.current?.sendKey(keysym, code, down);
 
   useEffect(() => {
     let ended = false;
@@ -166,6 +170,36 @@ function LiveConsole(props: { uuid: string }) {
         >
           Send Ctrl+Alt+Del
         </button>
+        <select
+          value=""
+          disabled={!connected}
+          aria-label="Send a key combination"
+          data-testid="console-keys"
+          onChange={(e) => {
+            const combo = COMBOS.find((c) => c.id === e.currentTarget.value);
+            e.currentTarget.value = '';
+            if (combo && rfb.current) {
+              pressCombo(sendKey, combo.keys);
+              rfb.current.focus();
+            }
+          }}
+        >
+          <option value="">Send keys…</option>
+          {COMBOS.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.label}
+            </option>
+          ))}
+        </select>
+        <button
+          type="button"
+          class="btn btn-secondary btn-small"
+          disabled={!connected}
+          onClick={() => setPasting(true)}
+          data-testid="console-paste"
+        >
+          Paste as keys…
+        </button>
         {canRetry && (
           <button
             type="button"
@@ -178,6 +212,15 @@ function LiveConsole(props: { uuid: string }) {
         )}
       </div>
       <div class="vm-console" ref={screen} data-testid="vm-console" />
+      {pasting && (
+        <VncPasteDialog
+          send={connected ? sendKey : null}
+          onClose={() => {
+            setPasting(false);
+            rfb.current?.focus();
+          }}
+        />
+      )}
     </div>
   );
 }

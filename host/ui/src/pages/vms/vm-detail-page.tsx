@@ -13,6 +13,8 @@ import { useApi, useStore } from '../../store/use-store.ts';
 import { VmDisksTab, VmNetworkTab } from './vm-config-tabs.tsx';
 import { VmHardwarePanel } from './vm-hardware-tab.tsx';
 import { VmConsole } from './vm-console.tsx';
+import { VmSerialConsole } from './vm-serial-console.tsx';
+import { HistoryPanel } from '../../components/history-panel.tsx';
 import { VmLogTab } from './vm-log-tab.tsx';
 import { VmSnapshotsTab } from './vm-snapshots-tab.tsx';
 import { VmSummaryCard } from './vm-summary-card.tsx';
@@ -20,13 +22,25 @@ import { VmTagsEditor } from './vm-tags-editor.tsx';
 import { VmTasks } from './vm-tasks.tsx';
 import { VmXmlTab } from './vm-xml-tab.tsx';
 
-type TabId = 'hardware' | 'disks' | 'network' | 'snapshots' | 'console' | 'log' | 'xml';
+type TabId =
+  | 'hardware'
+  | 'disks'
+  | 'network'
+  | 'snapshots'
+  | 'console'
+  // slice-hist: the serial console and the metrics history
+  | 'serial'
+  | 'history'
+  | 'log'
+  | 'xml';
 const TABS: readonly TabDef<TabId>[] = [
   { id: 'hardware', label: 'Hardware', testId: 'vm-tab-hardware' },
   { id: 'disks', label: 'Disks', testId: 'vm-tab-disks' },
   { id: 'network', label: 'Network', testId: 'vm-tab-network' },
   { id: 'snapshots', label: 'Snapshots', testId: 'vm-tab-snapshots' },
   { id: 'console', label: 'Console', testId: 'vm-tab-console' },
+  { id: 'serial', label: 'Serial console', testId: 'vm-tab-serial' },
+  { id: 'history', label: 'History', testId: 'vm-tab-history' },
   { id: 'log', label: 'Log', testId: 'vm-tab-log' },
   { id: 'xml', label: 'XML', testId: 'vm-tab-xml' },
 ];
@@ -74,6 +88,8 @@ export function VmDetailPage() {
           {tab === 'network' && <VmNetworkTab vm={vm} />}
           {tab === 'snapshots' && <VmSnapshotsTab vm={vm} />}
           {tab === 'console' && <VmConsole vm={vm} />}
+          {tab === 'serial' && <VmSerialConsole vm={vm} />}
+          {tab === 'history' && <HistoryPanel historyKey={vm.uuid} title="Metrics history" />}
           {tab === 'log' && <VmLogTab name={vm.name} />}
           {tab === 'xml' && <VmXmlTab uuid={vm.uuid} />}
         </div>

@@ -1,0 +1,115 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { AppError, SerialClientMessage, type SerialServerMessage } from '@quantix/shared';
+import {
+  type AllowedHosts,
+  handshakeSession,
+  type Logger,
+  refuseUpgrade,
+  type SessionStore,
+} from '@quantix/shared/server';
+import { type WebSocket, WebSocketServer } from 'ws';
+import type { SerialConsoles, SerialViewer } from './serial-consoles.ts';
+
+/** The serial console's WebSocket path, a VM's UUID in it; given to the upgrade guard as owned. */
+export const SERIAL_PATH = /^\/api\/v1\/vms\/([0-9a-fA-F-]{36})\/serial$/;
+
+/**
+ * The browser's serial console (xterm.js): a WebSocket on the host's HTTPS server, under the same
+ * rules as the VNC console — a live session from our own origin, closed when the session ends.
+ * Binary frames carry the terminal's bytes both ways; text frames are JSON control messages
+ * (shared/src/serial-console.ts). Every refusal is answered before the socket is closed.
+ */
+export function attachSerialProxy(deps: {
+  server: Server;
+  sessions: SessionStore;
+  consoles: SerialConsoles;
+  log: Logger;
+  allowedHosts: AllowedHosts;
+}): () => void {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  const bySession = new Map<string, Set<WebSocket>>();
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const m = SERIAL_PATH.exec((req.url ?? '').split('?')[0] ?? '');
+    if (!m?.[1]) return;
+    if (socket.destroyed || socket.writableEnded) return;
+    socket.on('error', () => socket.destroy());
+    const uuid = m[1].toLowerCase();
+    const session = handshakeSession(req, deps.allowedHosts, deps.sessions);
+    if (session instanceof AppError) return refuseUpgrade(socket, session.code, session.message);
+    // the WebSocket is accepted only once the port is open, so a refusal is a plain HTTP answer
+    let ws: WebSocket | null = null;
+    const pending: Buffer[] = [];
+    let lastMode: SerialServerMessage | null = null;
+    const send = (msg: SerialServerMessage) => ws?.send(JSON.stringify(msg));
+    const viewer: SerialViewer = {
+      data: (chunk) => (ws ? ws.send(chunk, { binary: true }) : pending.push(chunk)),
+      mode: (mode, message) => {
+        lastMode = { type: 'mode', mode, message };
+        send(lastMode);
+      },
+      end: (reason) => {
+        send({ type: 'end', reason });
+        ws?.close(1000, 'console ended');
+      },
+    };
+    deps.consoles.attach(uuid, viewer).then(
+      (attachment) => {
+        if (!deps.sessions.touch(session.id) || socket.destroyed) {
+          attachment.leave();
+          if (!socket.destroyed) refuseUpgrade(socket, 'UNAUTHENTICATED', 'log in first');
+          return;
+        }
+        wss.handleUpgrade(req, socket, head, (client) => {
+          ws = client;
+          let set = bySession.get(session.id);
+          if (!set) {
+            set = new Set();
+            bySession.set(session.id, set);
+          }
+          set.add(client);
+          for (const chunk of pending.splice(0)) client.send(chunk, { binary: true });
+          // the mode was announced before the socket existed: say it now
+          if (lastMode) send(lastMode);
+          client.on('message', (data: Buffer, isBinary: boolean) => {
+            if (isBinary) return attachment.input(data);
+            let parsed: unknown;
+            try {
+              parsed = JSON.parse(data.toString('utf8'));
+            } catch {
+              return;
+            }
+            const msg = SerialClientMessage.safeParse(parsed);
+            if (msg.success && msg.data.type === 'take-over') attachment.takeOver();
+          });
+          const done = () => {
+            attachment.leave();
+            set?.delete(client);
+          };
+          client.on('close', done);
+          client.on('error', done);
+        });
+      },
+      (err: unknown) => {
+        if (!(err instanceof AppError)) deps.log.warn({ err, vm: uuid }, 'serial console: cannot open');
+        const e =
+          err instanceof AppError
+            ? err
+            : new AppError('VM_STATE_INVALID', 'the serial console of this VM cannot be opened');
+        refuseUpgrade(socket, e.code, e.message);
+      },
+    );
+  };
+
+  deps.server.on('upgrade', onUpgrade);
+  const offEnd = deps.sessions.onEnd((s) => {
+    for (const ws of bySession.get(s.id) ?? []) ws.close(4001, 'session ended');
+    bySession.delete(s.id);
+  });
+  return () => {
+    deps.server.off('upgrade', onUpgrade);
+    offEnd();
+    for (const c of wss.clients) c.terminate();
+  };
+}
