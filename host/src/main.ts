@@ -54,6 +54,7 @@ import { createVmStatsSampler } from './vms/vm-stats-sampler.ts';
 import { createVmService, type VmService } from './vms/vm.service.ts';
 import { createVmHardwareService } from './vms/vm-hardware.service.ts';
 import { createVmMetadataWriter } from './vms/vm-metadata.ts';
+import { createBootStarter } from './vms/vm-boot-starter.ts';
 import { attachVmSocket } from './vms/vm.socket.ts';
 import { attachConsoleProxy, CONSOLE_PATH } from './vms/console-proxy.ts';
 import { createHostLogs } from './logs/logs-setup.ts';
@@ -117,6 +118,8 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     diskUsers: () => vmService?.diskUsers() ?? Promise.resolve([]),
     deviceUsage: (dev) => deviceUsageOfPath(dev, blockUsage),
   });
+  // one writer per host serializes metadata updates of a VM (start at boot, the Hardware tab)
+  const vmMetadata = createVmMetadataWriter({ monitor: hypervisorMonitor });
   vmService = createVmService({
     monitor: hypervisorMonitor,
     inventory: vmInventory,
@@ -124,6 +127,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     events,
     live: (name) => vmStats.live(name),
     cpu: cpuProbe,
+    metadata: vmMetadata,
   });
   const vms = vmService;
   const vmHardware = createVmHardwareService({
@@ -132,8 +136,17 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     storage,
     events,
     cpu: cpuProbe,
-    // one writer per host serializes metadata updates of a VM (share it when tags are wired too)
-    metadata: createVmMetadataWriter({ monitor: hypervisorMonitor }),
+    metadata: vmMetadata,
+  });
+  // VMs with a start order: started by the host in order, once per machine boot (vm-boot-order.ts)
+  const bootStarter = createBootStarter({
+    bootIdFile: config.bootIdFile,
+    stateFile: join(dataDir, 'boot-start.json'),
+    monitor: hypervisorMonitor,
+    inventory: vmInventory,
+    vms,
+    events,
+    log,
   });
   const networks = createNetworkService({
     monitor: hypervisorMonitor,
@@ -297,6 +310,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
       cert = c;
     },
     stop: () => {
+      bootStarter.stop();
       hubLinks.stop();
       void uploadCommands.close();
       stopUploadSweeps();
@@ -326,6 +340,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
       },
     );
   }
+  void bootStarter.run().catch((err: unknown) => log.error({ err }, 'ordered start at boot failed'));
   // libvirt is reached only once we answer HTTPS: spawning libvirt-dbus must not delay start-up.
   // When the first check and the VM inventory have settled, drop start-up garbage (see settleHeap).
   const firstCheck = hypervisorMonitor.start().then(() => vmInventory.ready());

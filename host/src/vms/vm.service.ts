@@ -19,6 +19,8 @@ import type { CpuProbe } from './cpu-probe.ts';
 import { cpuLabel, explainStartFailure, formatStartFailure } from './start-failure.ts';
 import type { VmInventory, VmRecord } from './vm-inventory.ts';
 import type { VmLive } from './vm-stats.ts';
+import type { VmMetadataWriter } from './vm-metadata.ts';
+import { applyStartAtBoot, startsAtBoot } from './vm-start-at-boot.ts';
 
 const GiB = 1024 ** 3;
 
@@ -72,6 +74,8 @@ export function createVmService(deps: {
   events: EventStore;
   live: (name: string) => VmLive | undefined;
   cpu: CpuProbe;
+  /** start at boot with a start order is kept in the metadata (vm-start-at-boot.ts) */
+  metadata?: VmMetadataWriter;
 }): VmService {
   const hv = () => deps.monitor.get();
   const record = (message: string, source: string, level: 'info' | 'warning' | 'error' = 'info') =>
@@ -91,7 +95,7 @@ export function createVmService(deps: {
       vcpus: r.spec.vcpus,
       memoryMiB: r.spec.memoryMiB,
       disks: r.spec.disks.filter((d) => d.device === 'disk').length,
-      autostart: r.info.autostart,
+      autostart: startsAtBoot(r.info.autostart, r.spec.metadata),
       persistent: r.info.persistent,
       cpuPercent: on ? (live?.cpuPercent ?? null) : null,
       memoryUsedMiB: on ? (live?.memoryUsedMiB ?? null) : null,
@@ -156,7 +160,9 @@ export function createVmService(deps: {
     },
     async setAutostart(uuid, on, by) {
       const r = await get(uuid);
-      await hv().setDomainAutostart(uuid, on);
+      // with a start order the host starts it, in order; without one libvirt does
+      if (deps.metadata) await applyStartAtBoot({ hv, metadata: deps.metadata }, uuid, { enabled: on });
+      else await hv().setDomainAutostart(uuid, on);
       record(`VM "${r.info.name}": autostart ${on ? 'on' : 'off'}`, by);
       return summary(await fresh(uuid));
     },
