@@ -66,6 +66,8 @@ const ServeConfig = z.object({
     .string()
     .min(1)
     .transform((p) => resolve(p)),
+  /** a D-Bus address where libvirt-dbus already answers (tests: libvirt's test driver outlives the host) */
+  libvirtBus: z.string().startsWith('unix:').optional(),
 });
 export type ServeConfig = z.infer<typeof ServeConfig>;
 
@@ -110,7 +112,8 @@ running server over the data directory's control socket and says so when the ser
 
 Environment: QUANTIX_LISTEN, QUANTIX_DATA, QUANTIX_LIBVIRT_URI, QUANTIX_PUBLIC_NAME,
 QUANTIX_TOKEN_TTL_SECONDS, QUANTIX_SESSION_IDLE_SECONDS, QUANTIX_LOG_LEVEL,
-QUANTIX_UPLOAD_MAX_BYTES, QUANTIX_JOIN_HUB, QUANTIX_BUILD_INFO, QUANTIX_BOOT_ID_FILE, QUANTIX_LIVE_MEDIUM (console; default
+QUANTIX_UPLOAD_MAX_BYTES, QUANTIX_JOIN_HUB, QUANTIX_BUILD_INFO, QUANTIX_BOOT_ID_FILE,
+QUANTIX_LIBVIRT_BUS (a D-Bus address where libvirt-dbus already answers; tests), QUANTIX_LIVE_MEDIUM (console; default
 /run/live/medium). Options win over the environment.`;
 
 export { ConfigError };
@@ -143,6 +146,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
       ...((values['build-info'] ?? env.QUANTIX_BUILD_INFO) && {
         buildInfo: values['build-info'] ?? env.QUANTIX_BUILD_INFO,
       }),
+      ...(env.QUANTIX_LIBVIRT_BUS && { libvirtBus: env.QUANTIX_LIBVIRT_BUS }),
       bootIdFile: values['boot-id-file'] ?? env.QUANTIX_BOOT_ID_FILE ?? '/proc/sys/kernel/random/boot_id',
       liveMedium: env.QUANTIX_LIVE_MEDIUM ?? '/run/live/medium',
       // join-hub's string, the word after the command

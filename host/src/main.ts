@@ -102,7 +102,13 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   const hypervisorMonitor = createHypervisorMonitor({
     uri: config.libvirtUri,
     log,
-    open: () => openHypervisor({ uri: config.libvirtUri, runtimeDir: join(dataDir, 'run'), log }),
+    open: () =>
+      openHypervisor({
+        uri: config.libvirtUri,
+        runtimeDir: join(dataDir, 'run'),
+        log,
+        ...(config.libvirtBus !== undefined && { busAddress: config.libvirtBus }),
+      }),
   });
   const cpuProbe = createCpuProbe({ monitor: hypervisorMonitor, log });
   const vmInventory = createVmInventory({ monitor: hypervisorMonitor, log, ignore: cpuProbe.isProbeGuest });
