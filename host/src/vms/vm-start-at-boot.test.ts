@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { VmMetadata } from '@quantix/shared';
+import { buildVmMetadataXml, parseVmMetadata } from '../libvirt-xml/vm-metadata.ts';
 import { autostartBy, planStartAtBoot, startsAtBoot } from './vm-start-at-boot.ts';
 
 const meta = (over: Partial<VmMetadata> = {}): VmMetadata => ({ tags: ['web'], template: false, ...over });
@@ -38,5 +39,19 @@ describe('start at boot: libvirt’s flag without an order, the host with one', 
   it('a template is never started by the host', () => {
     const t = meta({ template: true, startOrder: 1, startAtBoot: true });
     assert.equal(autostartBy(false, t), null);
+  });
+});
+
+describe('start at boot in the VM’s metadata XML', () => {
+  it('is written and read back with the order and delay, and absent when off', () => {
+    const m = meta({ startOrder: 4, startDelaySeconds: 10, startAtBoot: true });
+    const xml = buildVmMetadataXml(m);
+    assert.match(xml, /<start-at-boot>yes<\/start-at-boot>/);
+    const domain = `<domain><name>x</name><metadata>${xml
+      .replace('<vm>', `<quantix:vm xmlns:quantix="https://quantix.dev/xmlns/vm/1">`)
+      .replace(/<(\/?)(tags|tag|start-order|start-delay|start-at-boot)>/g, '<$1quantix:$2>')
+      .replace('</vm>', '</quantix:vm>')}</metadata></domain>`;
+    assert.deepEqual(parseVmMetadata(domain), m);
+    assert.doesNotMatch(buildVmMetadataXml(meta({ startOrder: 4 })), /start-at-boot/);
   });
 });
