@@ -67,10 +67,6 @@ export function createBootStarter(deps: {
       } catch (err) {
         // without a boot id a restart could not be told from a boot: start nothing rather than twice
         deps.log.warn({ err, file: deps.bootIdFile }, 'no boot id: VMs with a start order are not started');
-        record(
-          'warning',
-          `Start at boot: cannot read the boot id (${deps.bootIdFile}); ordered VMs not started`,
-        );
         return null;
       }
       const text = await readFileIfExists(deps.stateFile).catch(() => null);
