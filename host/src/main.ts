@@ -55,6 +55,8 @@ import { createVmService, type VmService } from './vms/vm.service.ts';
 import { createVmHardwareService } from './vms/vm-hardware.service.ts';
 import { createVmMetadataWriter } from './vms/vm-metadata.ts';
 import { createBootStarter } from './vms/vm-boot-starter.ts';
+import { createVmCloneService, type VmCloneService } from './vms/vm-clone.service.ts';
+import { createSeedService } from './cloud-init/cloud-init.service.ts';
 import { attachVmSocket } from './vms/vm.socket.ts';
 import { attachConsoleProxy, CONSOLE_PATH } from './vms/console-proxy.ts';
 import { createHostLogs } from './logs/logs-setup.ts';
@@ -63,6 +65,9 @@ import { scheduleUploadSweeps } from './storage/files/upload-sweeps.ts';
 import { createProcReader } from './telemetry/proc-reader.ts';
 import { createTelemetrySampler } from './telemetry/sampler.ts';
 import { attachTelemetrySocket } from './telemetry/telemetry.socket.ts';
+import { openTaskStore } from './tasks/task-store.ts';
+import { attachTaskSocket } from './tasks/task.socket.ts';
+import { createVmTags } from './vms/vm-tags.ts';
 
 /** The composition root of `quantix-host serve`: config → adapters → services → transports → listen. */
 export async function serve(config: ServeConfig, out: (line: string) => void): Promise<void> {
@@ -124,8 +129,15 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     diskUsers: () => vmService?.diskUsers() ?? Promise.resolve([]),
     deviceUsage: (dev) => deviceUsageOfPath(dev, blockUsage),
   });
-  // one writer per host serializes metadata updates of a VM (start at boot, the Hardware tab)
+  // one writer per host: metadata updates of one VM (tags, start order, template) queue up
   const vmMetadata = createVmMetadataWriter({ monitor: hypervisorMonitor });
+  // cloud-init seeds, clones and templates (issue 9); removal asks the clone service about linked clones
+  const seeds = createSeedService({
+    monitor: hypervisorMonitor,
+    storage,
+    diskUsers: () => vmService?.diskUsers() ?? Promise.resolve([]),
+  });
+  let vmClones: VmCloneService | null = null;
   vmService = createVmService({
     monitor: hypervisorMonitor,
     inventory: vmInventory,
@@ -134,8 +146,20 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     live: (name) => vmStats.live(name),
     cpu: cpuProbe,
     metadata: vmMetadata,
+    seeds,
+    beforeRemove: (uuid) => vmClones?.assertRemovable(uuid) ?? Promise.resolve(),
   });
   const vms = vmService;
+  vmClones = createVmCloneService({
+    monitor: hypervisorMonitor,
+    inventory: vmInventory,
+    storage,
+    events,
+    metadata: vmMetadata,
+    seeds,
+    detail: (uuid) => vms.detail(uuid),
+    summary: (uuid) => vms.list().find((v) => v.uuid === uuid),
+  });
   const vmHardware = createVmHardwareService({
     monitor: hypervisorMonitor,
     inventory: vmInventory,
@@ -143,6 +167,19 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     events,
     cpu: cpuProbe,
     metadata: vmMetadata,
+  });
+  // the task list: tasks.json, bounded; tasks left running by a stop are `interrupted` from here on
+  const taskStore = await openTaskStore({
+    file: join(dataDir, 'tasks.json'),
+    disk: core.disk,
+    onWriteError: (err) => log.error({ err }, 'could not write the task list'),
+    onRecovered: (i) => log.warn(i, 'task list was unreadable; restored from its .bak'),
+  });
+  const vmTags = createVmTags({
+    metadata: vmMetadata,
+    inventory: vmInventory,
+    list: () => vms.list(),
+    events,
   });
   // VMs with a start order: started by the host in order, once per machine boot (vm-boot-order.ts)
   const bootStarter = createBootStarter({
@@ -152,6 +189,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     inventory: vmInventory,
     vms,
     events,
+    tasks: taskStore,
     log,
   });
   const networks = createNetworkService({
@@ -244,12 +282,18 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     cpu: cpuProbe,
     vms,
     hardware: vmHardware,
+    vmClones,
     storage,
     networks,
     files,
     logs,
     maxUploadBytes: () => config.uploadMaxBytes,
-    tasks: (sessionId, p) => io?.to(sessionRoom(sessionId)).emit('task:progress', p),
+    tasks: {
+      store: taskStore,
+      toSession: (sessionId, p) => io?.to(sessionRoom(sessionId)).emit('task:progress', p),
+    },
+    taskStore,
+    vmTags,
   });
   const transport = createHttpsTransport<ClientToServerEvents, ServerToClientEvents>({
     core,
@@ -266,6 +310,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   attachHypervisorSocket({ io, monitor: hypervisorMonitor });
   attachVmSocket({ io, vms, inventory: vmInventory, sampler: vmStats });
   attachObjectEventsSocket({ io, objects: objectEvents });
+  const stopTaskSocket = attachTaskSocket({ io, tasks: taskStore });
   recordLibvirtAudit({ monitor: hypervisorMonitor, inventory: vmInventory, objects: objectEvents, events });
   attachConsoleProxy({ server, sessions, vms, log, allowedHosts });
   const stopLogsSocket = attachLogsSocket({ io, logs });
@@ -324,7 +369,13 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
       sampler.close();
       vmStats.close();
       reader.close();
-      return cpuProbe.close().then(() => hypervisorMonitor.close());
+      stopTaskSocket();
+      // what ran until now is written; a task still running stays so, and is `interrupted` at the next start
+      const tasksWritten = taskStore.close().catch(() => undefined);
+      return cpuProbe
+        .close()
+        .then(() => hypervisorMonitor.close())
+        .then(() => tasksWritten);
     },
     out,
   });

@@ -70,6 +70,8 @@ export const ERROR_CODES = [
   // VM hardware editing (virt-vm-hardware.ts)
   'DEVICE_NOT_FOUND',
   'EDIT_REFUSED',
+  'IMAGE_REFUSED',
+  'TEMPLATE_IN_USE',
   'INTERNAL',
 ] as const;
 
@@ -142,6 +144,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   COMMAND_TIMEOUT: 504,
   DEVICE_NOT_FOUND: 404,
   EDIT_REFUSED: 409,
+  IMAGE_REFUSED: 422,
+  TEMPLATE_IN_USE: 409,
   INTERNAL: 500,
 };
 

@@ -77,9 +77,15 @@ export const UploadResult = z.object({
   name: z.string(),
   path: z.string(),
   size: z.number().int().nonnegative(),
+  /** what qemu-img detected in the file (an ISO is raw), and the disk size a guest sees */
+  format: z.enum(['raw', 'qcow2']).optional(),
+  virtualSize: z.number().int().nonnegative().optional(),
 });
 export type UploadResult = z.infer<typeof UploadResult>;
 
-/** What the browser may upload: ISO images only (see host/src/storage/files/upload.ts for why). */
-export const UPLOAD_EXTENSIONS = ['.iso'] as const;
+/**
+ * What the browser may upload: ISO images and raw or qcow2 disk images, each inspected with
+ * qemu-img on the host before it is kept (see host/src/storage/files/upload.ts).
+ */
+export const UPLOAD_EXTENSIONS = ['.iso', '.qcow2', '.raw', '.img'] as const;
 export const UPLOAD_NAME_MAX = 200;

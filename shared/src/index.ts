@@ -22,3 +22,4 @@ export * from './hub-hosts.ts';
 export * from './hub-pools.ts';
 export * from './hub-enrollment.ts';
 export * from './link.ts';
+export * from './tasks.ts';

@@ -91,3 +91,9 @@ export interface ServerToClientEvents {
   'pool:changed': (c: ObjectChanged) => void;
   'network:changed': (c: ObjectChanged) => void;
 }
+
+// ---- tasks (host/src/tasks/task.socket.ts) ----
+export interface ServerToClientEvents {
+  /** a task started, progressed (at most about once a second per task) or ended; to every socket */
+  'task:changed': (c: import('./tasks.ts').TaskChanged) => void;
+}

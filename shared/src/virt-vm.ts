@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { IsoTime } from './common.ts';
 import { Description, VirtName, VirtUuid, VolumeFormat, VolumeName } from './virt-common.ts';
+import { CloudInitConfig, VmDiskSource } from './virt-vm-images.ts';
 
 export const BootDevice = z.enum(['hd', 'cdrom', 'network']);
 export type BootDevice = z.infer<typeof BootDevice>;
@@ -76,7 +77,15 @@ export const VmCreateRequest = z
     vcpus: z.number().int().min(1).max(64),
     memoryMiB: z.number().int().min(64).max(1_048_576),
     disks: z
-      .array(z.object({ pool: VirtName, sizeGiB: z.number().positive().max(65_536), format: VolumeFormat }))
+      .array(
+        z.object({
+          pool: VirtName,
+          sizeGiB: z.number().positive().max(65_536),
+          format: VolumeFormat,
+          /** a new blank volume when left out (see virt-vm-images.ts) */
+          source: VmDiskSource.optional(),
+        }),
+      )
       .min(1)
       .max(8),
     cdrom: z.object({ pool: VirtName, volume: VolumeName }).optional(),
@@ -86,6 +95,8 @@ export const VmCreateRequest = z
     description: Description.optional(),
     /** the host's default (a probed, portable named model) when left out */
     cpu: VmCpu.optional(),
+    /** a NoCloud seed ISO written into the pool and attached as a second CD-ROM */
+    cloudInit: CloudInitConfig.optional(),
   })
   .refine((r) => r.cdrom !== undefined || !r.bootOrder.includes('cdrom'), {
     message: 'booting from cdrom needs an ISO',
@@ -214,3 +225,8 @@ export const SnapshotSummary = z.object({
   current: z.boolean(),
 });
 export type SnapshotSummary = z.infer<typeof SnapshotSummary>;
+
+// ---- VM list at scale (tags) ----
+/** `PUT /api/v1/vms/:uuid/tags`: replaces the VM's tags (sorted, duplicates dropped). */
+export const VmTagsUpdate = z.strictObject({ tags: z.array(VmTag).max(16) });
+export type VmTagsUpdate = z.infer<typeof VmTagsUpdate>;

@@ -4,3 +4,4 @@ export * from './virt-common.ts';
 export * from './virt-network.ts';
 export * from './virt-storage.ts';
 export * from './virt-vm.ts';
+export * from './virt-vm-images.ts';

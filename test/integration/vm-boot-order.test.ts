@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   EventList,
   type HostEvent,
+  TaskList,
   VmDetail,
   VmHardware,
   VmHardwareResult,
@@ -186,6 +187,16 @@ describe('start order and delay: the host starts ordered VMs once per machine bo
       `b started ${gap} ms after a, before a's ${DELAY_S} s delay was over`,
     );
     assert.match(events.at(-1)?.message ?? '', /done \(2 of 2 running\)/);
+    // each start is a task of its VM, in the host's task list
+    for (const name of [NAME.a, NAME.b]) {
+      const res = await api('GET', `/tasks?target=vm:${uuid[name]}`);
+      assert.equal(res.status, 200, res.text);
+      const t = TaskList.parse(res.json).tasks.find((x) => x.title.includes('at boot'));
+      assert.deepEqual(
+        [t?.title, t?.status],
+        [`Start VM "${name}" at boot (order ${name === NAME.a ? 1 : 2})`, 'ok'],
+      );
+    }
     const v = await vms();
     // c is libvirt's (it starts when libvirtd starts, which it did not here): the host leaves it
     assert.deepEqual(

@@ -21,7 +21,13 @@ import { fileRoutes, isRawUploadRequest } from '../storage/files/files.routes.ts
 import { poolRoutes } from '../storage/pools/pool.routes.ts';
 import type { StorageService } from '../storage/pools/pool.service.ts';
 import type { TaskSink } from '../tasks/task-progress.ts';
+import type { TaskStore } from '../tasks/task-store.ts';
+import { taskRoutes } from '../tasks/task.routes.ts';
+import type { VmTags } from '../vms/vm-tags.ts';
 import { vmRoutes } from '../vms/vm.routes.ts';
+import { vmCloneRoutes } from '../vms/vm-clone.routes.ts';
+import type { VmCloneService } from '../vms/vm-clone.service.ts';
+import { imageRoutes } from '../storage/images/image.routes.ts';
 import { logsRoutes, vmLogRoutes } from '../logs/logs.routes.ts';
 import type { LogsService } from '../logs/logs.service.ts';
 import type { CpuProbe } from '../vms/cpu-probe.ts';
@@ -55,11 +61,16 @@ export interface AppDeps {
   vms: VmService;
   /** the VM page's Hardware tab */
   hardware: VmHardwareService;
+  /** clones and templates (issue 9) */
+  vmClones?: VmCloneService;
   storage: StorageService;
   networks: NetworkService;
   files: FileBrowser;
   maxUploadBytes: () => number;
   tasks: TaskSink;
+  /** the task list (GET /tasks) */
+  taskStore: TaskStore;
+  vmTags: VmTags;
   logs: LogsService;
   /** the names a request may give in `Host` */
   allowedHosts: AllowedHosts;
@@ -100,15 +111,18 @@ export function createApp(d: AppDeps): Express {
   api.use(
     '/vms',
     ...guarded,
-    vmRoutes({ vms: d.vms, tasks: d.tasks }),
+    vmRoutes({ vms: d.vms, tasks: d.tasks, tags: d.vmTags }),
     vmLogRoutes({ logs: d.logs }),
     vmHardwareRoutes({ hardware: d.hardware, tasks: d.tasks }),
   );
+  api.use('/tasks', ...guarded, taskRoutes({ tasks: d.taskStore }));
+  if (d.vmClones) api.use('/vms', ...guarded, vmCloneRoutes({ clones: d.vmClones, tasks: d.tasks }));
   api.use('/logs', ...guarded, logsRoutes({ logs: d.logs }));
   api.use(
     '/storage',
     ...guarded,
     poolRoutes({ storage: d.storage, tasks: d.tasks }),
+    imageRoutes({ storage: d.storage }),
     fileRoutes({
       poolPath: async (name) => {
         const p = await d.storage.pool(name);

@@ -47,6 +47,8 @@ export const DomainSpec = z
     memoryMiB: z.number().int().min(64).max(1_048_576),
     disks: z.array(DomainDiskSpec).min(1).max(8),
     cdrom: z.object({ path: AbsolutePath }).optional(),
+    /** the cloud-init seed ISO: a second SATA CD-ROM (sdb) */
+    seed: z.object({ path: AbsolutePath }).optional(),
     network: VmNetworkRef,
     bootOrder: BootOrder,
     description: Description.optional(),
@@ -96,6 +98,7 @@ export function buildDomainXml(input: DomainSpec): string {
       readonly: '',
     });
   }
+  if (spec.seed) disks.push(seedCdrom(spec.seed.path));
   const net = spec.network;
   // user: QEMU's own user-mode NAT, which needs nothing on the host (no bridge, no dnsmasq)
   const nic: XmlObject | undefined =
@@ -147,6 +150,18 @@ export function buildDomainXml(input: DomainSpec): string {
       },
     },
   });
+}
+
+/** The cloud-init seed's CD-ROM (read-only, raw), also put into a clone's XML. */
+export function seedCdrom(path: string, target = 'sdb'): XmlObject {
+  return {
+    '@_type': 'file',
+    '@_device': 'cdrom',
+    driver: { '@_name': 'qemu', '@_type': 'raw' },
+    source: { '@_file': path },
+    target: { '@_dev': target, '@_bus': 'sata' },
+    readonly: '',
+  };
 }
 
 /** Used when no CPU is asked for: portable under KVM, everything TCG can emulate otherwise. */

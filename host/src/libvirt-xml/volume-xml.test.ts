@@ -8,7 +8,7 @@ import {
   virshMissing,
   virshRoundTrip,
 } from './libvirt-check.test-helper.ts';
-import { buildVolumeXml, parseVolumeXml, type VolumeSpec } from './volume-xml.ts';
+import { buildVolumeXml, parseVolumeBackingPath, parseVolumeXml, type VolumeSpec } from './volume-xml.ts';
 
 const QCOW2: VolumeSpec = { name: 'web-01-disk0.qcow2', format: 'qcow2', capacityBytes: 20 * 2 ** 30 };
 
@@ -57,6 +57,32 @@ describe('buildVolumeXml', () => {
       assert.throws(() => buildVolumeXml(bad as VolumeSpec), validationFailure);
     });
   }
+});
+
+describe('linked-clone overlays (backingStore)', () => {
+  const OVERLAY: VolumeSpec = {
+    ...QCOW2,
+    name: 'clone-disk0.qcow2',
+    backingStore: { path: '/var/lib/qx/tpl-disk0.qcow2', format: 'qcow2' },
+  };
+  it('names the backing volume and its format, and reads it back', () => {
+    const xml = buildVolumeXml(OVERLAY);
+    assert.match(
+      xml,
+      /<backingStore>\s*<path>\/var\/lib\/qx\/tpl-disk0.qcow2<\/path>\s*<format type="qcow2"\/>/,
+    );
+    assert.equal(parseVolumeBackingPath(xml), '/var/lib/qx/tpl-disk0.qcow2');
+    assert.equal(parseVolumeBackingPath(buildVolumeXml(QCOW2)), null);
+  });
+  it('refuses a backing path that is not a plain absolute path', () => {
+    assert.throws(
+      () => buildVolumeXml({ ...OVERLAY, backingStore: { path: 'json:{}', format: 'qcow2' } }),
+      validationFailure,
+    );
+  });
+  it('passes the storagevol schema', { skip: validatorMissing }, async () => {
+    assert.match(await validateWithSchema(buildVolumeXml(OVERLAY), 'storagevol'), /validates/);
+  });
 });
 
 describe('volume XML accepted by libvirt', () => {

@@ -1,4 +1,4 @@
-import { VolumeFormat, VolumeName } from '@quantix/shared';
+import { AbsolutePath, VolumeFormat, VolumeName } from '@quantix/shared';
 import type { VolumeSummary } from '@quantix/shared';
 import { z } from 'zod';
 import { attr, buildXml, child, path, rootElement, scaledBytes, text, validate } from './xml.ts';
@@ -12,6 +12,8 @@ export const VolumeSpec = z.object({
     .int()
     .positive()
     .max(2 ** 46),
+  /** a qcow2 overlay on this volume (a linked clone): reads fall through to it, writes stay here */
+  backingStore: z.object({ path: AbsolutePath, format: VolumeFormat }).optional(),
 });
 export type VolumeSpec = z.infer<typeof VolumeSpec>;
 
@@ -24,8 +26,16 @@ export function buildVolumeXml(input: VolumeSpec): string {
       capacity: { '@_unit': 'bytes', '#text': spec.capacityBytes },
       allocation: { '@_unit': 'bytes', '#text': 0 },
       target: { format: { '@_type': spec.format } },
+      backingStore: spec.backingStore
+        ? { path: spec.backingStore.path, format: { '@_type': spec.backingStore.format } }
+        : undefined,
     },
   });
+}
+
+/** The file a volume is an overlay of (libvirt's `<backingStore><path>`), or null. */
+export function parseVolumeBackingPath(xml: string): string | null {
+  return text(path(rootElement(xml, 'volume'), 'backingStore', 'path')) || null;
 }
 
 export function parseVolumeXml(xml: string): VolumeSummary {

@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
+import { ErrorCode } from '@quantix/shared';
 import type { EventStore, Logger } from '@quantix/shared/server';
 import { readFileIfExists, writeFileDurable } from '@quantix/shared/server';
 import { z } from 'zod';
 import type { HypervisorMonitor } from '../hypervisor/hypervisor-monitor.ts';
+import type { TaskStore } from '../tasks/task-store.ts';
 import { type BootStartOutcome, bootStartOrder, runBootStarts } from './vm-boot-order.ts';
 import type { VmInventory } from './vm-inventory.ts';
 import type { VmService } from './vm.service.ts';
@@ -31,6 +33,8 @@ export function createBootStarter(deps: {
   inventory: VmInventory;
   vms: Pick<VmService, 'action'>;
   events: EventStore;
+  /** each start is a task in the host's task list (target `vm:<uuid>`) */
+  tasks?: Pick<TaskStore, 'begin' | 'finish'>;
   log: Logger;
 }): BootStarter {
   let stopped = false;
@@ -92,7 +96,27 @@ export function createBootStarter(deps: {
       if (list.length === 0) return [];
       record('info', `Start at boot: ${list.map((v) => `${v.name} (${v.order})`).join(', ')}`);
       const outcomes = await runBootStarts(list, {
-        start: async (vm) => void (await deps.vms.action(vm.uuid, 'start', BOOT_START_SOURCE)),
+        start: async (vm) => {
+          const task = deps.tasks?.begin({
+            title: `Start VM "${vm.name}" at boot (order ${vm.order})`,
+            target: `vm:${vm.uuid}`,
+            user: BOOT_START_SOURCE,
+          });
+          try {
+            await deps.vms.action(vm.uuid, 'start', BOOT_START_SOURCE);
+            if (task) deps.tasks?.finish(task, { ok: true });
+          } catch (err) {
+            const code = ErrorCode.safeParse((err as { code?: unknown }).code);
+            if (task) {
+              deps.tasks?.finish(task, {
+                ok: false,
+                code: code.success ? code.data : 'INTERNAL',
+                message: (err as Error).message,
+              });
+            }
+            throw err;
+          }
+        },
         isActive: (uuid) => {
           const s = deps.inventory.get(uuid)?.state;
           return s !== undefined && s !== 'shutoff' && s !== 'crashed';

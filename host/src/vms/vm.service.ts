@@ -12,11 +12,13 @@ import {
 import type { EventStore } from '@quantix/shared/server';
 import type { HypervisorMonitor } from '../hypervisor/hypervisor-monitor.ts';
 import type { DomainState } from '../hypervisor/hypervisor.ts';
-import { buildDomainXml, replaceDomainCpu } from '../libvirt-xml/domain-xml.ts';
+import { createSeedService, isSeedPath, type SeedService } from '../cloud-init/cloud-init.service.ts';
+import { buildDomainXml, parseDomainXml, replaceDomainCpu } from '../libvirt-xml/domain-xml.ts';
 import { buildSnapshotXml, parseSnapshotXml } from '../libvirt-xml/snapshot-xml.ts';
 import type { StorageService } from '../storage/pools/pool.service.ts';
 import type { CpuProbe } from './cpu-probe.ts';
 import { cpuLabel, explainStartFailure, formatStartFailure } from './start-failure.ts';
+import { createVmDiskSources } from './vm-disk-sources.ts';
 import type { VmInventory, VmRecord } from './vm-inventory.ts';
 import type { VmLive } from './vm-stats.ts';
 import type { VmMetadataWriter } from './vm-metadata.ts';
@@ -76,10 +78,26 @@ export function createVmService(deps: {
   cpu: CpuProbe;
   /** start at boot with a start order is kept in the metadata (vm-start-at-boot.ts) */
   metadata?: VmMetadataWriter;
+  /** writes cloud-init seeds (VmCreateRequest `cloudInit`) */
+  seeds?: SeedService;
+  /** refuses to remove a VM others depend on (a template with linked clones) */
+  beforeRemove?: (uuid: string) => Promise<void>;
 }): VmService {
   const hv = () => deps.monitor.get();
   const record = (message: string, source: string, level: 'info' | 'warning' | 'error' = 'info') =>
     void deps.events.record({ level, category: 'vm', message, source });
+  const diskUsers = async () => {
+    await deps.inventory.ready();
+    return deps.inventory
+      .all()
+      .flatMap((r) =>
+        r.spec.disks
+          .filter((d) => d.source)
+          .map((d) => ({ vm: r.info.name, path: d.source ?? '', running: r.info.active })),
+      );
+  };
+  const diskSources = createVmDiskSources({ storage: deps.storage, diskUsers });
+  const seeds = deps.seeds ?? createSeedService({ monitor: deps.monitor, storage: deps.storage, diskUsers });
 
   // The record's state is set by libvirt's lifecycle events the moment they happen; the stats
   // sampler's copy can be a tick old, so it never overrides it.
@@ -143,6 +161,12 @@ export function createVmService(deps: {
       if (!ALLOWED[action].includes(state)) {
         throw new AppError('VM_STATE_INVALID', `cannot ${action} "${r.info.name}" while it is ${state}`);
       }
+      if (action === 'start' && r.spec.metadata.template) {
+        throw new AppError(
+          'VM_STATE_INVALID',
+          `"${r.info.name}" is a template: clone it, then start the clone`,
+        );
+      }
       try {
         await hv().domainAction(uuid, action);
       } catch (err) {
@@ -160,6 +184,9 @@ export function createVmService(deps: {
     },
     async setAutostart(uuid, on, by) {
       const r = await get(uuid);
+      if (on && r.spec.metadata.template) {
+        throw new AppError('VM_STATE_INVALID', `"${r.info.name}" is a template and never starts`);
+      }
       // with a start order the host starts it, in order; without one libvirt does
       if (deps.metadata) await applyStartAtBoot({ hv, metadata: deps.metadata }, uuid, { enabled: on });
       else await hv().setDomainAutostart(uuid, on);
@@ -178,17 +205,18 @@ export function createVmService(deps: {
     },
     async create(req, by, progress) {
       const h = hv();
-      const total = req.disks.length + 3;
+      const total = req.disks.length + 3 + (req.cloudInit ? 1 : 0);
       let step = 0;
       const say = (m: string) => progress?.(++step, total, m);
+      const again = (m: string) => progress?.(step, total, m);
       say('Checking the name and the storage');
       await deps.inventory.ready();
       if (deps.inventory.all().some((r) => r.info.name === req.name)) {
         throw new AppError('NAME_TAKEN', `a virtual machine named "${req.name}" already exists`);
       }
       // Check every pool's free space against everything asked of it before creating anything.
-      const need = new Map<string, number>();
-      for (const d of req.disks) need.set(d.pool, (need.get(d.pool) ?? 0) + d.sizeGiB * GiB);
+      const diskPlan = await diskSources.plan(req.name, req.disks);
+      const need = diskPlan.need;
       const pools = new Map<string, Awaited<ReturnType<StorageService['pool']>>>();
       for (const [name, bytes] of need) {
         const p = await deps.storage.pool(name);
@@ -212,29 +240,15 @@ export function createVmService(deps: {
           throw new AppError('VOLUME_NOT_FOUND', `no ISO "${req.cdrom.volume}" in pool "${req.cdrom.pool}"`);
         cdromPath = iso.path;
       }
+      const seedPlan = req.cloudInit
+        ? await seeds.plan(req.cloudInit, req.name, req.disks[0]?.pool ?? '')
+        : undefined;
 
       // From here on, everything made is undone if a later step fails.
       const made: Array<{ pool: string; name: string }> = [];
       let definedUuid: string | null = null;
       try {
-        const disks = [];
-        for (const [i, d] of req.disks.entries()) {
-          const ext = d.format === 'qcow2' ? 'qcow2' : 'img';
-          const name = `${req.name}-disk${i}.${ext}`;
-          say(`Creating disk ${i + 1} of ${req.disks.length} (${d.sizeGiB} GiB ${d.format}) in "${d.pool}"`);
-          const vol = await deps.storage.createVolume(
-            d.pool,
-            { name, format: d.format, sizeGiB: d.sizeGiB },
-            by,
-          );
-          made.push({ pool: d.pool, name });
-          const logical = pools.get(d.pool)?.type === 'logical';
-          disks.push({
-            path: vol.path,
-            format: logical ? ('raw' as const) : d.format,
-            type: logical ? ('block' as const) : ('file' as const),
-          });
-        }
+        const disks = await diskSources.realize(diskPlan, { by, say, again, made });
         say('Defining the virtual machine');
         const xml = buildDomainXml({
           virtType: (await h.kvmAvailable()) ? 'kvm' : 'qemu',
@@ -244,12 +258,20 @@ export function createVmService(deps: {
           memoryMiB: req.memoryMiB,
           disks,
           ...(cdromPath ? { cdrom: { path: cdromPath } } : {}),
+          ...(seedPlan ? { seed: { path: seedPlan.path } } : {}),
           network: req.network,
           bootOrder: req.bootOrder,
           ...(req.description ? { description: req.description } : {}),
         });
         const info = await h.defineDomain(xml);
         definedUuid = info.uuid;
+        if (seedPlan && req.cloudInit) {
+          // after the definition: the network config matches the MAC libvirt gave the NIC
+          say(`Writing the cloud-init seed ${seedPlan.volume}`);
+          const mac = parseDomainXml(await h.domainXml(info.uuid, { inactive: true })).nics[0]?.mac ?? null;
+          made.push({ pool: seedPlan.pool, name: seedPlan.volume });
+          await seeds.write(seedPlan, req.cloudInit, { name: req.name, uuid: info.uuid, mac });
+        }
         say('Setting autostart');
         if (req.autostart) await h.setDomainAutostart(info.uuid, true);
         record(
@@ -279,7 +301,12 @@ export function createVmService(deps: {
       const r = await fresh(uuid);
       if (r.info.active)
         throw new AppError('VM_STATE_INVALID', `"${r.info.name}" is running; power it off first`);
-      const disks = r.spec.disks.filter((d) => d.device === 'disk' && d.source);
+      await deps.beforeRemove?.(uuid);
+      // its disks, and the cloud-init seed the host wrote for it
+      const disks = r.spec.disks.filter(
+        (d) =>
+          d.source && (d.device === 'disk' || (d.device === 'cdrom' && isSeedPath(d.source, r.info.name))),
+      );
       const total = 1 + (opts.deleteVolumes ? disks.length : 0);
       progress?.(1, total, `Removing "${r.info.name}"`);
       await hv().undefineDomain(uuid);
@@ -327,15 +354,6 @@ export function createVmService(deps: {
       await hv().deleteSnapshot(uuid, name);
       record(`VM "${r.info.name}": snapshot "${name}" deleted`, by);
     },
-    async diskUsers() {
-      await deps.inventory.ready();
-      return deps.inventory
-        .all()
-        .flatMap((r) =>
-          r.spec.disks
-            .filter((d) => d.source)
-            .map((d) => ({ vm: r.info.name, path: d.source ?? '', running: r.info.active })),
-        );
-    },
+    diskUsers,
   };
 }

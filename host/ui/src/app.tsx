@@ -8,6 +8,7 @@ import { lazyPage } from '@quantix/shared/ui/router/lazy-page.tsx';
 import type { FunctionComponent } from 'preact';
 import { DataDiskBanner } from '@quantix/shared/ui/components/data-disk-banner.tsx';
 import { AboutPage } from './pages/about-page.tsx';
+import { RecentTasks } from './components/recent-tasks.tsx';
 import { DashboardPage } from './pages/dashboard-page.tsx';
 import { EventsPage } from './pages/events-page.tsx';
 import { RegistrationPage } from './pages/registration-page.tsx';
@@ -28,6 +29,7 @@ const PAGES: Record<RouteName, FunctionComponent> = {
   registration: RegistrationPage,
   events: EventsPage,
   about: AboutPage,
+  tasks: lazyPage(() => import('./pages/tasks/tasks-page.tsx').then((m) => m.TasksPage)),
   login: LoginPage,
   setup: SetupPage,
   'not-found': NotFoundPage,
@@ -44,6 +46,7 @@ export function App() {
           <TopBar subtitle={hostname} />
           <ReconnectingBanner />
           <DataDiskBanner />
+          <RecentTasks />
         </>
       }
     />

@@ -140,7 +140,7 @@ describe('/api/v1/pools over HTTP', () => {
     assert.ok(Buffer.concat(uploaded).equals(body));
     const json = await api.call('PUT', '/pools/isos/files/boot.iso', { body, type: 'text/plain' });
     assert.deepEqual([json.status, errorCode(json.json)], [415, 'UNSUPPORTED_MEDIA_TYPE']);
-    const other = await api.call('PUT', '/pools/isos/files/disk.qcow2', { body: Buffer.alloc(10) });
+    const other = await api.call('PUT', '/pools/isos/files/disk.vmdk', { body: Buffer.alloc(10) });
     assert.deepEqual([other.status, errorCode(other.json)], [400, 'VALIDATION_FAILED']);
 
     assert.equal(errorCode((await api.call('DELETE', '/pools/isos')).json), 'POOL_IN_USE');

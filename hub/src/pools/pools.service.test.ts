@@ -392,7 +392,7 @@ describe('shared pools service (lowdb store, fake links)', () => {
       await rejectsWith(
         pools.upload(
           'isos',
-          { fileName: 'disk.qcow2', size: 1, body: Readable.from([Buffer.alloc(1)]) },
+          { fileName: 'disk.vmdk', size: 1, body: Readable.from([Buffer.alloc(1)]) },
           'alice',
         ),
         'VALIDATION_FAILED',

@@ -69,7 +69,13 @@ describe('upload commands on the libvirt test driver', () => {
       assert.equal(ack.received, offset);
     }
     const result = UploadResult.parse(await upload({ type: 'upload.finish', uploadId }, hubA));
-    assert.deepEqual(result, { name: 'My_Disk.iso', path: 'My_Disk.iso', size: body.length });
+    assert.deepEqual(result, {
+      name: 'My_Disk.iso',
+      path: 'My_Disk.iso',
+      size: body.length,
+      format: 'raw',
+      virtualSize: Math.ceil(body.length / 512) * 512,
+    });
     assert.deepEqual(await listing(), ['My_Disk.iso']);
     assert.ok((await readFile(join(pool, 'My_Disk.iso'))).equals(body));
     assert.equal(upload.open(), 0);
@@ -127,7 +133,7 @@ describe('upload commands on the libvirt test driver', () => {
 
   it('checks at open what the host upload route checks, creating nothing when refused', async () => {
     await rejectsWith(open(upload, 'big.iso', 4 * LINK_CHUNK_BYTES + 1), 'UPLOAD_TOO_LARGE');
-    await rejectsWith(open(upload, 'disk.qcow2', 10), 'VALIDATION_FAILED', /\.iso/);
+    await rejectsWith(open(upload, 'disk.vmdk', 10), 'VALIDATION_FAILED', /\.iso/);
     await rejectsWith(open(upload, 'My_Disk.iso', 10), 'UPLOAD_EXISTS');
     await rejectsWith(
       upload({ type: 'upload.open', pool: 'missing', name: 'x.iso', size: 10 }, hubA),

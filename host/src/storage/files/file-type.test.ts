@@ -16,8 +16,7 @@ after(async () => {
 describe('typeFromName', () => {
   it('decides disk formats and plain files by extension, without I/O', () => {
     assert.deepEqual(typeFromName('a.ISO'), { type: 'iso' });
-    assert.deepEqual(typeFromName('a.qcow2'), { type: 'qcow2' });
-    assert.deepEqual(typeFromName('a.raw'), { type: 'raw' });
+    assert.deepEqual(typeFromName('a.vmdk'), { type: 'vmdk' });
     assert.deepEqual(typeFromName('a.vmdk'), { type: 'vmdk' });
     assert.deepEqual(typeFromName('a.vdi'), { type: 'vdi' });
     assert.deepEqual(typeFromName('a.vhdx'), { type: 'vhd' });
@@ -27,6 +26,9 @@ describe('typeFromName', () => {
 
   it('sniffs .img (falling back to raw) and unknown extensions (falling back to file)', () => {
     assert.deepEqual(typeFromName('cloud.img'), { sniff: true, fallback: 'raw' });
+    // uploads keep their names whatever qemu-img found: a raw image may be called .qcow2
+    assert.deepEqual(typeFromName('a.qcow2'), { sniff: true, fallback: 'raw' });
+    assert.deepEqual(typeFromName('a.raw'), { sniff: true, fallback: 'raw' });
     assert.deepEqual(typeFromName('disk'), { sniff: true, fallback: 'file' });
     assert.deepEqual(typeFromName('disk.bin'), { sniff: true, fallback: 'file' });
   });

@@ -7,17 +7,15 @@ import type { FileType } from '@quantix/shared';
  * What kind of file a pool entry is.
  *
  * Cost on a pool with thousands of files: the extension decides whenever it names a disk format
- * (`.iso`, `.qcow2`, `.vmdk`, …) or an ordinary file (`.txt`, `.xz`, …) — no I/O at all. Only files
- * with an ambiguous (`.img`) or unknown extension are sniffed, with at most three small positioned
+ * (`.iso`, `.vmdk`, …) or an ordinary file (`.txt`, `.xz`, …) — no I/O at all. Only files
+ * with an ambiguous (`.img`, `.qcow2`, `.raw`) or unknown extension are sniffed, with at most three small positioned
  * reads (512 bytes at 0, 5 at 0x8001 for ISO 9660/UDF, 8 at the end for a fixed VHD footer) — never
  * a 34 KB read — and the browser sniffs only the entries of the page it returns.
  */
 
 const BY_EXTENSION: Record<string, FileType> = {
   '.iso': 'iso',
-  '.qcow2': 'qcow2',
   '.qcow': 'qcow2',
-  '.raw': 'raw',
   '.vmdk': 'vmdk',
   '.vdi': 'vdi',
   '.vhd': 'vhd',
@@ -31,8 +29,12 @@ const PLAIN = new Set(
     .map((e) => `.${e}`),
 );
 
-/** `.img` is raw as often as it is qcow2 (cloud images), so it is sniffed and falls back to raw. */
-const SNIFF_FALLBACK: Record<string, FileType> = { '.img': 'raw' };
+/**
+ * `.img` is raw as often as it is qcow2 (cloud images), so it is sniffed and falls back to raw; so are
+ * `.qcow2` and `.raw`, which uploads keep under their names whatever qemu-img found in them (a raw
+ * image named `.qcow2` is listed as raw).
+ */
+const SNIFF_FALLBACK: Record<string, FileType> = { '.img': 'raw', '.qcow2': 'raw', '.raw': 'raw' };
 
 export type TypeGuess = { type: FileType } | { sniff: true; fallback: FileType };
 

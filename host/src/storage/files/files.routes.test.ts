@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { createServer, type IncomingHttpHeaders, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
@@ -255,7 +257,13 @@ describe('PUT /storage/pools/:pool/files/:name', () => {
     const body = isoImage(100_000);
     const r = await call('PUT', `${FILES}/..%2F..%2Fetc%2Fpasswd.iso`, octet(body));
     assert.equal(r.status, 201, r.body.toString());
-    assert.deepEqual(UploadResult.parse(r.json()), { name: 'passwd.iso', path: 'passwd.iso', size: 100_000 });
+    assert.deepEqual(UploadResult.parse(r.json()), {
+      name: 'passwd.iso',
+      path: 'passwd.iso',
+      size: 100_000,
+      format: 'raw',
+      virtualSize: 100_352,
+    });
     assert.deepEqual(await readFile(join(fx.pool, 'passwd.iso')), body);
     assert.deepEqual(await uploadTemps(), []);
   });
@@ -268,15 +276,52 @@ describe('PUT /storage/pools/:pool/files/:name', () => {
     assert.equal(await readFile(join(fx.pool, 'taken.iso'), 'utf8'), 'original');
   });
 
-  it('needs application/octet-stream, an .iso name and ISO content', async () => {
+  it('needs application/octet-stream, an image name and ISO content for an .iso', async () => {
     const body = isoImage(100_000);
     const typed = await call('PUT', `${FILES}/t.iso`, octet(body, { 'Content-Type': 'text/plain' }));
     assert.equal(typed.status, 415);
-    const named = await call('PUT', `${FILES}/t.qcow2`, octet(body));
+    const named = await call('PUT', `${FILES}/t.vmdk`, octet(body));
     assert.equal(named.code(), 'VALIDATION_FAILED');
     const content = await call('PUT', `${FILES}/t.iso`, octet(Buffer.alloc(100_000)));
     assert.equal(content.code(), 'VALIDATION_FAILED');
     assert.deepEqual(await uploadTemps(), []);
+  });
+
+  it('inspects a disk image: a qcow2 with a backing file is refused (422) and leaves nothing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'qximg-api-'));
+    try {
+      execFileSync('qemu-img', ['create', '-f', 'qcow2', join(dir, 'base.qcow2'), '8M']);
+      execFileSync('qemu-img', [
+        'create',
+        '-f',
+        'qcow2',
+        '-b',
+        '/etc/passwd',
+        '-F',
+        'raw',
+        join(dir, 'evil.qcow2'),
+      ]);
+      const r = await call('PUT', `${FILES}/evil.qcow2`, octet(await readFile(join(dir, 'evil.qcow2'))));
+      assert.equal(r.status, 422, r.body.toString());
+      assert.equal(r.code(), 'IMAGE_REFUSED');
+      assert.match(String((r.json() as { error: { message: string } }).error.message), /backing file/);
+      assert.deepEqual(await uploadTemps(), []);
+      await assert.rejects(readFile(join(fx.pool, 'evil.qcow2')), { code: 'ENOENT' });
+      // a self-contained qcow2 named .img passes, reported as qcow2
+      const ok = await call('PUT', `${FILES}/cloud-qx.img`, octet(await readFile(join(dir, 'base.qcow2'))));
+      assert.equal(ok.status, 201, ok.body.toString());
+      const result = UploadResult.parse(ok.json());
+      assert.equal(result.format, 'qcow2');
+      assert.equal(result.virtualSize, 8 * MiB);
+      // and a raw image named .qcow2 is raw
+      const raw = await call('PUT', `${FILES}/really-raw.qcow2`, octet(Buffer.alloc(64 * 1024, 1)));
+      assert.equal(raw.status, 201, raw.body.toString());
+      assert.equal(UploadResult.parse(raw.json()).format, 'raw');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+      await rm(join(fx.pool, 'cloud-qx.img'), { force: true });
+      await rm(join(fx.pool, 'really-raw.qcow2'), { force: true });
+    }
   });
 
   it('refuses a cross-origin upload', async () => {

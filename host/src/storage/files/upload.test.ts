@@ -106,8 +106,11 @@ describe('sanitizeFileName', () => {
     assert.ok(out.endsWith('a.iso'));
   });
 
-  it('requires the .iso extension', () => {
-    for (const bad of ['x.qcow2', 'x.img', 'x.iso.exe', 'x', '', '.iso', 'x.iso/']) {
+  it('requires the extension of an ISO or a disk image', () => {
+    for (const good of ['x.qcow2', 'x.img', 'x.raw', 'X.QCOW2']) {
+      assert.ok(sanitizeFileName(good).startsWith(good.slice(0, 1)), good);
+    }
+    for (const bad of ['x.vmdk', 'x.vdi', 'x.iso.exe', 'x', '', '.iso', 'x.iso/', '.qcow2']) {
       assert.throws(
         () => sanitizeFileName(bad),
         (e: unknown) => e instanceof AppError && e.code === 'VALIDATION_FAILED',
@@ -139,7 +142,7 @@ describe('receiveUpload', () => {
       },
     });
     UploadResult.parse(result);
-    assert.deepEqual(result, { name: 'big.iso', path: 'big.iso', size });
+    assert.deepEqual(result, { name: 'big.iso', path: 'big.iso', size, format: 'raw', virtualSize: size });
     const st = await stat(join(pool, 'big.iso'));
     assert.equal(st.size, size);
     assert.equal(st.mode & 0o777, 0o644);
@@ -311,7 +314,13 @@ describe('receiveUpload', () => {
         stream: isoBody(100_000),
         maxBytes: MiB,
       });
-      assert.deepEqual(r, { name: 'passwd.iso', path: 'passwd.iso', size: 100_000 });
+      assert.deepEqual(r, {
+        name: 'passwd.iso',
+        path: 'passwd.iso',
+        size: 100_000,
+        format: 'raw',
+        virtualSize: 100_352,
+      });
     } finally {
       process.umask(old);
     }

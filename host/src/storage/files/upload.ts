@@ -6,15 +6,17 @@ import { type Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppError, UPLOAD_EXTENSIONS, UPLOAD_NAME_MAX, type UploadResult } from '@quantix/shared';
 import { fsyncDir } from '@quantix/shared/server';
+import { inspectImage } from '../images/qemu-img.ts';
 import { ISO_MARK_OFFSET, typeFromMagic } from './file-type.ts';
 import { fsError, resolveNewFileInsidePool, toPoolPath } from './path-guard.ts';
 
 /*
- * Why only `.iso`: an ISO is attached read-only as a CD-ROM. A `.qcow2` (or a `.img` that is really
- * a qcow2) can name a backing file — `/etc/shadow`, another VM's disk — that QEMU would open for the
- * guest, and a raw image whose first bytes look like qcow2 invites format probing. Disk images need
- * an import that inspects them (qemu-img info, no backing chain); that is not a browser upload.
- * For the same reason the stored file must carry an ISO 9660 or UDF descriptor at 0x8001.
+ * ISOs and disk images (`.qcow2`, `.raw`, `.img`). A qcow2 (or a `.img` that is really one) can name
+ * a backing file or an external data file — `/etc/shadow`, another VM's disk — that QEMU would open
+ * for the guest, so every upload is inspected with `qemu-img info` on its temp file before it gets
+ * its name (storage/images/image-check.ts): the format is what qemu-img detects, never the name;
+ * only self-contained raw and qcow2 images of a sane size pass. An `.iso` must also be raw to
+ * qemu-img and carry an ISO 9660 or UDF descriptor at 0x8001.
  */
 
 const RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9]|conin\$|conout\$)$/i;
@@ -128,17 +130,26 @@ export async function openUpload(opts: {
 }
 
 /**
- * The upload is complete at `size` bytes: it must be an ISO image; the file is fsynced, closed,
- * given its final name with link(2) (never replacing anything) and the directory fsynced. On
- * failure the caller discards it.
+ * The upload is complete at `size` bytes: the file is fsynced and closed, inspected with qemu-img
+ * under its temp name (an `.iso` must be an ISO image, anything else a self-contained raw or qcow2
+ * image), then given its final name with link(2) (never replacing anything) and the directory
+ * fsynced. On failure the caller discards it.
  */
 export async function publishUpload(t: UploadTarget, size: number): Promise<UploadResult> {
-  await assertIsoSignature(t.fh, size);
+  const iso = t.name.toLowerCase().endsWith('.iso');
+  if (iso) await assertIsoSignature(t.fh, size);
   await t.fh.sync();
   await t.fh.close();
+  const image = await inspectImage(t.tmp, iso ? 'iso' : 'disk');
   await publish(t.tmp, t.file, t.name);
   await fsyncDir(t.dir);
-  return { name: t.name, path: toPoolPath(t.root, t.file), size };
+  return {
+    name: t.name,
+    path: toPoolPath(t.root, t.file),
+    size,
+    format: image.format,
+    virtualSize: image.virtualSize,
+  };
 }
 
 /** Closes and removes the temp file (whatever state it is in). */
@@ -150,7 +161,7 @@ export async function discardUpload(t: UploadTarget): Promise<void> {
 /**
  * Streams an upload into `<pool>/.upload-<random>.part` (see openUpload) with backpressure —
  * memory stays at a few chunks whatever the size — then publishes it (see publishUpload).
- * On any failure (limit exceeded, client gone, stall, disk full, not an ISO) the temp file is removed.
+ * On any failure (limit exceeded, client gone, stall, disk full, an image refused) the temp file is removed.
  */
 export async function receiveUpload(input: UploadInput): Promise<UploadResult> {
   const t = await openUpload(input);

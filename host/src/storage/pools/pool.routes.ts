@@ -17,7 +17,7 @@ export function poolRoutes(deps: { storage: StorageService; tasks: TaskSink }): 
   });
   r.post('/pools', requireUser, async (req, res) => {
     const body = parseOr400(PoolCreateRequest, req.body);
-    const progress = taskProgress(deps.tasks, req);
+    const progress = taskProgress(deps.tasks, req, `Create storage pool "${body.name}"`);
     let step = 0;
     res.status(201).json(await storage.createPool(body, actor(req), (m) => progress(++step, 4, m)));
   });

@@ -16,6 +16,7 @@ import { type RegistrationApi, createRegistrationApi } from './registration-api.
 import type { QxSocket } from './socket-client.ts';
 import { type StorageApi, createStorageApi } from './storage-api.ts';
 import { createTasksApi } from './tasks-api.ts';
+import { createTaskListApi, type TaskListApi } from './task-list-api.ts';
 import { type TelemetryApi, createTelemetryApi } from './telemetry-api.ts';
 import { type VmsApi, createVmsApi } from './vms-api.ts';
 
@@ -34,6 +35,8 @@ export interface Api extends ShellApi {
   readonly networks: NetworksApi;
   readonly logs: LogsApi;
   readonly console: ConsoleApi;
+  /** the host's task list and a task's log */
+  readonly taskList: TaskListApi;
 }
 
 export function createApi(deps: { store: Store<AppState>; window: Window; socket: QxSocket }): Api {
@@ -97,5 +100,6 @@ export function createApi(deps: { store: Store<AppState>; window: Window; socket
       onError,
     }),
     console: createConsoleApi({ location: w.location, base: API_BASE }),
+    taskList: createTaskListApi({ http, socket, store, loadInto }),
   };
 }

@@ -1,4 +1,12 @@
-import type { SnapshotSummary, VmAction, VmCpu, VmCreateRequest, VmDetail, VmSummary } from '@quantix/shared';
+import type {
+  SnapshotSummary,
+  VmAction,
+  VmCloneRequestInput,
+  VmCpu,
+  VmCreateRequest,
+  VmDetail,
+  VmSummary,
+} from '@quantix/shared';
 import {
   applyStatsToDetail,
   applyVmChanged,
@@ -23,6 +31,10 @@ export interface VmsApi {
   setCpu(uuid: string, cpu: VmCpu): Promise<VmDetail>;
   create(req: VmCreateRequest, taskId: string): Promise<VmDetail>;
   remove(uuid: string, deleteVolumes: boolean, taskId: string): Promise<void>;
+  /** a full or linked copy (issue 9), with the host's progress under `taskId` */
+  clone(uuid: string, req: VmCloneRequestInput, taskId: string): Promise<VmDetail>;
+  /** the VM becomes a template for good */
+  makeTemplate(uuid: string): Promise<VmSummary>;
   loadXml(uuid: string): Promise<void>;
   loadSnapshots(uuid: string): Promise<void>;
   /**
@@ -33,6 +45,8 @@ export interface VmsApi {
   createSnapshot(uuid: string, name: string, description: string): Promise<void>;
   revertSnapshot(uuid: string, name: string): Promise<void>;
   deleteSnapshot(uuid: string, name: string): Promise<void>;
+  /** replaces the VM's tags (`PUT /vms/:uuid/tags`) */
+  setTags(uuid: string, tags: readonly string[]): Promise<VmSummary>;
 }
 
 const vmPath = (uuid: string) => `/vms/${encodeURIComponent(uuid)}`;
@@ -169,6 +183,21 @@ export function createVmsApi(
       applySummary(vm.uuid, summaryOfDetail(vm));
       return vm;
     },
+    async clone(uuid, req, taskId) {
+      const vm = await deps.tasks.run(taskId, (headers) =>
+        http.post<VmDetail>(`${vmPath(uuid)}/clone`, req, { headers }),
+      );
+      applySummary(vm.uuid, summaryOfDetail(vm));
+      return vm;
+    },
+    async makeTemplate(uuid) {
+      const vm = await http.post<VmSummary>(`${vmPath(uuid)}/template`);
+      applySummary(uuid, vm);
+      store.update((s) =>
+        s.vm.data?.uuid === uuid ? { ...s, vm: { ...s.vm, data: { ...s.vm.data, template: true } } } : s,
+      );
+      return vm;
+    },
     async remove(uuid, deleteVolumes, taskId) {
       await deps.tasks.run(taskId, (headers) =>
         http.del(`${vmPath(uuid)}?deleteVolumes=${deleteVolumes}`, { headers }),
@@ -209,6 +238,11 @@ export function createVmsApi(
     async deleteSnapshot(uuid, name) {
       await http.del(`${vmPath(uuid)}/snapshots/${encodeURIComponent(name)}`);
       await loadSnapshots(uuid);
+    },
+    async setTags(uuid, tags) {
+      const vm = await http.put<VmSummary>(`${vmPath(uuid)}/tags`, { tags });
+      applySummary(uuid, vm);
+      return vm;
     },
   };
 }

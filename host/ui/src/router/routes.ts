@@ -15,7 +15,8 @@ export type RouteName =
   | 'logs'
   | 'registration'
   | 'events'
-  | 'about';
+  | 'about'
+  | 'tasks';
 
 const table = pageTable<RouteName>([
   { name: 'dashboard', pattern: '/', title: 'Dashboard', auth: true, nav: true },
@@ -37,6 +38,7 @@ const table = pageTable<RouteName>([
   { name: 'logs', pattern: '/logs', title: 'Logs', auth: true, nav: true },
   { name: 'registration', pattern: '/registration', title: 'Registration', auth: true, nav: true },
   { name: 'events', pattern: '/events', title: 'Events', auth: true, nav: true },
+  { name: 'tasks', pattern: '/tasks', title: 'Tasks', auth: true, nav: true },
   { name: 'about', pattern: '/about', title: 'About', auth: true, nav: true },
 ]);
 

@@ -13,7 +13,9 @@ import type {
   NetworkSummary,
   PoolSummary,
   SnapshotSummary,
+  Task,
   TaskProgress,
+  TaskSummary,
   VmDetail,
   VmHardware,
   VmSummary,
@@ -67,6 +69,10 @@ export interface AppState extends ShellState {
   readonly vmLog: LogView & { readonly vm: string | null };
   /** progress of our own long requests, by X-Quantix-Task id, while they run */
   readonly tasks: Readonly<Record<string, TaskProgress>>;
+  /** the host's task list, newest first (`GET /tasks`, then `task:changed`) */
+  readonly taskList: Loadable<readonly TaskSummary[]>;
+  /** the task whose log is open; check `data.id` */
+  readonly taskDetail: Loadable<Task>;
 }
 
 export type SkippedVolume = VolumeList['skipped'][number];
@@ -96,6 +102,8 @@ export function initialState(location: { path: string; search: string }): AppSta
     logSources: idle(),
     vmLog: { ...initialLogView(), vm: null },
     tasks: {},
+    taskList: idle(),
+    taskDetail: idle(),
   };
 }
 

@@ -13,7 +13,7 @@ interface Running {
   readonly startedAt: number;
 }
 
-/** ISO upload into the directory shown: starts when a file is chosen, with progress and Cancel. */
+/** ISO or disk image upload into the directory shown: starts when a file is chosen, with progress and Cancel. */
 export function UploadBox(props: {
   /** starts the upload (into the pool and directory shown, on the host chosen) */
   upload: (file: File, onProgress: (loaded: number, total: number) => void) => UploadHandle;
@@ -48,9 +48,14 @@ export function UploadBox(props: {
     handle.current = h;
     try {
       const result = await h.done;
-      // the host may rename (sanitise) the file, and decides where it lands: say where it went
+      // the host may rename (sanitise) the file, and decides where it lands: say where it went,
+      // and what qemu-img found in it (the format is detected, not taken from the name)
+      const found =
+        result.format && !result.name.toLowerCase().endsWith('.iso')
+          ? ` Detected format: ${result.format}${result.virtualSize ? `, ${formatBytes(result.virtualSize)} disk` : ''}.`
+          : '';
       setNotice(
-        `Uploaded ${result.name} (${formatBytes(result.size)}) to /${result.path.replace(/^\/+/, '')}.`,
+        `Uploaded ${result.name} (${formatBytes(result.size)}) to /${result.path.replace(/^\/+/, '')}.${found}`,
       );
       props.onUploaded();
     } catch (err) {
@@ -67,13 +72,13 @@ export function UploadBox(props: {
   return (
     <div class="upload-box">
       <label class="upload-label" for="file-upload">
-        Upload an ISO image
+        Upload an ISO or disk image
       </label>
       <input
         id="file-upload"
         ref={input}
         type="file"
-        accept=".iso"
+        accept=".iso,.qcow2,.raw,.img"
         disabled={running !== null}
         onChange={(e) => {
           const file = e.currentTarget.files?.[0];

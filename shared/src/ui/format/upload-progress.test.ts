@@ -26,10 +26,12 @@ test('the progress line', () => {
   assert.match(describeUpload(100, 100, 1000), /^100% .* finishing on the host…$/);
 });
 
-test('only non-empty .iso files may be uploaded', () => {
+test('only non-empty ISO and disk images may be uploaded', () => {
   assert.equal(checkUploadFile({ name: 'debian.iso', size: 5 }), null);
   assert.equal(checkUploadFile({ name: 'DEBIAN.ISO', size: 5 }), null);
-  assert.match(checkUploadFile({ name: 'disk.qcow2', size: 5 }) ?? '', /not an ISO/);
+  assert.equal(checkUploadFile({ name: 'disk.qcow2', size: 5 }), null);
+  assert.equal(checkUploadFile({ name: 'cloud.img', size: 5 }), null);
+  assert.match(checkUploadFile({ name: 'disk.vmdk', size: 5 }) ?? '', /not an ISO or disk image/);
   assert.match(checkUploadFile({ name: 'x.iso', size: 0 }) ?? '', /empty/);
 });
 

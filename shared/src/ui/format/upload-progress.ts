@@ -1,3 +1,4 @@
+import { UPLOAD_EXTENSIONS } from '@quantix/shared';
 import { formatBytes, formatRate } from './format-bytes.ts';
 import { formatDuration } from './format-time.ts';
 
@@ -32,9 +33,11 @@ export function describeUpload(loaded: number, total: number, elapsedMs: number)
   return parts.join(' · ');
 }
 
-/** The browser may upload ISO images only (shared UPLOAD_EXTENSIONS); null when the file is fine. */
+/** The browser may upload ISO and disk images (shared UPLOAD_EXTENSIONS); null when the file is fine. */
 export function checkUploadFile(file: { name: string; size: number }): string | null {
-  if (!file.name.toLowerCase().endsWith('.iso')) return `"${file.name}" is not an ISO image (.iso).`;
+  if (!UPLOAD_EXTENSIONS.some((e) => file.name.toLowerCase().endsWith(e))) {
+    return `"${file.name}" is not an ISO or disk image (${UPLOAD_EXTENSIONS.join(', ')}).`;
+  }
   if (file.size === 0) return `"${file.name}" is empty.`;
   if (file.name.length > 200) return 'The file name is longer than 200 characters.';
   return null;

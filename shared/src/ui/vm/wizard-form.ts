@@ -10,6 +10,7 @@ import type {
 import { formatBytes } from '../format/format-bytes.ts';
 import { GiB, parseGiB } from '../format/parse-size.ts';
 import { parseCpuKey } from './cpu-options.ts';
+import { type CloudInitForm, cloudInitField, diskSourceOf, validateCloudInit } from './wizard-cloud-init.ts';
 
 export { GiB, parseGiB };
 
@@ -20,6 +21,8 @@ export interface DiskForm {
   readonly pool: string;
   readonly sizeGiB: string;
   readonly format: VolumeFormat;
+  /** '' (a new blank disk), `image:pool/volume` (a copy) or `volume:pool/volume` (used as it is) */
+  readonly source?: string;
 }
 
 export interface WizardForm {
@@ -38,6 +41,8 @@ export interface WizardForm {
   readonly autostart: boolean;
   /** a CPU key (cpu-options.ts), or '' for the host's default: then the request leaves `cpu` out */
   readonly cpu: string;
+  /** the cloud-init step (wizard-cloud-init.ts) */
+  readonly cloudInit?: CloudInitForm;
 }
 
 export const STEPS = [
@@ -46,6 +51,7 @@ export const STEPS = [
   { id: 'cdrom', title: 'CD-ROM' },
   { id: 'network', title: 'Network' },
   { id: 'boot', title: 'Boot & autostart' },
+  { id: 'cloudinit', title: 'Cloud-init' },
   { id: 'review', title: 'Review & create' },
 ] as const;
 export type StepId = (typeof STEPS)[number]['id'];
@@ -123,6 +129,7 @@ export function validateBasics(form: WizardForm, ctx: Pick<WizardContext, 'vmNam
 export function poolNeeds(disks: readonly DiskForm[]): Map<string, number> {
   const need = new Map<string, number>();
   for (const d of disks) {
+    if (d.source?.startsWith('volume:')) continue; // an existing volume takes no new space
     const size = parseGiB(d.sizeGiB);
     if (d.pool && size !== null) need.set(d.pool, (need.get(d.pool) ?? 0) + size * GiB);
   }
@@ -197,6 +204,8 @@ export function validateStep(step: StepId, form: WizardForm, ctx: WizardContext)
       return validateNetwork(form);
     case 'boot':
       return validateBoot(form);
+    case 'cloudinit':
+      return validateCloudInit(form.cloudInit);
     case 'review':
       return {};
   }
@@ -257,13 +266,22 @@ export function toCreateRequest(form: WizardForm): VmCreateRequest {
     name: form.name.trim(),
     vcpus: Number(form.vcpus),
     memoryMiB: Number(form.memoryMiB),
-    disks: form.disks.map((d) => ({ pool: d.pool, sizeGiB: parseGiB(d.sizeGiB) ?? 0, format: d.format })),
+    disks: form.disks.map((d) => {
+      const source = diskSourceOf(d.source);
+      return {
+        pool: d.pool,
+        sizeGiB: parseGiB(d.sizeGiB) ?? 0,
+        format: d.format,
+        ...(source ? { source } : {}),
+      };
+    }),
     ...(form.cdrom && cdPool && cdVolume ? { cdrom: { pool: cdPool, volume: cdVolume } } : {}),
     network: networkRef(form),
     bootOrder: form.bootOrder.split(',') as BootDevice[],
     autostart: form.autostart,
     ...(description ? { description } : {}),
     ...cpuField(form.cpu),
+    ...cloudInitField(form.cloudInit),
   };
 }
 

@@ -16,6 +16,8 @@ import { VmConsole } from './vm-console.tsx';
 import { VmLogTab } from './vm-log-tab.tsx';
 import { VmSnapshotsTab } from './vm-snapshots-tab.tsx';
 import { VmSummaryCard } from './vm-summary-card.tsx';
+import { VmTagsEditor } from './vm-tags-editor.tsx';
+import { VmTasks } from './vm-tasks.tsx';
 import { VmXmlTab } from './vm-xml-tab.tsx';
 
 type TabId = 'hardware' | 'disks' | 'network' | 'snapshots' | 'console' | 'log' | 'xml';
@@ -62,6 +64,8 @@ export function VmDetailPage() {
       </div>
       <LoadError error={state.error} testId="vm-error" />
       <VmSummaryCard vm={vm} onDeleted={() => api.nav.navigate('/vms')} />
+      <VmTagsEditor vm={vm} />
+      <VmTasks uuid={vm.uuid} />
       <section class="card" aria-label="VM details">
         <Tabs tabs={TABS} current={tab} onSelect={(id) => route.setQuery({ tab: id })} label="VM details" />
         <div class="card-body" role="tabpanel">

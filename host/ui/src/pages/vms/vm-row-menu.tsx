@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import type { MenuItem } from '@quantix/shared/ui/components/action-menu.tsx';
 import type { VmPower } from '@quantix/shared/ui/vm/use-vm-power.ts';
 import { DeleteVmDialog } from './delete-vm-dialog.tsx';
+import { useVmTemplateActions } from './vm-template-actions.tsx';
 import { canDelete } from '@quantix/shared/ui/vm/vm-actions.ts';
 import { VmPowerMenu } from '@quantix/shared/ui/vm/vm-power-menu.tsx';
 
@@ -10,6 +11,7 @@ import { VmPowerMenu } from '@quantix/shared/ui/vm/vm-power-menu.tsx';
 export function VmRowMenu(props: { vm: VmSummary; power: VmPower }) {
   const { vm, power } = props;
   const [deleting, setDeleting] = useState(false);
+  const templateActions = useVmTemplateActions(vm);
 
   const remove: MenuItem = {
     label: 'Delete…',
@@ -22,7 +24,8 @@ export function VmRowMenu(props: { vm: VmSummary; power: VmPower }) {
 
   return (
     <>
-      <VmPowerMenu vm={vm} power={power} more={[remove]} />
+      <VmPowerMenu vm={vm} power={power} more={[...templateActions.items, remove]} />
+      {templateActions.dialogs}
       {deleting && (
         <DeleteVmDialog vm={vm} onDone={() => setDeleting(false)} onCancel={() => setDeleting(false)} />
       )}

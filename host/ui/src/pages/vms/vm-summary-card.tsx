@@ -6,6 +6,8 @@ import { UsageBar } from '@quantix/shared/ui/components/usage-bar.tsx';
 import { formatMiB, formatPercent, percentOf } from '@quantix/shared/ui/format/format-bytes.ts';
 import { useApi } from '../../store/use-store.ts';
 import { DeleteVmDialog } from './delete-vm-dialog.tsx';
+import { ActionMenu } from '@quantix/shared/ui/components/action-menu.tsx';
+import { useVmTemplateActions } from './vm-template-actions.tsx';
 import { useVmPower } from '@quantix/shared/ui/vm/use-vm-power.ts';
 import {
   ACTION_BUSY,
@@ -24,18 +26,23 @@ export function VmSummaryCard(props: { vm: VmDetail; onDeleted: () => void }) {
   const power = useVmPower(vm, (action) => api.vms.action(vm.uuid, action));
   const { busy } = power;
   const [deleting, setDeleting] = useState(false);
+  const more = useVmTemplateActions(vm);
 
   const diskCount = vm.disks.filter((d) => d.device === 'disk').length;
   const memPct = vm.memoryUsedMiB === null ? null : percentOf(vm.memoryUsedMiB, vm.memoryMiB);
   return (
-    <Card title={vm.name} testId="vm-summary" actions={<VmStateBadge state={vm.state} />}>
+    <Card
+      title={vm.template ? `${vm.name} (template)` : vm.name}
+      testId="vm-summary"
+      actions={<VmStateBadge state={vm.state} />}
+    >
       <div class="button-row">
         {ACTION_ORDER.map((a) => (
           <BusyButton
             key={a}
             busy={busy === a}
             busyText={ACTION_BUSY[a]}
-            disabled={busy !== null || !isActionAllowed(a, vm.state)}
+            disabled={busy !== null || !isActionAllowed(a, vm.state) || (a === 'start' && vm.template)}
             variant={a === 'destroy' || a === 'reset' ? 'danger' : a === 'start' ? 'primary' : 'secondary'}
             testId={`vm-action-${a}`}
             onClick={() => power.request(a)}
@@ -44,6 +51,7 @@ export function VmSummaryCard(props: { vm: VmDetail; onDeleted: () => void }) {
           </BusyButton>
         ))}
         <span class="spacer" />
+        <ActionMenu items={more.items} busyText={null} label="More" testId="vm-more-menu" />
         <button
           type="button"
           class="btn btn-danger"
@@ -106,6 +114,7 @@ export function VmSummaryCard(props: { vm: VmDetail; onDeleted: () => void }) {
           </>
         )}
       </dl>
+      {more.dialogs}
       {deleting && (
         <DeleteVmDialog
           vm={{ uuid: vm.uuid, name: vm.name, disks: diskCount }}

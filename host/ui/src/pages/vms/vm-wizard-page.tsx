@@ -24,6 +24,8 @@ import { defaultPool, hostCapacity, overcommitWarnings } from './wizard-host.ts'
 import { HostFitNotes, PoolDefaultNote } from './wizard-notes.tsx';
 import { BasicsStep, DisksStep } from './wizard-steps-hw.tsx';
 import { BootStep, CdromStep, NetworkStep, ReviewStep } from './wizard-steps-more.tsx';
+import { CloudInitReview, CloudInitStep } from './wizard-steps-cloud-init.tsx';
+import { imageOptions } from '@quantix/shared/ui/vm/wizard-cloud-init.ts';
 
 export function VmWizardPage() {
   const api = useApi();
@@ -64,6 +66,13 @@ export function VmWizardPage() {
   const isos = useMemo(
     () =>
       isoOptions(
+        Object.fromEntries((pools.data ?? []).map((p) => [p.name, volumes[p.name]?.data ?? null] as const)),
+      ),
+    [pools.data, volumes],
+  );
+  const images = useMemo(
+    () =>
+      imageOptions(
         Object.fromEntries((pools.data ?? []).map((p) => [p.name, volumes[p.name]?.data ?? null] as const)),
       ),
     [pools.data, volumes],
@@ -138,7 +147,9 @@ export function VmWizardPage() {
             {step === 'basics' && <BasicsStep {...stepProps} />}
             {step === 'basics' && <HostFitNotes cap={cap} warnings={warnings} showHost />}
             {step === 'disks' && <PoolDefaultNote pool={defaultPool(pools.data ?? [])} />}
-            {step === 'disks' && <DisksStep {...stepProps} pools={pools.data} poolsLoading={pools.loading} />}
+            {step === 'disks' && (
+              <DisksStep {...stepProps} pools={pools.data} poolsLoading={pools.loading} images={images} />
+            )}
             {step === 'cdrom' && <CdromStep {...stepProps} isos={isos} loading={isosLoading} />}
             {step === 'network' && (
               <NetworkStep
@@ -149,7 +160,9 @@ export function VmWizardPage() {
               />
             )}
             {step === 'boot' && <BootStep {...stepProps} />}
+            {step === 'cloudinit' && <CloudInitStep {...stepProps} />}
             {step === 'review' && <ReviewStep form={form} />}
+            {step === 'review' && <CloudInitReview form={form} />}
             {step === 'review' && <HostFitNotes cap={cap} warnings={warnings} showHost={false} />}
             {step === 'network' && <ErrorMessage error={networks.error} testId="wizard-networks-error" />}
             <TaskProgress taskId={taskId} label="Creating the VM" />

@@ -12,6 +12,8 @@ import {
   poolNeeds,
   type WizardForm,
 } from '@quantix/shared/ui/vm/wizard-form.ts';
+import type { ImageOption } from '@quantix/shared/ui/vm/wizard-cloud-init.ts';
+import { DiskSourceField } from './wizard-steps-cloud-init.tsx';
 
 export interface StepProps {
   form: WizardForm;
@@ -96,7 +98,12 @@ function CpuField(props: Pick<StepProps, 'form' | 'set'>) {
 }
 
 export function DisksStep(
-  props: StepProps & { pools: readonly PoolSummary[] | null; poolsLoading: boolean },
+  props: StepProps & {
+    pools: readonly PoolSummary[] | null;
+    poolsLoading: boolean;
+    /** disk images and volumes a disk can come from (wizard-steps-cloud-init.tsx) */
+    images?: readonly ImageOption[];
+  },
 ) {
   const { form, errors, set } = props;
   const pools = props.pools ?? [];
@@ -183,6 +190,7 @@ export function DisksStep(
                 <option value="raw">raw</option>
               </select>
             </Field>
+            <DiskSourceField index={i} disk={d} images={props.images ?? []} setDisk={(c) => setDisk(i, c)} />
             {form.disks.length > 1 && (
               <button
                 type="button"
