@@ -59,7 +59,7 @@ export const VmAutostart = z.object({
   enabled: z.boolean(),
   /**
    * lower starts first (the host starts ordered VMs once per machine boot); null: libvirtd's own
-   * autostart, which starts the VM when libvirtd starts, before the ordered ones
+   * autostart, which starts the VM when libvirtd starts, unordered
    */
   order: z.number().int().min(0).max(1000).nullable(),
   /** wait this long after starting this VM before the next one */

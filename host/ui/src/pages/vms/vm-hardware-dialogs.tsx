@@ -336,7 +336,7 @@ export function AutostartDialog(props: DialogProps) {
         <Field
           id="hw-start-order"
           label="Start order"
-          hint="Lower starts first, started by the Quantix host once per boot. Empty: libvirt autostart, when libvirtd starts (before the ordered VMs)."
+          hint="Lower starts first, started by the Quantix host once per boot. Empty: libvirt autostart, unordered, when libvirtd starts."
         >
           <input
             id="hw-start-order"

@@ -316,6 +316,6 @@ export function VmHardwarePanel(props: { vm: VmDetail }) {
 /** Which mechanism starts the VM at boot (see host/src/vms/vm-start-at-boot.ts). */
 function startedBy(by: 'libvirt' | 'host' | null | undefined): string {
   if (by === 'host') return ' (started by the Quantix host, in order, once per boot)';
-  if (by === 'libvirt') return ' (libvirt autostart: started when libvirtd starts, before the ordered VMs)';
+  if (by === 'libvirt') return ' (libvirt autostart: started by libvirtd when it starts, unordered)';
   return '';
 }
