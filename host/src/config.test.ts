@@ -30,6 +30,8 @@ const FULL_ENV: NodeJS.ProcessEnv = {
   QUANTIX_SESSION_IDLE_SECONDS: '120',
   QUANTIX_LOG_LEVEL: 'debug',
   QUANTIX_UPLOAD_MAX_BYTES: '1048576',
+  QUANTIX_BOOT_ID_FILE: '/run/test/boot_id',
+  QUANTIX_LIBVIRT_BUS: 'unix:path=/run/test/bus.sock',
 };
 
 describe('loadConfig', () => {
@@ -44,6 +46,7 @@ describe('loadConfig', () => {
       sessionIdleSeconds: 1800,
       logLevel: 'info',
       uploadMaxBytes: 16 * 1024 ** 3,
+      bootIdFile: '/proc/sys/kernel/random/boot_id',
     });
   });
 
@@ -58,6 +61,8 @@ describe('loadConfig', () => {
       sessionIdleSeconds: 120,
       logLevel: 'debug',
       uploadMaxBytes: 1048576,
+      bootIdFile: '/run/test/boot_id',
+      libvirtBus: 'unix:path=/run/test/bus.sock',
     });
   });
 
@@ -210,5 +215,16 @@ describe('loadConfig', () => {
     assert.deepEqual(loadConfig([], {}), { command: 'help' });
     assert.deepEqual(loadConfig(['serve', '--help'], {}), { command: 'help' });
     assert.deepEqual(loadConfig(['-h'], { QUANTIX_LISTEN: 'garbage' }), { command: 'help' });
+  });
+});
+
+describe('loadConfig: start at boot', () => {
+  it('reads the boot id file from --boot-id-file, resolved, over QUANTIX_BOOT_ID_FILE', () => {
+    const c = serve(['--boot-id-file', 'run/boot_id'], { QUANTIX_BOOT_ID_FILE: '/elsewhere' });
+    assert.equal(c.bootIdFile, resolve('run/boot_id'));
+  });
+
+  it('refuses a libvirt bus that is not a unix socket address', () => {
+    assert.match(configError(['serve'], { QUANTIX_LIBVIRT_BUS: 'tcp:host=x' }), /libvirtBus/);
   });
 });

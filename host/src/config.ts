@@ -61,6 +61,13 @@ const ServeConfig = z.object({
     .min(1)
     .transform((p) => resolve(p))
     .optional(),
+  /** a new id at every machine boot: VMs with a start order are started once per id (tests name a file) */
+  bootIdFile: z
+    .string()
+    .min(1)
+    .transform((p) => resolve(p)),
+  /** a D-Bus address where libvirt-dbus already answers (tests: libvirt's test driver outlives the host) */
+  libvirtBus: z.string().startsWith('unix:').optional(),
 });
 export type ServeConfig = z.infer<typeof ServeConfig>;
 
@@ -97,12 +104,16 @@ nothing happens when the host already belongs to that hub), as the installer's k
 --build-info FILE / QUANTIX_BUILD_INFO: the image's BUILD_INFO.json; its version and commit are
 what ping and the About page report. A named file that is missing or invalid stops the start.
 
+--boot-id-file FILE / QUANTIX_BOOT_ID_FILE: where the machine's boot id is read (default
+/proc/sys/kernel/random/boot_id). VMs with a start order are started once per boot id.
+
 console: the full-screen banner and menu of the appliance (like ESXi's DCUI). It talks to the
 running server over the data directory's control socket and says so when the server is down.
 
 Environment: QUANTIX_LISTEN, QUANTIX_DATA, QUANTIX_LIBVIRT_URI, QUANTIX_PUBLIC_NAME,
 QUANTIX_TOKEN_TTL_SECONDS, QUANTIX_SESSION_IDLE_SECONDS, QUANTIX_LOG_LEVEL,
-QUANTIX_UPLOAD_MAX_BYTES, QUANTIX_JOIN_HUB, QUANTIX_BUILD_INFO, QUANTIX_LIVE_MEDIUM (console; default
+QUANTIX_UPLOAD_MAX_BYTES, QUANTIX_JOIN_HUB, QUANTIX_BUILD_INFO, QUANTIX_BOOT_ID_FILE,
+QUANTIX_LIBVIRT_BUS (a D-Bus address where libvirt-dbus already answers; tests), QUANTIX_LIVE_MEDIUM (console; default
 /run/live/medium). Options win over the environment.`;
 
 export { ConfigError };
@@ -116,6 +127,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
       'public-name': { type: 'string' },
       'join-hub': { type: 'string' },
       'build-info': { type: 'string' },
+      'boot-id-file': { type: 'string' },
     },
     env: { listen: env.QUANTIX_LISTEN, data: env.QUANTIX_DATA, logLevel: env.QUANTIX_LOG_LEVEL },
     defaults: { listen: '127.0.0.1:8443', data: '/var/lib/quantix-host' },
@@ -134,6 +146,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
       ...((values['build-info'] ?? env.QUANTIX_BUILD_INFO) && {
         buildInfo: values['build-info'] ?? env.QUANTIX_BUILD_INFO,
       }),
+      ...(env.QUANTIX_LIBVIRT_BUS && { libvirtBus: env.QUANTIX_LIBVIRT_BUS }),
+      bootIdFile: values['boot-id-file'] ?? env.QUANTIX_BOOT_ID_FILE ?? '/proc/sys/kernel/random/boot_id',
       liveMedium: env.QUANTIX_LIVE_MEDIUM ?? '/run/live/medium',
       // join-hub's string, the word after the command
       ...(positionals[0] !== undefined && { enrollment: positionals[0] }),

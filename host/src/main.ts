@@ -54,6 +54,7 @@ import { createVmStatsSampler } from './vms/vm-stats-sampler.ts';
 import { createVmService, type VmService } from './vms/vm.service.ts';
 import { createVmHardwareService } from './vms/vm-hardware.service.ts';
 import { createVmMetadataWriter } from './vms/vm-metadata.ts';
+import { createBootStarter } from './vms/vm-boot-starter.ts';
 import { createVmCloneService, type VmCloneService } from './vms/vm-clone.service.ts';
 import { createSeedService } from './cloud-init/cloud-init.service.ts';
 import { attachVmSocket } from './vms/vm.socket.ts';
@@ -111,7 +112,13 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   const hypervisorMonitor = createHypervisorMonitor({
     uri: config.libvirtUri,
     log,
-    open: () => openHypervisor({ uri: config.libvirtUri, runtimeDir: join(dataDir, 'run'), log }),
+    open: () =>
+      openHypervisor({
+        uri: config.libvirtUri,
+        runtimeDir: join(dataDir, 'run'),
+        log,
+        ...(config.libvirtBus !== undefined && { busAddress: config.libvirtBus }),
+      }),
   });
   const cpuProbe = createCpuProbe({ monitor: hypervisorMonitor, log });
   const vmInventory = createVmInventory({ monitor: hypervisorMonitor, log, ignore: cpuProbe.isProbeGuest });
@@ -127,6 +134,8 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     diskUsers: () => vmService?.diskUsers() ?? Promise.resolve([]),
     deviceUsage: (dev) => deviceUsageOfPath(dev, blockUsage),
   });
+  // one writer per host: metadata updates of one VM (tags, start order, template) queue up
+  const vmMetadata = createVmMetadataWriter({ monitor: hypervisorMonitor });
   // cloud-init seeds, clones and templates (issue 9); removal asks the clone service about linked clones
   const seeds = createSeedService({
     monitor: hypervisorMonitor,
@@ -141,12 +150,11 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     events,
     live: (name) => vmStats.live(name),
     cpu: cpuProbe,
+    metadata: vmMetadata,
     seeds,
     beforeRemove: (uuid) => vmClones?.assertRemovable(uuid) ?? Promise.resolve(),
   });
   const vms = vmService;
-  // one writer per host: metadata updates of one VM (tags, start order, template) queue up
-  const vmMetadata = createVmMetadataWriter({ monitor: hypervisorMonitor });
   vmClones = createVmCloneService({
     monitor: hypervisorMonitor,
     inventory: vmInventory,
@@ -177,6 +185,17 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     inventory: vmInventory,
     list: () => vms.list(),
     events,
+  });
+  // VMs with a start order: started by the host in order, once per machine boot (vm-boot-order.ts)
+  const bootStarter = createBootStarter({
+    bootIdFile: config.bootIdFile,
+    stateFile: join(dataDir, 'boot-start.json'),
+    monitor: hypervisorMonitor,
+    inventory: vmInventory,
+    vms,
+    events,
+    tasks: taskStore,
+    log,
   });
   const networks = createNetworkService({
     monitor: hypervisorMonitor,
@@ -364,6 +383,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
       cert = c;
     },
     stop: () => {
+      bootStarter.stop();
       hubLinks.stop();
       void uploadCommands.close();
       stopUploadSweeps();
@@ -406,6 +426,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
       },
     );
   }
+  void bootStarter.run().catch((err: unknown) => log.error({ err }, 'ordered start at boot failed'));
   // libvirt is reached only once we answer HTTPS: spawning libvirt-dbus must not delay start-up.
   // When the first check and the VM inventory have settled, drop start-up garbage (see settleHeap).
   const firstCheck = hypervisorMonitor.start().then(() => vmInventory.ready());

@@ -57,7 +57,10 @@ export type VmHardwareConfig = z.infer<typeof VmHardwareConfig>;
 /** Start order and delay: kept in the VM's own metadata (see VmMetadata). */
 export const VmAutostart = z.object({
   enabled: z.boolean(),
-  /** lower starts first; null: after the ordered ones */
+  /**
+   * lower starts first (the host starts ordered VMs once per machine boot); null: libvirtd's own
+   * autostart, which starts the VM when libvirtd starts, unordered
+   */
   order: z.number().int().min(0).max(1000).nullable(),
   /** wait this long after starting this VM before the next one */
   delaySeconds: z.number().int().min(0).max(3600),
@@ -82,6 +85,8 @@ export const VmHardware = z.object({
   /** what changes at the next start (empty while the VM is off) */
   pending: z.array(PendingItem),
   autostart: VmAutostart,
+  /** what starts the VM at boot: libvirt's autostart flag, the host's ordered start, or nothing */
+  autostartBy: z.enum(['libvirt', 'host']).nullable().optional(),
 });
 export type VmHardware = z.infer<typeof VmHardware>;
 

@@ -124,6 +124,11 @@ export const VmMetadata = z.object({
   /** autostart order (lower first) and the wait after this VM's start; the Hardware tab sets them */
   startOrder: z.number().int().min(0).max(1000).optional(),
   startDelaySeconds: z.number().int().min(0).max(3600).optional(),
+  /**
+   * starts at boot by the host's ordered start (host/src/vms/vm-boot-order.ts): set with a start
+   * order, when libvirt's own autostart flag is off so that libvirtd does not start it unordered
+   */
+  startAtBoot: z.boolean().optional(),
 });
 export type VmMetadata = z.infer<typeof VmMetadata>;
 

@@ -127,10 +127,18 @@ describe('VM hardware on a real libvirt daemon with QEMU', () => {
     assert.match(x, /<boot dev='hd'\/>\s*<boot dev='cdrom'\/>/);
     assert.match(x, /<description>edited &lt;by&gt; qxhw &amp; co<\/description>/);
     assert.match(x, /<quantix:start-order>2<\/quantix:start-order>/);
+    // with a start order the host starts it at boot, in order: libvirt's own flag is off
+    assert.equal(r.hardware.autostartBy, 'host');
+    assert.match(x, /<quantix:start-at-boot>yes<\/quantix:start-at-boot>/);
+    assert.match(virsh('dominfo', name), /Autostart:\s+disable/);
+    // without an order, libvirt's flag
+    const unordered = await edit('PATCH', '', { autostart: { order: null } });
+    assert.equal(unordered.hardware.autostartBy, 'libvirt');
     assert.match(virsh('dominfo', name), /Autostart:\s+enable/);
     // the VM would autostart with the daemon: not this test's VM
     await edit('PATCH', '', { autostart: { enabled: false } });
     assert.match(virsh('dominfo', name), /Autostart:\s+disable/);
+    assert.doesNotMatch(config(), /start-at-boot/);
   });
 
   it('adds, grows, moves and deletes disks and attaches an existing volume on SCSI', async () => {

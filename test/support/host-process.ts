@@ -18,7 +18,13 @@ export function startHost(opts: {
     ...opts,
     cli: HOST_CLI,
     name: 'host',
-    env: { QUANTIX_LIBVIRT_URI: 'test:///default', ...opts.env },
+    env: {
+      QUANTIX_LIBVIRT_URI: 'test:///default',
+      // no boot id: a test host never starts other tests' VMs that have a start order (a test of
+      // the ordered start names its own file)
+      QUANTIX_BOOT_ID_FILE: join(opts.dataDir, 'no-boot-id'),
+      ...opts.env,
+    },
   });
 }
 

@@ -43,7 +43,10 @@ export async function startLibvirtBus(deps: {
   /** use the system bus when libvirt-dbus is available there (the appliance image) */
   preferSystemBus: boolean;
   systemBusHasLibvirt: () => Promise<boolean>;
+  /** a bus where libvirt-dbus already answers (QUANTIX_LIBVIRT_BUS): used as it is, never stopped */
+  address?: string;
 }): Promise<LibvirtBus> {
+  if (deps.address) return { address: deps.address, private: false, close: async () => undefined };
   if (deps.preferSystemBus && existsSync(SYSTEM_BUS) && (await deps.systemBusHasLibvirt())) {
     return { address: `unix:path=${SYSTEM_BUS}`, private: false, close: async () => undefined };
   }

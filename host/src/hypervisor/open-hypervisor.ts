@@ -10,12 +10,15 @@ export async function openHypervisor(deps: {
   runtimeDir: string;
   log: Logger;
   preferSystemBus?: boolean;
+  /** a D-Bus address where libvirt-dbus answers, instead of the system bus or a private one */
+  busAddress?: string;
 }): Promise<{ hypervisor: Hypervisor; bus: LibvirtBus; close: () => Promise<void> }> {
   const bus = await startLibvirtBus({
     runtimeDir: deps.runtimeDir,
     log: deps.log,
     preferSystemBus: deps.preferSystemBus ?? true,
     systemBusHasLibvirt: () => systemBusHasLibvirt(),
+    ...(deps.busAddress !== undefined && { address: deps.busAddress }),
   });
   let client: DbusClient;
   try {

@@ -15,6 +15,7 @@ export function buildVmMetadataXml(meta: VmMetadata): string {
       template: m.template ? 'yes' : undefined,
       'start-order': m.startOrder,
       'start-delay': m.startDelaySeconds,
+      'start-at-boot': m.startAtBoot ? 'yes' : undefined,
     },
   }).trim();
 }
@@ -45,6 +46,7 @@ export function parseVmMetadata(domainXml: string): VmMetadata {
   const delay = int(text(child(vm, `${prefix}start-delay`)));
   if (order !== undefined && order >= 0 && order <= 1000) out.startOrder = order;
   if (delay !== undefined && delay >= 0 && delay <= 3600) out.startDelaySeconds = delay;
+  if (text(child(vm, `${prefix}start-at-boot`)) === 'yes') out.startAtBoot = true;
   return out;
 }
 

@@ -9,6 +9,7 @@ import type { StorageService } from '../storage/pools/pool.service.ts';
 import type { CpuProbe } from './cpu-probe.ts';
 import type { VmInventory } from './vm-inventory.ts';
 import type { VmMetadataWriter } from './vm-metadata.ts';
+import { autostartBy } from './vm-start-at-boot.ts';
 
 export type Progress = (step: number, total: number, message: string) => void;
 
@@ -102,10 +103,11 @@ export function createHardwareCore(deps: HardwareDeps): HardwareCore {
       config: resolve(config),
       pending: pendingItems(live, config),
       autostart: {
-        enabled: info.autostart,
+        enabled: autostartBy(info.autostart, meta) !== null,
         order: meta.startOrder ?? null,
         delaySeconds: meta.startDelaySeconds ?? 0,
       },
+      autostartBy: autostartBy(info.autostart, meta),
     };
   };
 

@@ -9,6 +9,7 @@ import {
 } from '../libvirt-xml/domain-edit.ts';
 import { cpuLabel } from './start-failure.ts';
 import type { HardwareCore } from './vm-hardware-core.ts';
+import { applyStartAtBoot } from './vm-start-at-boot.ts';
 
 export interface SettingsEdits {
   /** vCPUs, topology, memory, CPU type, boot order, description, autostart */
@@ -110,21 +111,11 @@ export function createSettingsEdits(core: HardwareCore): SettingsEdits {
         for (const f of live_) await f();
 
         if (req.autostart) {
+          // libvirt's flag without an order, the host's ordered start with one (vm-start-at-boot.ts)
           const a = req.autostart;
-          if (a.enabled !== undefined) {
-            await hv().setDomainAutostart(uuid, a.enabled);
-            ctx.done.push(`autostart ${a.enabled ? 'on' : 'off'}`);
-          }
-          if (a.order !== undefined || a.delaySeconds !== undefined) {
-            await deps.metadata.update(uuid, (m) => {
-              const next = { ...m };
-              if (a.order === null) delete next.startOrder;
-              else if (a.order !== undefined) next.startOrder = a.order;
-              if (a.delaySeconds !== undefined) next.startDelaySeconds = a.delaySeconds;
-              return next;
-            });
-            ctx.done.push('start order and delay');
-          }
+          await applyStartAtBoot({ hv, metadata: deps.metadata }, uuid, a);
+          if (a.enabled !== undefined) ctx.done.push(`autostart ${a.enabled ? 'on' : 'off'}`);
+          if (a.order !== undefined || a.delaySeconds !== undefined) ctx.done.push('start order and delay');
         }
       }),
   };

@@ -21,6 +21,8 @@ import { cpuLabel, explainStartFailure, formatStartFailure } from './start-failu
 import { createVmDiskSources } from './vm-disk-sources.ts';
 import type { VmInventory, VmRecord } from './vm-inventory.ts';
 import type { VmLive } from './vm-stats.ts';
+import type { VmMetadataWriter } from './vm-metadata.ts';
+import { applyStartAtBoot, startsAtBoot } from './vm-start-at-boot.ts';
 
 const GiB = 1024 ** 3;
 
@@ -74,6 +76,8 @@ export function createVmService(deps: {
   events: EventStore;
   live: (name: string) => VmLive | undefined;
   cpu: CpuProbe;
+  /** start at boot with a start order is kept in the metadata (vm-start-at-boot.ts) */
+  metadata?: VmMetadataWriter;
   /** writes cloud-init seeds (VmCreateRequest `cloudInit`) */
   seeds?: SeedService;
   /** refuses to remove a VM others depend on (a template with linked clones) */
@@ -109,7 +113,7 @@ export function createVmService(deps: {
       vcpus: r.spec.vcpus,
       memoryMiB: r.spec.memoryMiB,
       disks: r.spec.disks.filter((d) => d.device === 'disk').length,
-      autostart: r.info.autostart,
+      autostart: startsAtBoot(r.info.autostart, r.spec.metadata),
       persistent: r.info.persistent,
       cpuPercent: on ? (live?.cpuPercent ?? null) : null,
       memoryUsedMiB: on ? (live?.memoryUsedMiB ?? null) : null,
@@ -183,7 +187,9 @@ export function createVmService(deps: {
       if (on && r.spec.metadata.template) {
         throw new AppError('VM_STATE_INVALID', `"${r.info.name}" is a template and never starts`);
       }
-      await hv().setDomainAutostart(uuid, on);
+      // with a start order the host starts it, in order; without one libvirt does
+      if (deps.metadata) await applyStartAtBoot({ hv, metadata: deps.metadata }, uuid, { enabled: on });
+      else await hv().setDomainAutostart(uuid, on);
       record(`VM "${r.info.name}": autostart ${on ? 'on' : 'off'}`, by);
       return summary(await fresh(uuid));
     },

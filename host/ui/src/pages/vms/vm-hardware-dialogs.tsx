@@ -336,7 +336,7 @@ export function AutostartDialog(props: DialogProps) {
         <Field
           id="hw-start-order"
           label="Start order"
-          hint="Lower starts first; empty: after the ordered ones."
+          hint="Lower starts first, started by the Quantix host once per boot. Empty: libvirt autostart, unordered, when libvirtd starts."
         >
           <input
             id="hw-start-order"
@@ -346,7 +346,12 @@ export function AutostartDialog(props: DialogProps) {
             data-testid="hw-start-order"
           />
         </Field>
-        <Field id="hw-start-delay" label="Delay (s)" error={error} hint="Wait before starting the next VM.">
+        <Field
+          id="hw-start-delay"
+          label="Delay (s)"
+          error={error}
+          hint="After this VM starts, wait this long before the next one."
+        >
           <input
             id="hw-start-delay"
             inputMode="numeric"

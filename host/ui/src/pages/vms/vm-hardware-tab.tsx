@@ -261,7 +261,7 @@ export function VmHardwarePanel(props: { vm: VmDetail }) {
             label="Start at boot"
             value={
               hw.autostart.enabled
-                ? `yes${hw.autostart.order !== null ? `, order ${hw.autostart.order}` : ''}${hw.autostart.delaySeconds ? `, then wait ${hw.autostart.delaySeconds} s` : ''}`
+                ? `yes${hw.autostart.order !== null ? `, order ${hw.autostart.order}` : ''}${hw.autostart.delaySeconds ? `, then wait ${hw.autostart.delaySeconds} s` : ''}${startedBy(hw.autostartBy)}`
                 : 'no'
             }
             pending={false}
@@ -311,4 +311,11 @@ export function VmHardwarePanel(props: { vm: VmDetail }) {
       {open?.kind === 'nic' && <NicDialog {...dialog} nic={open.nic} />}
     </div>
   );
+}
+
+/** Which mechanism starts the VM at boot (see host/src/vms/vm-start-at-boot.ts). */
+function startedBy(by: 'libvirt' | 'host' | null | undefined): string {
+  if (by === 'host') return ' (started by the Quantix host, in order, once per boot)';
+  if (by === 'libvirt') return ' (libvirt autostart: started by libvirtd when it starts, unordered)';
+  return '';
 }
