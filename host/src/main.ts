@@ -49,7 +49,10 @@ import { createFileBrowser } from './storage/files/file-browser.service.ts';
 import { createBlockUsageReader, deviceUsageOfPath } from './storage/block-devices/device-usage.ts';
 import { createStorageService } from './storage/pools/pool.service.ts';
 import { createCpuProbe } from './vms/cpu-probe.ts';
+import { createVmGuestService } from './vms/vm-guest.ts';
 import { createVmInventory } from './vms/vm-inventory.ts';
+import { createVmMetadataWriter } from './vms/vm-metadata.ts';
+import { createPlatformProbe } from './vms/vm-platform-probe.ts';
 import { createVmStatsSampler } from './vms/vm-stats-sampler.ts';
 import { createVmService, type VmService } from './vms/vm.service.ts';
 import { attachVmSocket } from './vms/vm.socket.ts';
@@ -104,6 +107,9 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   const cpuProbe = createCpuProbe({ monitor: hypervisorMonitor, log });
   const vmInventory = createVmInventory({ monitor: hypervisorMonitor, log, ignore: cpuProbe.isProbeGuest });
   const vmStats = createVmStatsSampler({ monitor: hypervisorMonitor, log });
+  const platformProbe = createPlatformProbe({ monitor: hypervisorMonitor, cpu: cpuProbe, log });
+  const vmGuest = createVmGuestService({ monitor: hypervisorMonitor, inventory: vmInventory });
+  const vmMetadata = createVmMetadataWriter({ monitor: hypervisorMonitor });
   const objectEvents = createObjectEvents({ monitor: hypervisorMonitor, log });
   // the storage service asks the VM service which disks are in use, and the VM service creates
   // volumes through the storage service: tie the knot through a function
@@ -122,6 +128,9 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     events,
     live: (name) => vmStats.live(name),
     cpu: cpuProbe,
+    platform: platformProbe,
+    guest: vmGuest,
+    metadata: vmMetadata,
   });
   const vms = vmService;
   const networks = createNetworkService({
@@ -212,6 +221,8 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     publicDir,
     hypervisor: hypervisorMonitor,
     cpu: cpuProbe,
+    platform: platformProbe,
+    guest: vmGuest,
     vms,
     storage,
     networks,

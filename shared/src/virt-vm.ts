@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { IsoTime } from './common.ts';
 import { Description, VirtName, VirtUuid, VolumeFormat, VolumeName } from './virt-common.ts';
+import { DiskBus, Firmware, GuestOsPreset, NicModel, VmPlatform } from './virt-vm-guest.ts';
 
 export const BootDevice = z.enum(['hd', 'cdrom', 'network']);
 export type BootDevice = z.infer<typeof BootDevice>;
@@ -86,10 +87,27 @@ export const VmCreateRequest = z
     description: Description.optional(),
     /** the host's default (a probed, portable named model) when left out */
     cpu: VmCpu.optional(),
+    // Issue 9 (OS presets, firmware, TPM, guest agent): all optional, so older clients (the hub
+    // of an earlier release) keep working. What is left out comes from the preset's defaults
+    // (OS_PRESETS); no preset means `other`: BIOS, virtio, as before presets existed.
+    os: GuestOsPreset.optional(),
+    firmware: Firmware.optional(),
+    /** UEFI only; refused where this host cannot run it (see GET /hypervisor/firmware) */
+    secureBoot: z.boolean().optional(),
+    /** a TPM 2.0 emulated by swtpm */
+    tpm: z.boolean().optional(),
+    diskBus: DiskBus.optional(),
+    nicModel: NicModel.optional(),
+    /** the qemu-guest-agent channel; on unless false */
+    guestAgent: z.boolean().optional(),
   })
   .refine((r) => r.cdrom !== undefined || !r.bootOrder.includes('cdrom'), {
     message: 'booting from cdrom needs an ISO',
     path: ['bootOrder'],
+  })
+  .refine((r) => !(r.secureBoot && r.firmware === 'bios'), {
+    message: 'Secure Boot needs UEFI firmware',
+    path: ['secureBoot'],
   });
 export type VmCreateRequest = z.infer<typeof VmCreateRequest>;
 
@@ -110,6 +128,10 @@ export const VmMetadata = z.object({
   tags: z.array(VmTag).max(16).default([]),
   /** a template is never started; new VMs are cloned from it */
   template: z.boolean().default(false),
+  /** the guest OS preset chosen in the wizard (issue 9); absent for VMs made before or elsewhere */
+  osPreset: GuestOsPreset.optional(),
+  /** snapshots taken with the guest's filesystems frozen by the guest agent */
+  quiescedSnapshots: z.array(VirtName).max(256).optional(),
 });
 export type VmMetadata = z.infer<typeof VmMetadata>;
 
@@ -139,6 +161,13 @@ export const VmSummary = z.object({
   memoryUsedMiB: z.number().nonnegative().nullable(),
   tags: z.array(VmTag),
   template: z.boolean(),
+  /** the guest OS preset, from the VM's metadata */
+  osPreset: GuestOsPreset.optional(),
+  /**
+   * The guest's IP addresses as its agent last told them (cached, never fetched for the list:
+   * absent until the VM's page asked, or when the cache expired).
+   */
+  guestAddresses: z.array(z.string()).optional(),
 });
 export type VmSummary = z.infer<typeof VmSummary>;
 
@@ -182,6 +211,8 @@ export const VmDetail = VmSummary.extend({
   bootOrder: z.array(BootDevice),
   os: z.object({ arch: z.string().nullable(), machine: z.string().nullable(), type: z.string() }),
   description: z.string(),
+  /** firmware, Secure Boot, TPM, guest agent channel (issue 9) */
+  platform: VmPlatform.optional(),
 });
 export type VmDetail = z.infer<typeof VmDetail>;
 
@@ -192,7 +223,15 @@ export type VmCpuUpdate = z.infer<typeof VmCpuUpdate>;
 export const VmAction = z.enum(['start', 'shutdown', 'reboot', 'destroy', 'reset', 'suspend', 'resume']);
 export type VmAction = z.infer<typeof VmAction>;
 
-export const SnapshotCreateRequest = z.object({ name: VirtName, description: Description.optional() });
+export const SnapshotCreateRequest = z.object({
+  name: VirtName,
+  description: Description.optional(),
+  /**
+   * Freeze the guest's filesystems through its agent while the snapshot is taken. `auto` (the
+   * default) does so when the agent answers; `true` refuses the snapshot when it does not.
+   */
+  quiesce: z.union([z.boolean(), z.literal('auto')]).optional(),
+});
 export type SnapshotCreateRequest = z.infer<typeof SnapshotCreateRequest>;
 
 export const SnapshotState = z.enum([...VmState.options, 'disk-snapshot']);
@@ -204,5 +243,7 @@ export const SnapshotSummary = z.object({
   createdAt: IsoTime,
   state: SnapshotState,
   current: z.boolean(),
+  /** taken with the guest's filesystems frozen by its agent */
+  quiesced: z.boolean().optional(),
 });
 export type SnapshotSummary = z.infer<typeof SnapshotSummary>;

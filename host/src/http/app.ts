@@ -25,6 +25,9 @@ import { vmRoutes } from '../vms/vm.routes.ts';
 import { logsRoutes, vmLogRoutes } from '../logs/logs.routes.ts';
 import type { LogsService } from '../logs/logs.service.ts';
 import type { CpuProbe } from '../vms/cpu-probe.ts';
+import type { VmGuestService } from '../vms/vm-guest.ts';
+import { firmwareRoutes, vmGuestRoutes } from '../vms/vm-guest.routes.ts';
+import type { PlatformProbe } from '../vms/vm-platform-probe.ts';
 import type { VmService } from '../vms/vm.service.ts';
 import {
   hubPrincipal,
@@ -50,6 +53,9 @@ export interface AppDeps {
   publicDir: string;
   hypervisor: HypervisorMonitor;
   cpu: CpuProbe;
+  /** issue 9 (slice-os): firmware/TPM offers and the guest agent */
+  platform: PlatformProbe;
+  guest: VmGuestService;
   vms: VmService;
   storage: StorageService;
   networks: NetworkService;
@@ -93,7 +99,9 @@ export function createApp(d: AppDeps): Express {
     hardwareRoutes({ inventory: d.inventory }),
   );
   api.use('/hypervisor', ...guarded, hypervisorRoutes({ monitor: d.hypervisor, cpu: d.cpu }));
+  api.use('/hypervisor', ...guarded, firmwareRoutes({ platform: d.platform }));
   api.use('/vms', ...guarded, vmRoutes({ vms: d.vms, tasks: d.tasks }), vmLogRoutes({ logs: d.logs }));
+  api.use('/vms', ...guarded, vmGuestRoutes({ guest: d.guest }));
   api.use('/logs', ...guarded, logsRoutes({ logs: d.logs }));
   api.use(
     '/storage',

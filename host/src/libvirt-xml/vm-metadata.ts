@@ -1,4 +1,4 @@
-import { VmMetadata, VmTag } from '@quantix/shared';
+import { GuestOsPreset, VirtName, VmMetadata, VmTag } from '@quantix/shared';
 import { buildXml, child, children, parseXml, text, type XmlNode } from './xml.ts';
 
 /** Our element under a domain's `<metadata>`: `<quantix:vm xmlns:quantix=…>`. */
@@ -13,6 +13,9 @@ export function buildVmMetadataXml(meta: VmMetadata): string {
     vm: {
       tags: m.tags.length > 0 ? { tag: m.tags } : undefined,
       template: m.template ? 'yes' : undefined,
+      // issue 9: the guest OS preset, and the snapshots taken with frozen filesystems
+      os: m.osPreset,
+      quiesced: m.quiescedSnapshots?.length ? { snapshot: m.quiescedSnapshots } : undefined,
     },
   }).trim();
 }
@@ -34,7 +37,17 @@ export function parseVmMetadata(domainXml: string): VmMetadata {
   const tags = children(child(vm, `${prefix}tags`), `${prefix}tag`)
     .map((t) => text(t) ?? '')
     .filter((t) => VmTag.safeParse(t).success);
-  return { tags: [...new Set(tags)].slice(0, 16), template: text(child(vm, `${prefix}template`)) === 'yes' };
+  const meta: VmMetadata = {
+    tags: [...new Set(tags)].slice(0, 16),
+    template: text(child(vm, `${prefix}template`)) === 'yes',
+  };
+  const os = GuestOsPreset.safeParse(text(child(vm, `${prefix}os`)));
+  if (os.success) meta.osPreset = os.data;
+  const quiesced = children(child(vm, `${prefix}quiesced`), `${prefix}snapshot`)
+    .map((t) => text(t) ?? '')
+    .filter((t) => VirtName.safeParse(t).success);
+  if (quiesced.length > 0) meta.quiescedSnapshots = [...new Set(quiesced)].slice(0, 256);
+  return meta;
 }
 
 function namespaceOf(key: string, node: object): string | undefined {

@@ -17,7 +17,12 @@ import { buildSnapshotXml, parseSnapshotXml } from '../libvirt-xml/snapshot-xml.
 import type { StorageService } from '../storage/pools/pool.service.ts';
 import type { CpuProbe } from './cpu-probe.ts';
 import { cpuLabel, explainStartFailure, formatStartFailure } from './start-failure.ts';
+import { resolvePlatform } from './vm-create-platform.ts';
+import type { VmGuestService } from './vm-guest.ts';
+import { powerOff, quiescedSnapshot } from './vm-guest-actions.ts';
 import type { VmInventory, VmRecord } from './vm-inventory.ts';
+import type { VmMetadataWriter } from './vm-metadata.ts';
+import type { PlatformProbe } from './vm-platform-probe.ts';
 import type { VmLive } from './vm-stats.ts';
 
 const GiB = 1024 ** 3;
@@ -72,6 +77,10 @@ export function createVmService(deps: {
   events: EventStore;
   live: (name: string) => VmLive | undefined;
   cpu: CpuProbe;
+  // issue 9 (slice-os): firmware/TPM offers, the guest agent, the VM's metadata
+  platform?: PlatformProbe;
+  guest?: VmGuestService;
+  metadata?: VmMetadataWriter;
 }): VmService {
   const hv = () => deps.monitor.get();
   const record = (message: string, source: string, level: 'info' | 'warning' | 'error' = 'info') =>
@@ -97,7 +106,13 @@ export function createVmService(deps: {
       memoryUsedMiB: on ? (live?.memoryUsedMiB ?? null) : null,
       tags: r.spec.metadata.tags,
       template: r.spec.metadata.template,
+      ...(r.spec.metadata.osPreset ? { osPreset: r.spec.metadata.osPreset } : {}),
+      ...guestAddresses(r),
     };
+  };
+  const guestAddresses = (r: VmRecord) => {
+    const a = r.info.active ? deps.guest?.cachedAddresses(r.info.uuid) : undefined;
+    return a ? { guestAddresses: a } : {};
   };
   const get = async (uuid: string): Promise<VmRecord> => {
     await deps.inventory.ready();
@@ -119,7 +134,8 @@ export function createVmService(deps: {
       const v = d.source ? located.get(d.source) : undefined;
       return v ? { ...d, pool: d.pool ?? v.pool, volume: d.volume ?? v.volume, capacity: v.capacity } : d;
     });
-    return { ...summary(r), cpu, disks: resolved, nics, graphics, bootOrder, os, description };
+    const { platform } = r.spec;
+    return { ...summary(r), cpu, disks: resolved, nics, graphics, bootOrder, os, description, platform };
   };
 
   return {
@@ -139,8 +155,11 @@ export function createVmService(deps: {
       if (!ALLOWED[action].includes(state)) {
         throw new AppError('VM_STATE_INVALID', `cannot ${action} "${r.info.name}" while it is ${state}`);
       }
+      let via = '';
       try {
-        await hv().domainAction(uuid, action);
+        if ((action === 'shutdown' || action === 'reboot') && r.spec.platform.agentChannel !== 'none') {
+          via = ` (${await powerOff(hv(), uuid, action)})`;
+        } else await hv().domainAction(uuid, action);
       } catch (err) {
         const code = (err as AppError).code;
         if (action !== 'start' || code === 'HYPERVISOR_UNAVAILABLE' || code === 'VM_NOT_FOUND') throw err;
@@ -151,7 +170,7 @@ export function createVmService(deps: {
         record(message, by, 'error');
         throw new AppError('VM_START_FAILED', message, { cause: err });
       }
-      record(`VM "${r.info.name}": ${action}`, by);
+      record(`VM "${r.info.name}": ${action}${via}`, by);
       return summary(await fresh(uuid));
     },
     async setAutostart(uuid, on, by) {
@@ -197,6 +216,7 @@ export function createVmService(deps: {
         pools.set(name, p);
       }
       if (req.cpu) await deps.cpu.assertStartable(req.cpu);
+      const platform = deps.platform ? resolvePlatform(req, await deps.platform.settled()) : null;
       const cpu = req.cpu ?? (await deps.cpu.defaultCpu());
       let cdromPath: string | undefined;
       if (req.cdrom) {
@@ -241,9 +261,12 @@ export function createVmService(deps: {
           network: req.network,
           bootOrder: req.bootOrder,
           ...(req.description ? { description: req.description } : {}),
+          ...(platform?.spec ?? { guestAgent: req.guestAgent ?? true }),
         });
         const info = await h.defineDomain(xml);
         definedUuid = info.uuid;
+        if (req.os) await deps.metadata?.update(info.uuid, (m) => ({ ...m, osPreset: req.os }));
+        if (platform?.notes.length) record(`VM "${req.name}": ${platform.notes.join('; ')}`, by, 'warning');
         say('Setting autostart');
         if (req.autostart) await h.setDomainAutostart(info.uuid, true);
         record(
@@ -276,7 +299,9 @@ export function createVmService(deps: {
       const disks = r.spec.disks.filter((d) => d.device === 'disk' && d.source);
       const total = 1 + (opts.deleteVolumes ? disks.length : 0);
       progress?.(1, total, `Removing "${r.info.name}"`);
+      // with its NVRAM file and TPM state (the hypervisor's undefine flags)
       await hv().undefineDomain(uuid);
+      deps.guest?.forget(uuid);
       await deps.inventory.refresh(uuid); // gone from the inventory before its disks are checked
       if (opts.deleteVolumes) {
         const located = await deps.storage.locate(disks.map((d) => d.source ?? ''));
@@ -290,7 +315,8 @@ export function createVmService(deps: {
       await deps.inventory.refresh(uuid);
     },
     async snapshots(uuid) {
-      await get(uuid);
+      const r = await get(uuid);
+      const quiesced = new Set(r.spec.metadata.quiescedSnapshots ?? []);
       const list = await hv().listSnapshots(uuid);
       return list
         .map((s) => {
@@ -301,24 +327,54 @@ export function createVmService(deps: {
             createdAt: p.createdAt,
             state: p.state,
             current: s.current,
+            ...(quiesced.has(p.name) ? { quiesced: true } : {}),
           };
         })
         .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     },
     async createSnapshot(uuid, req, by) {
-      const r = await get(uuid);
-      await hv().createSnapshot(uuid, buildSnapshotXml(req));
-      record(`VM "${r.info.name}": snapshot "${req.name}" created`, by);
+      const r = await fresh(uuid);
+      const xml = buildSnapshotXml({
+        name: req.name,
+        ...(req.description ? { description: req.description } : {}),
+      });
+      const quiesced = await quiescedSnapshot(hv(), r, req.quiesce ?? 'auto', () =>
+        hv().createSnapshot(uuid, xml),
+      );
+      if (quiesced) {
+        await deps.metadata?.update(uuid, (m) => ({
+          ...m,
+          quiescedSnapshots: [...(m.quiescedSnapshots ?? []).filter((n) => n !== req.name), req.name].slice(
+            -256,
+          ),
+        }));
+      }
+      record(
+        `VM "${r.info.name}": snapshot "${req.name}" created${quiesced ? ' (filesystems frozen by the guest agent)' : ''}`,
+        by,
+      );
     },
     async revertSnapshot(uuid, name, by) {
       const r = await get(uuid);
       await hv().revertSnapshot(uuid, name);
       record(`VM "${r.info.name}": reverted to snapshot "${name}"`, by, 'warning');
-      await fresh(uuid);
+      const now = await fresh(uuid);
+      // the memory of a quiesced snapshot holds frozen filesystems: thaw them (a no-op otherwise)
+      if (now.info.active && r.spec.metadata.quiescedSnapshots?.includes(name)) {
+        await hv()
+          .guestFsThaw(uuid)
+          .catch(() => undefined);
+      }
     },
     async deleteSnapshot(uuid, name, by) {
       const r = await get(uuid);
       await hv().deleteSnapshot(uuid, name);
+      if (r.spec.metadata.quiescedSnapshots?.includes(name)) {
+        await deps.metadata?.update(uuid, (m) => ({
+          ...m,
+          quiescedSnapshots: (m.quiescedSnapshots ?? []).filter((n) => n !== name),
+        }));
+      }
       record(`VM "${r.info.name}": snapshot "${name}" deleted`, by);
     },
     async diskUsers() {

@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import type { AppError, FeatureAvailability, FirmwareCapabilities, VmCpu } from '@quantix/shared';
+import type { Logger } from '@quantix/shared/server';
+import type { HypervisorMonitor } from '../hypervisor/hypervisor-monitor.ts';
+import type { Hypervisor } from '../hypervisor/hypervisor.ts';
+import { type FirmwareCaps, parseDomainCapsFirmware } from '../libvirt-xml/domain-caps-xml.ts';
+import { buildProbeDomainXml } from '../libvirt-xml/domain-xml.ts';
+import type { CpuProbe } from './cpu-probe.ts';
+import { explainStartFailure } from './start-failure.ts';
+
+/** a guest still running this long after it started has got past QEMU's set-up */
+const SETTLE_MS = 600;
+
+export type HypervLevel = FirmwareCapabilities['hyperv']['level'];
+
+export interface PlatformProbe {
+  /** UEFI, Secure Boot, TPM and Hyper-V enlightenments for new VMs here */
+  capabilities(): Promise<FirmwareCapabilities>;
+  /** the same, once the probe is done (for creating a VM) */
+  settled(): Promise<FirmwareCapabilities>;
+}
+
+/**
+ * Once per libvirt connection, off the request path, like the CPU probe: what libvirt's domain
+ * capabilities say for a q35 guest (OVMF, its Secure Boot build, swtpm), then two things only a
+ * start shows. Secure Boot needs System Management Mode, which nested KVM may lack ("System
+ * Management Mode not supported by this hypervisor") although libvirt lists the firmware; and
+ * Hyper-V enlightenments, which nested hosts may refuse (VP_INDEX) or crash QEMU on (a failed MSR
+ * write) — so Windows guests get the richest set that starts here. The probe guests carry the CPU
+ * probe's names, so the VM list, the audit trail and its leftover sweep treat them alike.
+ */
+export function createPlatformProbe(deps: {
+  monitor: HypervisorMonitor;
+  cpu: CpuProbe;
+  log: Logger;
+}): PlatformProbe {
+  let current: Promise<FirmwareCapabilities> | null = null;
+  let snapshot: FirmwareCapabilities | null = null;
+  let generation = 0;
+
+  const tryStart = async (
+    h: Hypervisor,
+    virtType: 'kvm' | 'qemu',
+    cpu: VmCpu,
+    what: { smm?: boolean; hyperv?: HypervLevel },
+  ): Promise<string | null> => {
+    const uuid = randomUUID();
+    const name = `qx-cpu-probe-${Math.floor(Date.now() / 1000).toString(36)}-${uuid.slice(0, 8)}`;
+    try {
+      await h.createTransientDomain(buildProbeDomainXml({ name, uuid, virtType, cpu, ...what }));
+    } catch (err) {
+      if ((err as AppError).code === 'HYPERVISOR_UNAVAILABLE') throw err;
+      const f = explainStartFailure((err as Error).message, 'this CPU');
+      return f.detail;
+    }
+    try {
+      await new Promise((r) => setTimeout(r, SETTLE_MS));
+      const state = await h.domainState(uuid).catch(() => 'shutoff' as const);
+      return state === 'running' || state === 'blocked'
+        ? null
+        : `the guest stopped right after it started (${state})`;
+    } finally {
+      await h.domainAction(uuid, 'destroy').catch(() => undefined);
+    }
+  };
+
+  const run = async (gen: number): Promise<FirmwareCapabilities> => {
+    const h = deps.monitor.get();
+    const virtType = (await h.kvmAvailable()) ? 'kvm' : 'qemu';
+    let caps: FirmwareCaps | null = null;
+    try {
+      caps = parseDomainCapsFirmware(await h.domainCapabilities(virtType, 'q35'));
+    } catch (err) {
+      deps.log.debug({ err }, 'no domain capabilities; firmware and TPM not checked');
+    }
+    // the test driver reports no capabilities: offer everything, as it runs anything
+    const unchecked = 'not checked: this libvirt driver reports no domain capabilities';
+    const feature = (ok: boolean | undefined, missing: string): FeatureAvailability =>
+      ok === undefined
+        ? { available: true, reason: unchecked }
+        : ok
+          ? { available: true, reason: null }
+          : { available: false, reason: missing };
+    const result: FirmwareCapabilities = {
+      virtType,
+      probing: true,
+      uefi: feature(caps?.efi, 'libvirt finds no UEFI firmware: install Debian\'s "ovmf" package'),
+      secureBoot: feature(
+        caps ? caps.efi && caps.secureBoot : undefined,
+        caps?.efi
+          ? "libvirt lists no Secure Boot build of OVMF (Debian's OVMF_CODE_4M.secboot.fd)"
+          : 'Secure Boot needs UEFI firmware, which libvirt does not find',
+      ),
+      tpm: feature(
+        caps?.tpm20,
+        'libvirt cannot emulate a TPM 2.0 here: install Debian\'s "swtpm" and "swtpm-tools" packages',
+      ),
+      hyperv:
+        virtType === 'kvm'
+          ? { level: 'off', reason: 'being probed' }
+          : { level: 'off', reason: 'software emulation (no KVM): Hyper-V enlightenments are KVM features' },
+    };
+    const publish = () => {
+      if (gen === generation) snapshot = { ...result };
+    };
+    publish();
+    if (virtType === 'kvm') {
+      const cpu = await deps.cpu.defaultCpu();
+      if (result.secureBoot.available && caps) {
+        const failure = await tryStart(h, virtType, cpu, { smm: true });
+        if (failure) {
+          result.secureBoot = {
+            available: false,
+            reason: `Secure Boot needs System Management Mode, which KVM does not give guests here (nested virtualization?): ${failure}`,
+          };
+        }
+      }
+      for (const level of ['full', 'basic'] as const) {
+        const failure = await tryStart(h, virtType, cpu, { hyperv: level });
+        if (!failure) {
+          result.hyperv = { level, reason: level === 'full' ? null : 'the full set does not start here' };
+          break;
+        }
+        result.hyperv = {
+          level: 'off',
+          reason: `guests with Hyper-V enlightenments do not start here: ${failure}`,
+        };
+      }
+    }
+    result.probing = false;
+    publish();
+    deps.log.info(
+      { secureBoot: result.secureBoot.available, tpm: result.tpm.available, hyperv: result.hyperv.level },
+      'firmware probe done',
+    );
+    return { ...result };
+  };
+
+  const start = () => {
+    const gen = ++generation;
+    snapshot = null;
+    const p = run(gen);
+    current = p;
+    p.catch((err: unknown) => {
+      deps.log.warn({ err }, 'the firmware probe did not finish');
+      if (current === p) current = null;
+    });
+  };
+  deps.monitor.onChange((s) => {
+    if (s.available) start();
+    else {
+      generation++;
+      current = null;
+      snapshot = null;
+    }
+  });
+  const settled = () => {
+    if (!current) start();
+    return current as Promise<FirmwareCapabilities>;
+  };
+  return {
+    async capabilities() {
+      if (!current) start();
+      return snapshot ?? settled();
+    },
+    settled,
+  };
+}
