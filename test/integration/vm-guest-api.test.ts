@@ -106,7 +106,11 @@ describe('OS presets, firmware and the guest agent on test:///default', () => {
   });
 
   it('refuses Secure Boot with BIOS before creating anything', async () => {
-    const res = await api('POST', '/vms', request(`qxos-bad-${suffix}`, { firmware: 'bios', secureBoot: true }));
+    const res = await api(
+      'POST',
+      '/vms',
+      request(`qxos-bad-${suffix}`, { firmware: 'bios', secureBoot: true }),
+    );
     assert.equal(res.status, 400);
     assert.equal(code(res.json), 'VALIDATION_FAILED');
   });
@@ -139,9 +143,9 @@ describe('OS presets, firmware and the guest agent on test:///default', () => {
     assert.equal(res.status, 201, res.text);
     const plain = await api('POST', `/vms/${win}/snapshots`, { name: 'plain', quiesce: false });
     assert.equal(plain.status, 201, plain.text);
-    const snaps = ((await api('GET', `/vms/${win}/snapshots`)).json as { snapshots: unknown[] }).snapshots.map(
-      (s) => SnapshotSummary.parse(s),
-    );
+    const snaps = (
+      (await api('GET', `/vms/${win}/snapshots`)).json as { snapshots: unknown[] }
+    ).snapshots.map((s) => SnapshotSummary.parse(s));
     assert.equal(snaps.find((s) => s.name === 'frozen')?.quiesced, true);
     assert.equal(snaps.find((s) => s.name === 'plain')?.quiesced, undefined);
     const events = EventList.parse((await api('GET', '/events?limit=50')).json);
@@ -154,7 +158,10 @@ describe('OS presets, firmware and the guest agent on test:///default', () => {
     assert.equal(VmSummary.parse(res.json).state, 'shutoff');
     const events = EventList.parse((await api('GET', '/events?limit=50')).json);
     // the test driver refuses both the agent and the ACPI flag: its own default was used
-    assert.ok(events.events.some((e) => /: shutdown \(default\)/.test(e.message)), JSON.stringify(events.events.slice(0, 5)));
+    assert.ok(
+      events.events.some((e) => /: shutdown \(default\)/.test(e.message)),
+      JSON.stringify(events.events.slice(0, 5)),
+    );
     assert.equal((await guest(win)).agent, 'vm-off');
     const q = await api('POST', `/vms/${win}/snapshots`, { name: 'nope', quiesce: true });
     assert.equal(q.status, 409);

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { rm, stat } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { AppError, type ErrorCode } from '@quantix/shared';
 import type { DbusClient } from './dbus-client.ts';
@@ -513,6 +514,20 @@ export function createDbusHypervisor(deps: { client: DbusClient; uri: string }):
       } catch (err) {
         throw agentError(err);
       }
+    },
+
+    removeLeftoverTpmState: async (uuid) => {
+      if (uri !== 'qemu:///system' || !/^[0-9a-f-]{36}$/i.test(uuid)) return false;
+      const exists = await domainInfo(path('domain', uuid)).then(
+        () => true,
+        (err: unknown) =>
+          toAppError(err, 'VM_NOT_FOUND').code === 'VM_NOT_FOUND' ? false : Promise.reject(err),
+      );
+      if (exists) return false;
+      const dir = `/var/lib/libvirt/swtpm/${uuid.toLowerCase()}`;
+      if (!(await stat(dir).catch(() => null))) return false;
+      await rm(dir, { recursive: true, force: true });
+      return true;
     },
 
     onDomainEvent(fn) {

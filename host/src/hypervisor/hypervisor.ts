@@ -198,6 +198,12 @@ export interface Hypervisor {
   /** freezes (thaws) all the guest's filesystems through its agent; returns how many */
   guestFsFreeze(uuid: string): Promise<number>;
   guestFsThaw(uuid: string): Promise<number>;
+  /**
+   * Removes swtpm's state of a domain that no longer exists, if libvirt left it: libvirt 9.0
+   * skips it when the domain is undefined right after it stopped (swtpm still exiting). True when
+   * something was removed. Only for qemu:///system, whose state lives in /var/lib/libvirt/swtpm.
+   */
+  removeLeftoverTpmState(uuid: string): Promise<boolean>;
 
   onDomainEvent(fn: (uuid: string, kind: DomainEventKind, detail: number) => void): () => void;
   onPoolEvent(fn: (uuid: string, kind: ObjectEventKind) => void): () => void;

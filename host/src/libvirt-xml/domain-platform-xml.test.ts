@@ -46,7 +46,10 @@ describe('buildDomainXml: presets, firmware, TPM, agent', () => {
     assert.match(xml, /<tpm model="tpm-crb">\s*<backend type="emulator" version="2.0"\/>/);
     assert.match(xml, /<target dev="sda" bus="sata"\/>/);
     // the ISO after the SATA disk, not on top of it
-    assert.match(xml, /<source file="\/var\/lib\/quantix\/iso\/Win11_23H2.iso"\/>\s*<target dev="sdb" bus="sata"\/>/);
+    assert.match(
+      xml,
+      /<source file="\/var\/lib\/quantix\/iso\/Win11_23H2.iso"\/>\s*<target dev="sdb" bus="sata"\/>/,
+    );
     assert.match(xml, /<model type="e1000e"\/>/);
     assert.match(xml, /<clock offset="localtime">/);
     assert.match(xml, /<timer name="hypervclock" present="yes"\/>/);
@@ -89,7 +92,10 @@ describe('buildDomainXml: presets, firmware, TPM, agent', () => {
     const p = parseDomainXml(xml).platform;
     assert.equal(p.firmware, 'bios');
     assert.equal(p.agentChannel, 'unknown');
-    assert.equal(parseDomainXml(buildDomainXml({ ...BASE, guestAgent: false })).platform.agentChannel, 'none');
+    assert.equal(
+      parseDomainXml(buildDomainXml({ ...BASE, guestAgent: false })).platform.agentChannel,
+      'none',
+    );
   });
 
   it('leaves Hyper-V enlightenments out under software emulation (QEMU refuses VP_INDEX there)', () => {
@@ -106,11 +112,18 @@ describe('buildDomainXml: presets, firmware, TPM, agent', () => {
   it('builds probe guests with SMM or Hyper-V', () => {
     const p = { name: 'qx-cpu-probe-x-1', uuid: BASE.uuid ?? '', virtType: 'kvm' as const };
     assert.match(buildProbeDomainXml({ ...p, cpu: { mode: 'maximum' }, smm: true }), /<smm state="on"\/>/);
-    assert.match(buildProbeDomainXml({ ...p, cpu: { mode: 'maximum' }, hyperv: 'basic' }), /<relaxed state="on"\/>/);
+    assert.match(
+      buildProbeDomainXml({ ...p, cpu: { mode: 'maximum' }, hyperv: 'basic' }),
+      /<relaxed state="on"\/>/,
+    );
   });
 
-  it('passes libvirt\'s RelaxNG schema', { skip: validatorMissing }, async () => {
-    for (const spec of [WIN11, { ...BASE, firmware: 'uefi' as const }, { ...WIN11, hyperv: 'basic' as const }]) {
+  it("passes libvirt's RelaxNG schema", { skip: validatorMissing }, async () => {
+    for (const spec of [
+      WIN11,
+      { ...BASE, firmware: 'uefi' as const },
+      { ...WIN11, hyperv: 'basic' as const },
+    ]) {
       assert.match(await validateWithSchema(buildDomainXml(spec), 'domain'), /validates/);
     }
   });
@@ -160,7 +173,7 @@ describe('parseDomainCapsFirmware', () => {
       tpm20: true,
     });
   });
-  it('finds no Secure Boot build for the pc machine (libvirt\'s default)', () => {
+  it("finds no Secure Boot build for the pc machine (libvirt's default)", () => {
     const caps = parseDomainCapsFirmware(fixture('domcaps-kvm-pc-ovmf.xml'));
     assert.equal(caps.efi, true);
     assert.equal(caps.secureBoot, false);
@@ -176,7 +189,12 @@ describe('parseDomainCapsFirmware', () => {
 
 describe('VM metadata: OS preset and quiesced snapshots', () => {
   it('builds what parses back', () => {
-    const xml = buildVmMetadataXml({ tags: [], template: false, osPreset: 'win11', quiescedSnapshots: ['s1', 'b-2'] });
+    const xml = buildVmMetadataXml({
+      tags: [],
+      template: false,
+      osPreset: 'win11',
+      quiescedSnapshots: ['s1', 'b-2'],
+    });
     const prefixed = xml
       .replace('<vm>', `<quantix:vm xmlns:quantix="${VM_METADATA.uri}">`)
       .replace('</vm>', '</quantix:vm>')

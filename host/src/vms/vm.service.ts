@@ -301,6 +301,10 @@ export function createVmService(deps: {
       progress?.(1, total, `Removing "${r.info.name}"`);
       // with its NVRAM file and TPM state (the hypervisor's undefine flags)
       await hv().undefineDomain(uuid);
+      if (r.spec.platform.tpm)
+        await hv()
+          .removeLeftoverTpmState(uuid)
+          .catch(() => false);
       deps.guest?.forget(uuid);
       await deps.inventory.refresh(uuid); // gone from the inventory before its disks are checked
       if (opts.deleteVolumes) {
