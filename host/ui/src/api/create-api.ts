@@ -16,6 +16,7 @@ import type { QxSocket } from './socket-client.ts';
 import { type StorageApi, createStorageApi } from './storage-api.ts';
 import { createTasksApi } from './tasks-api.ts';
 import { type TelemetryApi, createTelemetryApi } from './telemetry-api.ts';
+import { type VmGuestApi, createVmGuestApi } from './vm-guest-api.ts';
 import { type VmsApi, createVmsApi } from './vms-api.ts';
 
 /** Everything components may call. The api layer is the only writer of the store. */
@@ -31,6 +32,8 @@ export interface Api extends ShellApi {
   readonly networks: NetworksApi;
   readonly logs: LogsApi;
   readonly console: ConsoleApi;
+  /** firmware offers and the guest agent (issue 9) */
+  readonly vmGuest: VmGuestApi;
 }
 
 export function createApi(deps: { store: Store<AppState>; window: Window; socket: QxSocket }): Api {
@@ -93,5 +96,6 @@ export function createApi(deps: { store: Store<AppState>; window: Window; socket
       onError,
     }),
     console: createConsoleApi({ location: w.location, base: API_BASE }),
+    vmGuest: createVmGuestApi({ http }),
   };
 }
