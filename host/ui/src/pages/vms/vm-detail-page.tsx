@@ -12,6 +12,7 @@ import { useRoute } from '@quantix/shared/ui/hooks/use-route.ts';
 import { useApi, useStore } from '../../store/use-store.ts';
 import { VmDisksTab, VmHardwareTab, VmNetworkTab } from './vm-config-tabs.tsx';
 import { VmConsole } from './vm-console.tsx';
+import { VmGuestCard } from './vm-guest-card.tsx';
 import { VmLogTab } from './vm-log-tab.tsx';
 import { VmSnapshotsTab } from './vm-snapshots-tab.tsx';
 import { VmSummaryCard } from './vm-summary-card.tsx';
@@ -61,6 +62,7 @@ export function VmDetailPage() {
       </div>
       <LoadError error={state.error} testId="vm-error" />
       <VmSummaryCard vm={vm} onDeleted={() => api.nav.navigate('/vms')} />
+      <VmGuestCard vm={vm} />
       <section class="card" aria-label="VM details">
         <Tabs tabs={TABS} current={tab} onSelect={(id) => route.setQuery({ tab: id })} label="VM details" />
         <div class="card-body" role="tabpanel">

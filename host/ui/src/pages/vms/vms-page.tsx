@@ -58,6 +58,7 @@ export function VmsPage() {
                 <th class="bar-col">CPU</th>
                 <th class="bar-col">Memory used</th>
                 <th>Autostart</th>
+                <th>IP addresses</th>
               </>
             }
           >
@@ -109,11 +110,15 @@ function VmRow(props: { vm: VmSummary }) {
           )}
         </td>
         <td>{vm.autostart ? 'On' : 'Off'}</td>
+        {/* the guest agent's answer as the host cached it when the VM's page asked: never fetched here */}
+        <td class="mono" data-testid="vm-ips">
+          {vm.guestAddresses?.length ? vm.guestAddresses.join(', ') : <span class="muted">—</span>}
+        </td>
         <td class="actions">
           <VmRowMenu vm={vm} power={power} />
         </td>
       </tr>
-      <VmPowerNoticesRow power={power} name={vm.name} colSpan={9} errorTestId="vm-row-error" />
+      <VmPowerNoticesRow power={power} name={vm.name} colSpan={10} errorTestId="vm-row-error" />
     </>
   );
 }
