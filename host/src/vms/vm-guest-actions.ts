@@ -2,14 +2,13 @@ import { AppError } from '@quantix/shared';
 import type { Hypervisor } from '../hypervisor/hypervisor.ts';
 import type { VmRecord } from './vm-inventory.ts';
 
-/** Errors after which another way may still work: no agent, or a driver without that flag. */
+/**
+ * Errors after which another way may still work: anything but libvirt gone, the VM gone or in
+ * the wrong state (no agent, an agent that failed or timed out, a driver without that flag).
+ */
 const tryNext = (err: unknown): boolean => {
   const code = (err as AppError).code;
-  return (
-    code === 'GUEST_AGENT_UNAVAILABLE' ||
-    code === 'NOT_SUPPORTED' ||
-    /unsupported flags|not supported/i.test((err as Error).message)
-  );
+  return code !== 'HYPERVISOR_UNAVAILABLE' && code !== 'VM_NOT_FOUND' && code !== 'VM_STATE_INVALID';
 };
 
 /**

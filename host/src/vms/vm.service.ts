@@ -352,6 +352,7 @@ export function createVmService(deps: {
             -256,
           ),
         }));
+        await fresh(uuid); // the list reads the metadata from the inventory
       }
       record(
         `VM "${r.info.name}": snapshot "${req.name}" created${quiesced ? ' (filesystems frozen by the guest agent)' : ''}`,
@@ -378,6 +379,7 @@ export function createVmService(deps: {
           ...m,
           quiescedSnapshots: (m.quiescedSnapshots ?? []).filter((n) => n !== name),
         }));
+        await fresh(uuid);
       }
       record(`VM "${r.info.name}": snapshot "${name}" deleted`, by);
     },
