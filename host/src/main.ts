@@ -303,7 +303,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
       sampler.close();
       vmStats.close();
       reader.close();
-      return cpuProbe.close().then(() => hypervisorMonitor.close());
+      return Promise.all([cpuProbe.close(), platformProbe.close()]).then(() => hypervisorMonitor.close());
     },
     out,
   });

@@ -18,6 +18,8 @@ export interface PlatformProbe {
   capabilities(): Promise<FirmwareCapabilities>;
   /** the same, once the probe is done (for creating a VM) */
   settled(): Promise<FirmwareCapabilities>;
+  /** destroys a probe guest still running, before the host stops */
+  close(): Promise<void>;
 }
 
 /**
@@ -27,7 +29,9 @@ export interface PlatformProbe {
  * Management Mode not supported by this hypervisor") although libvirt lists the firmware; and
  * Hyper-V enlightenments, which nested hosts may refuse (VP_INDEX) or crash QEMU on (a failed MSR
  * write) — so Windows guests get the richest set that starts here. The probe guests carry the CPU
- * probe's names, so the VM list, the audit trail and its leftover sweep treat them alike.
+ * probe's names, so the VM list, the audit trail and its leftover sweep treat them alike. It runs
+ * when first asked (the wizard, a create), not at connect: a host nobody creates VMs on never
+ * starts these guests, and they never overlap the CPU probe's.
  */
 export function createPlatformProbe(deps: {
   monitor: HypervisorMonitor;
@@ -37,6 +41,8 @@ export function createPlatformProbe(deps: {
   let current: Promise<FirmwareCapabilities> | null = null;
   let snapshot: FirmwareCapabilities | null = null;
   let generation = 0;
+  let running: { h: Hypervisor; uuid: string } | null = null;
+  let closed = false;
 
   const tryStart = async (
     h: Hypervisor,
@@ -46,6 +52,8 @@ export function createPlatformProbe(deps: {
   ): Promise<string | null> => {
     const uuid = randomUUID();
     const name = `qx-cpu-probe-${Math.floor(Date.now() / 1000).toString(36)}-${uuid.slice(0, 8)}`;
+    if (closed) throw new Error('the host is stopping');
+    running = { h, uuid };
     try {
       await h.createTransientDomain(buildProbeDomainXml({ name, uuid, virtType, cpu, ...what }));
     } catch (err) {
@@ -61,6 +69,7 @@ export function createPlatformProbe(deps: {
         : `the guest stopped right after it started (${state})`;
     } finally {
       await h.domainAction(uuid, 'destroy').catch(() => undefined);
+      running = null;
     }
   };
 
@@ -146,13 +155,11 @@ export function createPlatformProbe(deps: {
       if (current === p) current = null;
     });
   };
-  deps.monitor.onChange((s) => {
-    if (s.available) start();
-    else {
-      generation++;
-      current = null;
-      snapshot = null;
-    }
+  // a new libvirt connection may be another libvirt: ask again when next asked
+  deps.monitor.onChange(() => {
+    generation++;
+    current = null;
+    snapshot = null;
   });
   const settled = () => {
     if (!current) start();
@@ -164,5 +171,10 @@ export function createPlatformProbe(deps: {
       return snapshot ?? settled();
     },
     settled,
+    async close() {
+      closed = true;
+      const r = running;
+      if (r) await r.h.domainAction(r.uuid, 'destroy').catch(() => undefined);
+    },
   };
 }
