@@ -162,7 +162,26 @@ describe('the guest agent on a real libvirt daemon (a tiny guest speaking QGA)',
         (m) => m === `VM "${name}": snapshot "frozen" created (filesystems frozen by the guest agent)`,
       ),
     );
+  });
+
+  it('reverting the running VM to it thaws the guest (its memory was saved frozen)', async () => {
+    const res = await api('POST', `/vms/${uuid}/snapshots/frozen/revert`);
+    assert.equal(res.status, 204, res.text);
+    const status = await until(
+      'the agent answers after the revert',
+      async () => {
+        try {
+          return virsh('qemu-agent-command', name, '{"execute":"guest-fsfreeze-status"}');
+        } catch (err) {
+          return String((err as Error).message);
+        }
+      },
+      (s) => /"return":"(thawed|frozen)"/.test(s),
+    );
+    assert.match(status, /"return":"thawed"/);
     assert.equal((await api('DELETE', `/vms/${uuid}/snapshots/frozen`)).status, 204);
+    const snaps = ((await api('GET', `/vms/${uuid}/snapshots`)).json as { snapshots: unknown[] }).snapshots;
+    assert.deepEqual(snaps, []);
   });
 
   it('reboots and shuts down through the agent, and says so', async () => {

@@ -44,7 +44,7 @@ const IFACES: GuestInterfaceInfo[] = [
   },
 ];
 
-function setup(r: VmRecord, agent: 'up' | 'down') {
+function setup(r: VmRecord, agent: 'up' | 'down' | 'odd') {
   let calls = 0;
   let t = 1_000_000;
   const listeners: Array<(uuid: string, r: VmRecord | undefined) => void> = [];
@@ -57,6 +57,8 @@ function setup(r: VmRecord, agent: 'up' | 'down') {
     guestHostname: async () => {
       calls++;
       if (agent === 'down') throw down();
+      if (agent === 'odd')
+        throw new AppError('LIBVIRT_ERROR', 'no hostname found: no hostname found for domain g');
       return 'g1';
     },
     guestInterfaces: async () => IFACES,
@@ -127,6 +129,11 @@ describe('the guest agent service', () => {
     assert.equal(down.agent, 'not-running');
     assert.match(down.message ?? '', /not connected/);
     assert.equal((await setup(record(true, false), 'up').svc.info(UUID)).agent, 'not-configured');
+    // libvirt's other words for an agent that is there but does not answer properly
+    const odd = setup(record(true), 'odd');
+    const got = await odd.svc.info(UUID);
+    assert.equal(got.agent, 'not-running');
+    assert.match(got.message ?? '', /no hostname found/);
     assert.equal((await setup(record(false), 'up').svc.info(UUID)).agent, 'vm-off');
   });
 });

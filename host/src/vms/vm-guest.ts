@@ -78,7 +78,10 @@ export function createVmGuestService(deps: {
     try {
       hostname = await h.guestHostname(uuid);
     } catch (err) {
-      if ((err as AppError).code !== 'GUEST_AGENT_UNAVAILABLE') throw err;
+      // an agent that does not answer properly (not connected, timed out, a guest rebooting:
+      // "no hostname found") is a state of the VM, not an error of this request
+      const code = (err as AppError).code;
+      if (code === 'HYPERVISOR_UNAVAILABLE' || code === 'VM_NOT_FOUND') throw err;
       return { ...base, agent: 'not-running', message: (err as Error).message };
     }
     const notes: string[] = [];
