@@ -6,6 +6,16 @@ export type PlatformSpec = Pick<
   'diskBus' | 'nicModel' | 'firmware' | 'secureBoot' | 'tpm' | 'clock' | 'hyperv' | 'guestAgent'
 >;
 
+/** Where no firmware probe runs (services built without one): everything offered, libvirt decides. */
+export const UNCHECKED_PLATFORM: FirmwareCapabilities = {
+  virtType: 'qemu',
+  probing: false,
+  uefi: { available: true, reason: 'not checked' },
+  secureBoot: { available: true, reason: 'not checked' },
+  tpm: { available: true, reason: 'not checked' },
+  hyperv: { level: 'off', reason: 'not checked' },
+};
+
 /**
  * The platform of a new VM: what the request says, else its OS preset's defaults, checked against
  * what this host offers. What the admin asked for and the host cannot give is refused (with the

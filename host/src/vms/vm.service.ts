@@ -17,7 +17,7 @@ import { buildSnapshotXml, parseSnapshotXml } from '../libvirt-xml/snapshot-xml.
 import type { StorageService } from '../storage/pools/pool.service.ts';
 import type { CpuProbe } from './cpu-probe.ts';
 import { cpuLabel, explainStartFailure, formatStartFailure } from './start-failure.ts';
-import { resolvePlatform } from './vm-create-platform.ts';
+import { resolvePlatform, UNCHECKED_PLATFORM } from './vm-create-platform.ts';
 import type { VmGuestService } from './vm-guest.ts';
 import { powerOff, quiescedSnapshot } from './vm-guest-actions.ts';
 import type { VmInventory, VmRecord } from './vm-inventory.ts';
@@ -216,7 +216,10 @@ export function createVmService(deps: {
         pools.set(name, p);
       }
       if (req.cpu) await deps.cpu.assertStartable(req.cpu);
-      const platform = deps.platform ? resolvePlatform(req, await deps.platform.settled()) : null;
+      const platform = resolvePlatform(
+        req,
+        deps.platform ? await deps.platform.settled() : UNCHECKED_PLATFORM,
+      );
       const cpu = req.cpu ?? (await deps.cpu.defaultCpu());
       let cdromPath: string | undefined;
       if (req.cdrom) {
@@ -261,12 +264,12 @@ export function createVmService(deps: {
           network: req.network,
           bootOrder: req.bootOrder,
           ...(req.description ? { description: req.description } : {}),
-          ...(platform?.spec ?? { guestAgent: req.guestAgent ?? true }),
+          ...platform.spec,
         });
         const info = await h.defineDomain(xml);
         definedUuid = info.uuid;
         if (req.os) await deps.metadata?.update(info.uuid, (m) => ({ ...m, osPreset: req.os }));
-        if (platform?.notes.length) record(`VM "${req.name}": ${platform.notes.join('; ')}`, by, 'warning');
+        if (platform.notes.length) record(`VM "${req.name}": ${platform.notes.join('; ')}`, by, 'warning');
         say('Setting autostart');
         if (req.autostart) await h.setDomainAutostart(info.uuid, true);
         record(
