@@ -116,6 +116,12 @@ describe('buildDomainXml: presets, firmware, TPM, agent', () => {
       buildProbeDomainXml({ ...p, cpu: { mode: 'maximum' }, hyperv: 'basic' }),
       /<relaxed state="on"\/>/,
     );
+    const rom = buildProbeDomainXml({ ...p, cpu: { mode: 'maximum' }, loaderRom: '/usr/share/ovmf/OVMF.fd' });
+    assert.match(rom, /<loader readonly="yes" type="rom">\/usr\/share\/ovmf\/OVMF.fd<\/loader>/);
+    assert.throws(
+      () => buildProbeDomainXml({ ...p, cpu: { mode: 'maximum' }, loaderRom: '../x' }),
+      validationFailure,
+    );
   });
 
   it("passes libvirt's RelaxNG schema", { skip: validatorMissing }, async () => {
@@ -126,6 +132,16 @@ describe('buildDomainXml: presets, firmware, TPM, agent', () => {
     ]) {
       assert.match(await validateWithSchema(buildDomainXml(spec), 'domain'), /validates/);
     }
+    const probe = buildProbeDomainXml({
+      name: 'qx-cpu-probe-x-1',
+      uuid: BASE.uuid ?? '',
+      virtType: 'kvm',
+      cpu: { mode: 'custom', model: 'qemu64' },
+      smm: true,
+      hyperv: 'full',
+      loaderRom: '/usr/share/ovmf/OVMF.fd',
+    });
+    assert.match(await validateWithSchema(probe, 'domain'), /validates/);
   });
 
   it('round-trips through libvirt (test driver)', { skip: virshMissing }, async () => {

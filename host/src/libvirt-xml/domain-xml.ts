@@ -288,6 +288,8 @@ export function buildProbeDomainXml(p: {
   /** System Management Mode, which Secure Boot needs (and nested KVM may lack) */
   smm?: boolean;
   hyperv?: 'off' | 'basic' | 'full';
+  /** a stateless firmware image (OVMF.fd) as ROM: does UEFI run here, with no NVRAM file left */
+  loaderRom?: string;
 }): string {
   return buildXml({
     domain: {
@@ -296,7 +298,12 @@ export function buildProbeDomainXml(p: {
       uuid: validate(VirtUuid, p.uuid, 'uuid'),
       memory: { '@_unit': 'MiB', '#text': 64 },
       vcpu: 1,
-      os: { type: { '@_arch': 'x86_64', '@_machine': 'q35', '#text': 'hvm' } },
+      os: {
+        type: { '@_arch': 'x86_64', '@_machine': 'q35', '#text': 'hvm' },
+        loader: p.loaderRom
+          ? { '@_readonly': 'yes', '@_type': 'rom', '#text': validate(AbsolutePath, p.loaderRom, 'loader') }
+          : undefined,
+      },
       features: {
         acpi: '',
         apic: '',

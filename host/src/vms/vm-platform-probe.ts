@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import type { AppError, FeatureAvailability, FirmwareCapabilities, VmCpu } from '@quantix/shared';
 import type { Logger } from '@quantix/shared/server';
 import type { HypervisorMonitor } from '../hypervisor/hypervisor-monitor.ts';
@@ -10,6 +11,10 @@ import { explainStartFailure } from './start-failure.ts';
 
 /** a guest still running this long after it started has got past QEMU's set-up */
 const SETTLE_MS = 600;
+/** a firmware that stops at once stops within this (OVMF under nested KVM: a KVM internal error) */
+const UEFI_SETTLE_MS = 1500;
+/** Debian's stateless OVMF image (package ovmf): started as ROM it leaves no NVRAM file behind */
+const OVMF_ROM = '/usr/share/ovmf/OVMF.fd';
 
 export type HypervLevel = FirmwareCapabilities['hyperv']['level'];
 
@@ -48,7 +53,7 @@ export function createPlatformProbe(deps: {
     h: Hypervisor,
     virtType: 'kvm' | 'qemu',
     cpu: VmCpu,
-    what: { smm?: boolean; hyperv?: HypervLevel },
+    what: { smm?: boolean; hyperv?: HypervLevel; loaderRom?: string },
   ): Promise<string | null> => {
     const uuid = randomUUID();
     const name = `qx-cpu-probe-${Math.floor(Date.now() / 1000).toString(36)}-${uuid.slice(0, 8)}`;
@@ -62,7 +67,7 @@ export function createPlatformProbe(deps: {
       return f.detail;
     }
     try {
-      await new Promise((r) => setTimeout(r, SETTLE_MS));
+      await new Promise((r) => setTimeout(r, what.loaderRom ? UEFI_SETTLE_MS : SETTLE_MS));
       const state = await h.domainState(uuid).catch(() => 'shutoff' as const);
       return state === 'running' || state === 'blocked'
         ? null
@@ -121,6 +126,18 @@ export function createPlatformProbe(deps: {
           result.secureBoot = {
             available: false,
             reason: `Secure Boot needs System Management Mode, which KVM does not give guests here (nested virtualization?): ${failure}`,
+          };
+        }
+      }
+      // UEFI: libvirt lists OVMF, QEMU starts it, yet on some nested hosts KVM stops the guest
+      // inside the firmware at once (paused, "KVM internal error"). Said, not refused: such
+      // guests run under software emulation, and the next host may differ.
+      if (caps?.efi && existsSync(OVMF_ROM)) {
+        const failure = await tryStart(h, virtType, cpu, { loaderRom: OVMF_ROM });
+        if (failure) {
+          result.uefi = {
+            available: true,
+            reason: `UEFI guests do not run under KVM on this host (nested virtualization?): ${failure}. They start, then stop inside the firmware.`,
           };
         }
       }

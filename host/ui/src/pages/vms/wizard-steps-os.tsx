@@ -120,6 +120,8 @@ export function FirmwareFields(
   const { form, errors, set, caps } = props;
   const off = (f: 'uefi' | 'secureBoot' | 'tpm') => caps !== null && !caps[f].available;
   const reason = (f: 'uefi' | 'secureBoot' | 'tpm') => (caps && !caps[f].available ? caps[f].reason : null);
+  // offered, with a warning the host found (UEFI that stops at once under nested KVM)
+  const uefiWarning = caps?.uefi.available && caps.virtType === 'kvm' ? caps.uefi.reason : null;
   const uefi = form.firmware === 'uefi';
   return (
     <>
@@ -129,6 +131,7 @@ export function FirmwareFields(
         error={errors.firmware}
         hint={
           reason('uefi') ??
+          (uefi ? uefiWarning : null) ??
           (uefi ? 'OVMF; the VM keeps its own UEFI variables (NVRAM), removed with it.' : 'SeaBIOS')
         }
       >
