@@ -105,9 +105,13 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     open: () => openHypervisor({ uri: config.libvirtUri, runtimeDir: join(dataDir, 'run'), log }),
   });
   const cpuProbe = createCpuProbe({ monitor: hypervisorMonitor, log });
-  const vmInventory = createVmInventory({ monitor: hypervisorMonitor, log, ignore: cpuProbe.isProbeGuest });
-  const vmStats = createVmStatsSampler({ monitor: hypervisorMonitor, log });
   const platformProbe = createPlatformProbe({ monitor: hypervisorMonitor, cpu: cpuProbe, log });
+  const vmInventory = createVmInventory({
+    monitor: hypervisorMonitor,
+    log,
+    ignore: (uuid, name) => cpuProbe.isProbeGuest(uuid, name) || platformProbe.isProbeGuest(uuid, name),
+  });
+  const vmStats = createVmStatsSampler({ monitor: hypervisorMonitor, log });
   const vmGuest = createVmGuestService({ monitor: hypervisorMonitor, inventory: vmInventory });
   const vmMetadata = createVmMetadataWriter({ monitor: hypervisorMonitor });
   const objectEvents = createObjectEvents({ monitor: hypervisorMonitor, log });

@@ -86,7 +86,10 @@ describe('UEFI, Secure Boot, TPM and the agent fallback on a real libvirt daemon
   const start = async (uuid: string) => {
     const res = await api('POST', `/vms/${uuid}/actions/start`);
     assert.equal(res.status, 200, res.text);
-    return VmDetail.parse((await api('GET', `/vms/${uuid}`)).json);
+    const detail = await api('GET', `/vms/${uuid}`);
+    const vm = VmDetail.safeParse(detail.json);
+    assert.ok(vm.success, `${detail.status} ${detail.text} ${JSON.stringify(vm.error?.issues)}`);
+    return vm.data;
   };
   const remove = async (uuid: string) => {
     await api('POST', `/vms/${uuid}/actions/destroy`);
@@ -104,6 +107,12 @@ describe('UEFI, Secure Boot, TPM and the agent fallback on a real libvirt daemon
     }
     assert.equal(caps.probing, false);
     t.diagnostic(`firmware here: ${JSON.stringify(caps)}`);
+    // its throw-away guests are gone and were never listed
+    const probes = () => virsh('list', '--all', '--name').match(/qx-fw-probe-/g);
+    for (let i = 0; i < 100 && probes(); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(probes(), null);
+    const vms = (await api('GET', '/vms')).json as { vms: Array<{ name: string }> };
+    assert.ok(!vms.vms.some((v) => v.name.startsWith('qx-fw-probe-')));
     // Debian's ovmf and swtpm are installed on these machines (Makefile: RUN_PACKAGES)
     assert.equal(caps.uefi.available, true, caps.uefi.reason ?? '');
     assert.equal(caps.tpm.available, true, caps.tpm.reason ?? '');

@@ -25,7 +25,14 @@ export interface PlatformProbe {
   settled(): Promise<FirmwareCapabilities>;
   /** destroys a probe guest still running, before the host stops */
   close(): Promise<void>;
+  /** its throw-away guests (ours by UUID, any host's by name), which the VM list leaves out */
+  isProbeGuest(uuid: string, name?: string): boolean;
 }
+
+/** `qx-fw-probe-<start time, base 36 seconds>-<random>`: a host that died mid-probe leaves one running */
+const PROBE_NAME = /^qx-fw-probe-([0-9a-z]+)-[0-9a-f]+$/;
+/** a probe guest older than this is a leftover of a host that died mid-probe: destroyed */
+const LEFTOVER_AFTER_S = 120;
 
 /**
  * Once per libvirt connection, off the request path, like the CPU probe: what libvirt's domain
@@ -33,8 +40,8 @@ export interface PlatformProbe {
  * start shows. Secure Boot needs System Management Mode, which nested KVM may lack ("System
  * Management Mode not supported by this hypervisor") although libvirt lists the firmware; and
  * Hyper-V enlightenments, which nested hosts may refuse (VP_INDEX) or crash QEMU on (a failed MSR
- * write) — so Windows guests get the richest set that starts here. The probe guests carry the CPU
- * probe's names, so the VM list, the audit trail and its leftover sweep treat them alike. It runs
+ * write) — so Windows guests get the richest set that starts here. Its guests are named
+ * `qx-fw-probe-*` and left out of the VM list like the CPU probe's. It runs
  * when first asked (the wizard, a create), not at connect: a host nobody creates VMs on never
  * starts these guests, and they never overlap the CPU probe's.
  */
@@ -48,6 +55,18 @@ export function createPlatformProbe(deps: {
   let generation = 0;
   let running: { h: Hypervisor; uuid: string } | null = null;
   let closed = false;
+  const probeGuests = new Set<string>();
+
+  /** probe guests a host killed mid-probe left running (transient: nothing else removes them) */
+  const sweepLeftovers = async (h: Hypervisor) => {
+    const now = Date.now() / 1000;
+    for (const d of await h.listDomains()) {
+      const started = PROBE_NAME.exec(d.name)?.[1];
+      if (started && d.active && !d.persistent && now - Number.parseInt(started, 36) > LEFTOVER_AFTER_S) {
+        await h.domainAction(d.uuid, 'destroy').catch(() => undefined);
+      }
+    }
+  };
 
   const tryStart = async (
     h: Hypervisor,
@@ -56,8 +75,9 @@ export function createPlatformProbe(deps: {
     what: { smm?: boolean; hyperv?: HypervLevel; loaderRom?: string },
   ): Promise<string | null> => {
     const uuid = randomUUID();
-    const name = `qx-cpu-probe-${Math.floor(Date.now() / 1000).toString(36)}-${uuid.slice(0, 8)}`;
+    const name = `qx-fw-probe-${Math.floor(Date.now() / 1000).toString(36)}-${uuid.slice(0, 8)}`;
     if (closed) throw new Error('the host is stopping');
+    probeGuests.add(uuid);
     running = { h, uuid };
     try {
       await h.createTransientDomain(buildProbeDomainXml({ name, uuid, virtType, cpu, ...what }));
@@ -80,6 +100,7 @@ export function createPlatformProbe(deps: {
 
   const run = async (gen: number): Promise<FirmwareCapabilities> => {
     const h = deps.monitor.get();
+    await sweepLeftovers(h).catch(() => undefined);
     const virtType = (await h.kvmAvailable()) ? 'kvm' : 'qemu';
     let caps: FirmwareCaps | null = null;
     try {
@@ -188,6 +209,7 @@ export function createPlatformProbe(deps: {
       return snapshot ?? settled();
     },
     settled,
+    isProbeGuest: (uuid, name) => probeGuests.has(uuid) || (name !== undefined && PROBE_NAME.test(name)),
     async close() {
       closed = true;
       const r = running;
