@@ -8,7 +8,7 @@ HUB_LISTEN ?= 127.0.0.1:9443
 HUB_DATA ?= ./data/hub
 
 # Debian packages: what running needs, and what the tests need on top (a real browser).
-RUN_PACKAGES := ca-certificates dbus libvirt-clients libvirt-dbus libvirt-daemon libvirt-daemon-driver-qemu libvirt-daemon-system qemu-system-x86 qemu-utils dnsmasq-base xorriso openssl
+RUN_PACKAGES := ca-certificates dbus libvirt-clients libvirt-dbus libvirt-daemon libvirt-daemon-driver-qemu libvirt-daemon-system qemu-system-x86 qemu-utils dnsmasq-base xorriso openssl ovmf swtpm swtpm-tools
 TEST_PACKAGES := $(RUN_PACKAGES) chromium fonts-dejavu-core libxml2-utils
 # What `make iso` builds the image with, and what its boot tests start it in (ovmf: UEFI).
 ISO_PACKAGES := debootstrap squashfs-tools xorriso grub-pc-bin grub-efi-amd64-bin grub-common mtools dosfstools ovmf qemu-system-x86 qemu-utils

@@ -49,11 +49,13 @@ import { createFileBrowser } from './storage/files/file-browser.service.ts';
 import { createBlockUsageReader, deviceUsageOfPath } from './storage/block-devices/device-usage.ts';
 import { createStorageService } from './storage/pools/pool.service.ts';
 import { createCpuProbe } from './vms/cpu-probe.ts';
+import { createVmGuestService } from './vms/vm-guest.ts';
 import { createVmInventory } from './vms/vm-inventory.ts';
+import { createVmMetadataWriter } from './vms/vm-metadata.ts';
+import { createPlatformProbe } from './vms/vm-platform-probe.ts';
 import { createVmStatsSampler } from './vms/vm-stats-sampler.ts';
 import { createVmService, type VmService } from './vms/vm.service.ts';
 import { createVmHardwareService } from './vms/vm-hardware.service.ts';
-import { createVmMetadataWriter } from './vms/vm-metadata.ts';
 import { createBootStarter } from './vms/vm-boot-starter.ts';
 import { createVmCloneService, type VmCloneService } from './vms/vm-clone.service.ts';
 import { createSeedService } from './cloud-init/cloud-init.service.ts';
@@ -121,8 +123,16 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
       }),
   });
   const cpuProbe = createCpuProbe({ monitor: hypervisorMonitor, log });
-  const vmInventory = createVmInventory({ monitor: hypervisorMonitor, log, ignore: cpuProbe.isProbeGuest });
+  const platformProbe = createPlatformProbe({ monitor: hypervisorMonitor, cpu: cpuProbe, log });
+  const vmInventory = createVmInventory({
+    monitor: hypervisorMonitor,
+    log,
+    ignore: (uuid, name) => cpuProbe.isProbeGuest(uuid, name) || platformProbe.isProbeGuest(uuid, name),
+  });
   const vmStats = createVmStatsSampler({ monitor: hypervisorMonitor, log });
+  const vmGuest = createVmGuestService({ monitor: hypervisorMonitor, inventory: vmInventory });
+  // one writer per host: metadata updates of one VM (tags, start order, template, OS) queue up
+  const vmMetadata = createVmMetadataWriter({ monitor: hypervisorMonitor });
   const objectEvents = createObjectEvents({ monitor: hypervisorMonitor, log });
   // the storage service asks the VM service which disks are in use, and the VM service creates
   // volumes through the storage service: tie the knot through a function
@@ -134,8 +144,6 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     diskUsers: () => vmService?.diskUsers() ?? Promise.resolve([]),
     deviceUsage: (dev) => deviceUsageOfPath(dev, blockUsage),
   });
-  // one writer per host: metadata updates of one VM (tags, start order, template) queue up
-  const vmMetadata = createVmMetadataWriter({ monitor: hypervisorMonitor });
   // cloud-init seeds, clones and templates (issue 9); removal asks the clone service about linked clones
   const seeds = createSeedService({
     monitor: hypervisorMonitor,
@@ -153,6 +161,8 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     metadata: vmMetadata,
     seeds,
     beforeRemove: (uuid) => vmClones?.assertRemovable(uuid) ?? Promise.resolve(),
+    platform: platformProbe,
+    guest: vmGuest,
   });
   const vms = vmService;
   vmClones = createVmCloneService({
@@ -294,6 +304,8 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     publicDir,
     hypervisor: hypervisorMonitor,
     cpu: cpuProbe,
+    platform: platformProbe,
+    guest: vmGuest,
     vms,
     hardware: vmHardware,
     vmClones,
@@ -399,7 +411,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
       // what ran until now is written; a task still running stays so, and is `interrupted` at the next start
       const tasksWritten = taskStore.close().catch(() => undefined);
       return historyClosed
-        .then(() => cpuProbe.close())
+        .then(() => Promise.all([cpuProbe.close(), platformProbe.close()]))
         .then(() => hypervisorMonitor.close())
         .then(() => tasksWritten);
     },

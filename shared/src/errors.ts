@@ -72,6 +72,7 @@ export const ERROR_CODES = [
   'EDIT_REFUSED',
   'IMAGE_REFUSED',
   'TEMPLATE_IN_USE',
+  'GUEST_AGENT_UNAVAILABLE',
   'INTERNAL',
 ] as const;
 
@@ -146,6 +147,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   EDIT_REFUSED: 409,
   IMAGE_REFUSED: 422,
   TEMPLATE_IN_USE: 409,
+  GUEST_AGENT_UNAVAILABLE: 409,
   INTERNAL: 500,
 };
 

@@ -13,6 +13,16 @@ export * from './control.ts';
 export * from './state.ts';
 export * from './virt.ts';
 export * from './virt-vm-hardware.ts';
+export * from './virt-vm-guest.ts';
+export {
+  DISK_BUSES,
+  FIRMWARES,
+  GUEST_OS_PRESETS,
+  isWindows,
+  NIC_MODELS,
+  OS_PRESETS,
+  type OsPresetDefaults,
+} from './vm-os-presets.ts';
 export * from './files.ts';
 export * from './logs.ts';
 export * from './hypervisor.ts';

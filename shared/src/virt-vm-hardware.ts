@@ -1,17 +1,13 @@
 import { z } from 'zod';
 import { Description, VirtName, VirtUuid, VolumeFormat, VolumeName } from './virt-common.ts';
 import { BootDevice, BootOrder, HostBridgeName, VmCpu, VmDisk, VmNic, VmState } from './virt-vm.ts';
+// one list of buses and NIC models for creation and editing
+import { DiskBus, NicModel } from './virt-vm-guest.ts';
 
 // The VM page's Hardware tab: what a VM has, as its running (live) and its persistent (next
 // start) definitions say, and the edits of it. Edits go into the persistent definition first;
 // those libvirt can apply to a running guest are applied live as well, the rest are "pending"
 // until the next start (Proxmox's orange values).
-
-export const DiskBus = z.enum(['virtio', 'sata', 'scsi']);
-export type DiskBus = z.infer<typeof DiskBus>;
-
-export const NicModel = z.enum(['virtio', 'e1000e', 'rtl8139']);
-export type NicModel = z.infer<typeof NicModel>;
 
 export const LinkState = z.enum(['up', 'down']);
 export type LinkState = z.infer<typeof LinkState>;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { IsoTime } from './common.ts';
 import { Description, VirtName, VirtUuid, VolumeFormat, VolumeName } from './virt-common.ts';
 import { CloudInitConfig, VmDiskSource } from './virt-vm-images.ts';
+import { DiskBus, Firmware, GuestOsPreset, NicModel, VmPlatform } from './virt-vm-guest.ts';
 
 export const BootDevice = z.enum(['hd', 'cdrom', 'network']);
 export type BootDevice = z.infer<typeof BootDevice>;
@@ -97,10 +98,27 @@ export const VmCreateRequest = z
     cpu: VmCpu.optional(),
     /** a NoCloud seed ISO written into the pool and attached as a second CD-ROM */
     cloudInit: CloudInitConfig.optional(),
+    // Issue 9 (OS presets, firmware, TPM, guest agent): all optional, so older clients (the hub
+    // of an earlier release) keep working. What is left out comes from the preset's defaults
+    // (OS_PRESETS); no preset means `other`: BIOS, virtio, as before presets existed.
+    os: GuestOsPreset.optional(),
+    firmware: Firmware.optional(),
+    /** UEFI only; refused where this host cannot run it (see GET /hypervisor/firmware) */
+    secureBoot: z.boolean().optional(),
+    /** a TPM 2.0 emulated by swtpm */
+    tpm: z.boolean().optional(),
+    diskBus: DiskBus.optional(),
+    nicModel: NicModel.optional(),
+    /** the qemu-guest-agent channel; on unless false */
+    guestAgent: z.boolean().optional(),
   })
   .refine((r) => r.cdrom !== undefined || !r.bootOrder.includes('cdrom'), {
     message: 'booting from cdrom needs an ISO',
     path: ['bootOrder'],
+  })
+  .refine((r) => !(r.secureBoot && r.firmware === 'bios'), {
+    message: 'Secure Boot needs UEFI firmware',
+    path: ['secureBoot'],
   });
 export type VmCreateRequest = z.infer<typeof VmCreateRequest>;
 
@@ -129,6 +147,10 @@ export const VmMetadata = z.object({
    * order, when libvirt's own autostart flag is off so that libvirtd does not start it unordered
    */
   startAtBoot: z.boolean().optional(),
+  /** the guest OS preset chosen in the wizard (issue 9); absent for VMs made before or elsewhere */
+  osPreset: GuestOsPreset.optional(),
+  /** snapshots taken with the guest's filesystems frozen by the guest agent */
+  quiescedSnapshots: z.array(VirtName).max(256).optional(),
 });
 export type VmMetadata = z.infer<typeof VmMetadata>;
 
@@ -158,6 +180,13 @@ export const VmSummary = z.object({
   memoryUsedMiB: z.number().nonnegative().nullable(),
   tags: z.array(VmTag),
   template: z.boolean(),
+  /** the guest OS preset, from the VM's metadata */
+  osPreset: GuestOsPreset.optional(),
+  /**
+   * The guest's IP addresses as its agent last told them (cached, never fetched for the list:
+   * absent until the VM's page asked, or when the cache expired).
+   */
+  guestAddresses: z.array(z.string()).optional(),
 });
 export type VmSummary = z.infer<typeof VmSummary>;
 
@@ -201,6 +230,8 @@ export const VmDetail = VmSummary.extend({
   bootOrder: z.array(BootDevice),
   os: z.object({ arch: z.string().nullable(), machine: z.string().nullable(), type: z.string() }),
   description: z.string(),
+  /** firmware, Secure Boot, TPM, guest agent channel (issue 9) */
+  platform: VmPlatform.optional(),
 });
 export type VmDetail = z.infer<typeof VmDetail>;
 
@@ -211,7 +242,15 @@ export type VmCpuUpdate = z.infer<typeof VmCpuUpdate>;
 export const VmAction = z.enum(['start', 'shutdown', 'reboot', 'destroy', 'reset', 'suspend', 'resume']);
 export type VmAction = z.infer<typeof VmAction>;
 
-export const SnapshotCreateRequest = z.object({ name: VirtName, description: Description.optional() });
+export const SnapshotCreateRequest = z.object({
+  name: VirtName,
+  description: Description.optional(),
+  /**
+   * Freeze the guest's filesystems through its agent while the snapshot is taken. `auto` (the
+   * default) does so when the agent answers; `true` refuses the snapshot when it does not.
+   */
+  quiesce: z.union([z.boolean(), z.literal('auto')]).optional(),
+});
 export type SnapshotCreateRequest = z.infer<typeof SnapshotCreateRequest>;
 
 export const SnapshotState = z.enum([...VmState.options, 'disk-snapshot']);
@@ -223,6 +262,8 @@ export const SnapshotSummary = z.object({
   createdAt: IsoTime,
   state: SnapshotState,
   current: z.boolean(),
+  /** taken with the guest's filesystems frozen by its agent */
+  quiesced: z.boolean().optional(),
 });
 export type SnapshotSummary = z.infer<typeof SnapshotSummary>;
 

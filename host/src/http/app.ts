@@ -31,6 +31,9 @@ import { imageRoutes } from '../storage/images/image.routes.ts';
 import { logsRoutes, vmLogRoutes } from '../logs/logs.routes.ts';
 import type { LogsService } from '../logs/logs.service.ts';
 import type { CpuProbe } from '../vms/cpu-probe.ts';
+import type { VmGuestService } from '../vms/vm-guest.ts';
+import { firmwareRoutes, vmGuestRoutes } from '../vms/vm-guest.routes.ts';
+import type { PlatformProbe } from '../vms/vm-platform-probe.ts';
 import type { VmService } from '../vms/vm.service.ts';
 import { vmHardwareRoutes } from '../vms/vm-hardware.routes.ts';
 import type { VmHardwareService } from '../vms/vm-hardware.service.ts';
@@ -60,6 +63,9 @@ export interface AppDeps {
   publicDir: string;
   hypervisor: HypervisorMonitor;
   cpu: CpuProbe;
+  /** issue 9 (slice-os): firmware/TPM offers and the guest agent */
+  platform: PlatformProbe;
+  guest: VmGuestService;
   vms: VmService;
   /** the VM page's Hardware tab */
   hardware: VmHardwareService;
@@ -121,6 +127,8 @@ export function createApp(d: AppDeps): Express {
   );
   api.use('/tasks', ...guarded, taskRoutes({ tasks: d.taskStore }));
   if (d.vmClones) api.use('/vms', ...guarded, vmCloneRoutes({ clones: d.vmClones, tasks: d.tasks }));
+  api.use('/hypervisor', ...guarded, firmwareRoutes({ platform: d.platform }));
+  api.use('/vms', ...guarded, vmGuestRoutes({ guest: d.guest }));
   api.use('/logs', ...guarded, logsRoutes({ logs: d.logs }));
   api.use(
     '/storage',

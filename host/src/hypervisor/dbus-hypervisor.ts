@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { rm, stat } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { AppError, type ErrorCode } from '@quantix/shared';
 import type { DbusClient } from './dbus-client.ts';
 import {
@@ -14,6 +17,7 @@ import type {
   DomainEventKind,
   DomainInfo,
   DomainState,
+  GuestInterfaceInfo,
   Hypervisor,
   NetworkInfo,
   ObjectEventKind,
@@ -63,16 +67,45 @@ const NET_EVENTS: ObjectEventKind[] = ['defined', 'undefined', 'started', 'stopp
 const STATS = 1 | 2 | 4 | 8;
 // metrics history (slice-hist): INTERFACE | BLOCK in the same call, for disk and network counters
 const STATS_HISTORY = 16 | 32;
-// virDomainUndefineFlags: MANAGED_SAVE | SNAPSHOTS_METADATA | NVRAM | CHECKPOINTS_METADATA; drivers
-// without NVRAM/checkpoints (the test driver) refuse those two, so they get the first two only.
-const UNDEFINE_ALL = 1 | 2 | 4 | 16;
-const UNDEFINE_BASIC = 1 | 2;
 
 // virDomainModificationImpact: VIR_DOMAIN_AFFECT_LIVE = 1, VIR_DOMAIN_AFFECT_CONFIG = 2 (the
 // same bits for SetVcpusFlags and SetMemoryFlags)
 const SCOPE: Record<DeviceScope, number> = { live: 1, config: 2, both: 3 };
 // virDomainBlockResizeFlags: VIR_DOMAIN_BLOCK_RESIZE_BYTES
 const RESIZE_BYTES = 1;
+// virDomainUndefineFlags: MANAGED_SAVE | SNAPSHOTS_METADATA | NVRAM | CHECKPOINTS_METADATA | TPM;
+// drivers without NVRAM/checkpoints/TPM (the test driver) refuse those, so they get the first two
+// only. TPM (64, libvirt 8.9): remove swtpm's state even where the domain says persistent_state.
+const UNDEFINE_ALL = 1 | 2 | 4 | 16 | 64;
+const UNDEFINE_BASIC = 1 | 2;
+
+// virDomainShutdownFlags / virDomainRebootFlags: ACPI_POWER_BTN = 1, GUEST_AGENT = 2
+const POWER_VIA = { acpi: 1, agent: 2 } as const;
+// virDomainInterfaceAddresses source: the guest agent
+const ADDRESSES_FROM_AGENT = 1;
+const run = promisify(execFile);
+
+/** libvirt's words when no guest agent answers (not configured, not connected, timed out) */
+const AGENT_DOWN =
+  /guest agent is not (configured|connected|responding|available)|agent is not (connected|responding)|agent.*(timed out|timeout)|agent not available|Guest agent is not responding/i;
+
+/** A guest-agent call's error: GUEST_AGENT_UNAVAILABLE when no agent answers, else the usual. */
+function agentError(err: unknown): AppError {
+  const e = toAppError(err, 'VM_NOT_FOUND');
+  if (e.code === 'HYPERVISOR_UNAVAILABLE' || e.code === 'VM_NOT_FOUND') return e;
+  if (AGENT_DOWN.test(e.message)) return new AppError('GUEST_AGENT_UNAVAILABLE', e.message, { cause: err });
+  return e;
+}
+
+/** `virsh guestinfo --os`: lines of `os.name : Debian GNU/Linux`. */
+export function parseGuestInfoOutput(stdout: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of stdout.split('\n')) {
+    const m = /^\s*os\.([A-Za-z0-9_.-]+)\s*:\s*(.*?)\s*$/.exec(line);
+    if (m?.[1] && m[2] !== undefined) out[m[1]] = m[2];
+  }
+  return out;
+}
 
 const num = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : 0);
 const optNum = (v: unknown): number | null => (v === undefined || v === null ? null : num(v));
@@ -234,12 +267,12 @@ export function createDbusHypervisor(deps: { client: DbusClient; uri: string }):
         };
       }
     },
-    domainCapabilities: (virtType) =>
+    domainCapabilities: (virtType, machine) =>
       guard('LIBVIRT_ERROR', async () => {
         const [xml] = await call(base, I.connect, 'GetDomainCapabilities', 'ssssu', [
           '',
           'x86_64',
-          '',
+          machine ?? '',
           virtType,
           0,
         ]);
@@ -476,6 +509,90 @@ export function createDbusHypervisor(deps: { client: DbusClient; uri: string }):
       guard('NETWORK_NOT_FOUND', async () => void (await call(path('network', uuid), I.net, 'Undefine'))),
     setNetworkAutostart: (uuid, on) =>
       guard('NETWORK_NOT_FOUND', () => client.set(path('network', uuid), I.net, 'Autostart', 'b', on)),
+
+    // --- issue 9: OS presets, firmware, TPM, guest agent (slice-os) ---
+    domainPowerVia: async (uuid, action, via) => {
+      try {
+        await call(path('domain', uuid), I.domain, action === 'shutdown' ? 'Shutdown' : 'Reboot', 'u', [
+          POWER_VIA[via],
+        ]);
+      } catch (err) {
+        throw via === 'agent' ? agentError(err) : toAppError(err, 'VM_NOT_FOUND');
+      }
+    },
+    guestHostname: async (uuid) => {
+      try {
+        // flags 0: the driver's default source, which for QEMU is the guest agent
+        const [name] = await call(path('domain', uuid), I.domain, 'GetHostname', 'u', [0]);
+        return str(name);
+      } catch (err) {
+        throw agentError(err);
+      }
+    },
+    guestInterfaces: async (uuid) => {
+      try {
+        const [list] = await call(path('domain', uuid), I.domain, 'InterfaceAddresses', 'uu', [
+          ADDRESSES_FROM_AGENT,
+          0,
+        ]);
+        return ((list ?? []) as Array<[string, string, Array<[number, string, number]>]>).map(
+          ([name, mac, addrs]): GuestInterfaceInfo => ({
+            name: str(name),
+            mac: str(mac),
+            addresses: (addrs ?? []).map(([type, address, prefix]) => ({
+              // virIPAddrType: 0 IPv4, 1 IPv6
+              type: num(type) === 1 ? ('ipv6' as const) : ('ipv4' as const),
+              address: str(address),
+              prefix: num(prefix),
+            })),
+          }),
+        );
+      } catch (err) {
+        throw agentError(err);
+      }
+    },
+    guestOsInfo: async (uuid) => {
+      try {
+        const { stdout } = await run('virsh', ['-q', '-c', uri, 'guestinfo', uuid, '--os'], {
+          timeout: 15_000,
+          env: { ...process.env, LC_ALL: 'C' },
+        });
+        return parseGuestInfoOutput(stdout);
+      } catch (err) {
+        const stderr = (err as { stderr?: string }).stderr?.trim();
+        throw agentError(new Error(stderr || (err as Error).message));
+      }
+    },
+    guestFsFreeze: async (uuid) => {
+      try {
+        const [n] = await call(path('domain', uuid), I.domain, 'FSFreeze', 'asu', [[], 0]);
+        return num(n);
+      } catch (err) {
+        throw agentError(err);
+      }
+    },
+    guestFsThaw: async (uuid) => {
+      try {
+        const [n] = await call(path('domain', uuid), I.domain, 'FSThaw', 'asu', [[], 0]);
+        return num(n);
+      } catch (err) {
+        throw agentError(err);
+      }
+    },
+
+    removeLeftoverTpmState: async (uuid) => {
+      if (uri !== 'qemu:///system' || !/^[0-9a-f-]{36}$/i.test(uuid)) return false;
+      const exists = await domainInfo(path('domain', uuid)).then(
+        () => true,
+        (err: unknown) =>
+          toAppError(err, 'VM_NOT_FOUND').code === 'VM_NOT_FOUND' ? false : Promise.reject(err),
+      );
+      if (exists) return false;
+      const dir = `/var/lib/libvirt/swtpm/${uuid.toLowerCase()}`;
+      if (!(await stat(dir).catch(() => null))) return false;
+      await rm(dir, { recursive: true, force: true });
+      return true;
+    },
 
     onDomainEvent(fn) {
       return client.onSignal(I.connect, 'DomainEvent', (sender, body) => {

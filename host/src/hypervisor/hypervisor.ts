@@ -63,6 +63,12 @@ export interface SnapshotInfo {
   current: boolean;
 }
 
+export interface GuestInterfaceInfo {
+  name: string;
+  mac: string;
+  addresses: Array<{ type: 'ipv4' | 'ipv6'; address: string; prefix: number }>;
+}
+
 export type PoolState = 'inactive' | 'building' | 'running' | 'degraded' | 'inaccessible';
 
 export interface PoolInfo {
@@ -127,8 +133,11 @@ export interface Hypervisor {
   status(): Promise<HypervisorStatus>;
   /** whether guests can use KVM here (libvirt offers the `kvm` domain type) */
   kvmAvailable(): Promise<boolean>;
-  /** libvirt's domain capabilities XML (CPU modes and models, devices) for this domain type */
-  domainCapabilities(virtType: 'kvm' | 'qemu'): Promise<string>;
+  /**
+   * libvirt's domain capabilities XML (CPU modes and models, devices) for this domain type, and
+   * machine type (firmware and TPM differ between `pc` and `q35`; libvirt's default is `pc`)
+   */
+  domainCapabilities(virtType: 'kvm' | 'qemu', machine?: string): Promise<string>;
   /** starts a guest that exists only while it runs (the CPU probe's); returns its UUID */
   createTransientDomain(xml: string): Promise<string>;
 
@@ -194,6 +203,30 @@ export interface Hypervisor {
   stopNetwork(uuid: string): Promise<void>;
   undefineNetwork(uuid: string): Promise<void>;
   setNetworkAutostart(uuid: string, on: boolean): Promise<void>;
+
+  // --- issue 9: OS presets, firmware, TPM, guest agent (slice-os) ---
+  /**
+   * Shutdown or reboot by one path only: `agent` asks the guest agent (fails at once when none
+   * is connected), `acpi` presses the virtual power button.
+   */
+  domainPowerVia(uuid: string, action: 'shutdown' | 'reboot', via: 'agent' | 'acpi'): Promise<void>;
+  /** The guest agent's answers; each fails with GUEST_AGENT_UNAVAILABLE when no agent answers. */
+  guestHostname(uuid: string): Promise<string>;
+  guestInterfaces(uuid: string): Promise<GuestInterfaceInfo[]>;
+  /**
+   * The agent's `os.*` fields (`name`, `version`, `id`, `kernel-release`, …). libvirt-dbus has no
+   * GetGuestInfo: this asks `virsh guestinfo --os`, one process per call, so on demand only.
+   */
+  guestOsInfo(uuid: string): Promise<Record<string, string>>;
+  /** freezes (thaws) all the guest's filesystems through its agent; returns how many */
+  guestFsFreeze(uuid: string): Promise<number>;
+  guestFsThaw(uuid: string): Promise<number>;
+  /**
+   * Removes swtpm's state of a domain that no longer exists, if libvirt left it: libvirt 9.0
+   * skips it when the domain is undefined right after it stopped (swtpm still exiting). True when
+   * something was removed. Only for qemu:///system, whose state lives in /var/lib/libvirt/swtpm.
+   */
+  removeLeftoverTpmState(uuid: string): Promise<boolean>;
 
   onDomainEvent(fn: (uuid: string, kind: DomainEventKind, detail: number) => void): () => void;
   onPoolEvent(fn: (uuid: string, kind: ObjectEventKind) => void): () => void;

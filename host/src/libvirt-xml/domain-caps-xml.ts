@@ -1,4 +1,4 @@
-import { attr, child, children, rootElement, text } from './xml.ts';
+import { attr, child, children, rootElement, text, type XmlNode } from './xml.ts';
 
 /** What libvirt says about guest CPUs for one domain type (`virsh domcapabilities`). */
 export interface CpuCaps {
@@ -30,5 +30,38 @@ export function parseDomainCapsCpu(xml: string): CpuCaps {
     hostModel: supported('host-model'),
     maximum: supported('maximum'),
     models: models.filter((m) => m.name !== ''),
+  };
+}
+
+/** What libvirt says about firmware and TPMs for one domain type and machine. */
+export interface FirmwareCaps {
+  /** UEFI: libvirt can pick an OVMF build (the `efi` firmware, or a pflash loader) */
+  efi: boolean;
+  /** an OVMF build with Secure Boot (loader `secure='yes'`) */
+  secureBoot: boolean;
+  /** a TPM emulated by swtpm, version 2.0 */
+  tpm20: boolean;
+}
+
+export function parseDomainCapsFirmware(xml: string): FirmwareCaps {
+  const caps = rootElement(xml, 'domainCapabilities');
+  const os = child(caps, 'os');
+  const enumValues = (node: XmlNode | undefined, name: string): string[] =>
+    children(node, 'enum')
+      .filter((e) => attr(e, 'name') === name)
+      .flatMap((e) => children(e, 'value').map((v) => text(v) ?? ''));
+  const loader = child(os, 'loader');
+  const loaderOk = attr(loader, 'supported') === 'yes' && children(loader, 'value').length > 0;
+  const efi = attr(os, 'supported') === 'yes' && (enumValues(os, 'firmware').includes('efi') || loaderOk);
+  const tpm = child(child(caps, 'devices'), 'tpm');
+  const versions = enumValues(tpm, 'backendVersion');
+  return {
+    efi,
+    secureBoot: efi && enumValues(loader, 'secure').includes('yes'),
+    tpm20:
+      attr(tpm, 'supported') === 'yes' &&
+      enumValues(tpm, 'backendModel').includes('emulator') &&
+      // libvirt before 8.7 has no backendVersion enum: swtpm there speaks 2.0
+      (versions.length === 0 || versions.includes('2.0')),
   };
 }

@@ -3,13 +3,16 @@ import {
   BootDevice,
   BootOrder,
   Description,
+  DiskBus,
+  Firmware,
+  NicModel,
   VirtName,
   VirtUuid,
   VmCpu,
   VmNetworkRef,
   VolumeFormat,
 } from '@quantix/shared';
-import type { VmDisk, VmGraphics, VmMetadata, VmNic } from '@quantix/shared';
+import type { VmDisk, VmGraphics, VmMetadata, VmNic, VmPlatform } from '@quantix/shared';
 import { z } from 'zod';
 import { parseVmMetadata } from './vm-metadata.ts';
 import {
@@ -30,10 +33,10 @@ import {
 export const DomainDiskSpec = z.object({
   path: AbsolutePath,
   format: VolumeFormat,
-  /** vda, vdb, …; by default the disk's position. */
+  /** vda, vdb, … (sda, … on SATA or SCSI); by default the disk's position. */
   target: z
     .string()
-    .regex(/^vd[a-z]$/)
+    .regex(/^[vs]d[a-z]$/)
     .optional(),
   /** `block` for volumes of a logical (LVM) pool, `file` for the rest. */
   type: z.enum(['file', 'block']).default('file'),
@@ -56,9 +59,26 @@ export const DomainSpec = z
     virtType: z.enum(['kvm', 'qemu']).default('qemu'),
     /** by default a named model that runs on any x86-64 KVM host (qemu64), or QEMU's `maximum` under TCG */
     cpu: VmCpu.optional(),
+    // issue 9: what the OS presets choose (shared/src/vm-os-presets.ts)
+    diskBus: DiskBus.default('virtio'),
+    nicModel: NicModel.default('virtio'),
+    firmware: Firmware.default('bios'),
+    secureBoot: z.boolean().default(false),
+    tpm: z.boolean().default(false),
+    clock: z.enum(['utc', 'localtime']).default('utc'),
+    /**
+     * Hyper-V enlightenments (KVM only): `full` is Proxmox's set for current Windows, `basic` the
+     * three that need nothing of the host kernel; which one starts here the platform probe finds.
+     */
+    hyperv: z.enum(['off', 'basic', 'full']).default('off'),
+    /** the qemu-guest-agent's virtio-serial channel */
+    guestAgent: z.boolean().default(true),
   })
   .superRefine((spec, ctx) => {
-    const targets = spec.disks.map((d, i) => d.target ?? diskTarget(i));
+    if (spec.secureBoot && spec.firmware !== 'uefi') {
+      ctx.addIssue({ code: 'custom', path: ['secureBoot'], message: 'Secure Boot needs UEFI firmware' });
+    }
+    const targets = spec.disks.map((d, i) => d.target ?? diskTarget(i, spec.diskBus));
     if (new Set(targets).size !== targets.length) {
       ctx.addIssue({ code: 'custom', path: ['disks'], message: 'disk targets must be unique' });
     }
@@ -68,9 +88,33 @@ export const DomainSpec = z
   });
 export type DomainSpec = z.input<typeof DomainSpec>;
 
-function diskTarget(index: number): string {
-  return `vd${String.fromCharCode(97 + index)}`;
+function diskTarget(index: number, bus: DiskBus = 'virtio'): string {
+  return `${bus === 'virtio' ? 'vd' : 'sd'}${String.fromCharCode(97 + index)}`;
 }
+
+/** The qemu-guest-agent's channel name, the same in every guest agent. */
+export const GUEST_AGENT_CHANNEL = 'org.qemu.guest_agent.0';
+
+// Hyper-V enlightenments as Proxmox gives Windows guests: lower timer and spinlock overhead, and
+// without `relaxed` Windows may bug-check on a vCPU that was descheduled for a while. The `full`
+// set needs the host kernel's help (VP_INDEX, SynIC): nested KVM hosts may refuse it, and some
+// crash QEMU even on the basic set, hence the platform probe (vm-platform-probe.ts).
+const HYPERV_BASIC: XmlObject = {
+  '@_mode': 'custom',
+  relaxed: { '@_state': 'on' },
+  vapic: { '@_state': 'on' },
+  spinlocks: { '@_state': 'on', '@_retries': 8191 },
+};
+const HYPERV_FULL: XmlObject = {
+  ...HYPERV_BASIC,
+  vpindex: { '@_state': 'on' },
+  synic: { '@_state': 'on' },
+  stimer: { '@_state': 'on' },
+  reset: { '@_state': 'on' },
+  frequencies: { '@_state': 'on' },
+};
+const hypervElement = (level: 'off' | 'basic' | 'full'): XmlObject | undefined =>
+  level === 'full' ? HYPERV_FULL : level === 'basic' ? HYPERV_BASIC : undefined;
 
 /**
  * A guest for KVM, or for QEMU's software emulation (TCG) where there is no /dev/kvm. Machine
@@ -86,29 +130,36 @@ export function buildDomainXml(input: DomainSpec): string {
     '@_device': 'disk',
     driver: { '@_name': 'qemu', '@_type': d.format, '@_discard': 'unmap' },
     source: d.type === 'block' ? { '@_dev': d.path } : { '@_file': d.path },
-    target: { '@_dev': d.target ?? diskTarget(i), '@_bus': 'virtio' },
+    target: { '@_dev': d.target ?? diskTarget(i, spec.diskBus), '@_bus': spec.diskBus },
   }));
   if (spec.cdrom) {
+    // after the disks' own sdX names when they are on SATA or SCSI
+    const taken = new Set(spec.disks.map((d, i) => d.target ?? diskTarget(i, spec.diskBus)));
+    const cdTarget = Array.from({ length: 26 }, (_, i) => diskTarget(i, 'sata')).find((t) => !taken.has(t));
     disks.push({
       '@_type': 'file',
       '@_device': 'cdrom',
       driver: { '@_name': 'qemu', '@_type': 'raw' },
       source: { '@_file': spec.cdrom.path },
-      target: { '@_dev': 'sda', '@_bus': 'sata' },
+      target: { '@_dev': cdTarget, '@_bus': 'sata' },
       readonly: '',
     });
   }
   if (spec.seed) disks.push(seedCdrom(spec.seed.path));
   const net = spec.network;
+  const model = { '@_type': spec.nicModel };
   // user: QEMU's own user-mode NAT, which needs nothing on the host (no bridge, no dnsmasq)
   const nic: XmlObject | undefined =
     net.type === 'network'
-      ? { '@_type': 'network', source: { '@_network': net.name }, model: { '@_type': 'virtio' } }
+      ? { '@_type': 'network', source: { '@_network': net.name }, model }
       : net.type === 'bridge'
-        ? { '@_type': 'bridge', source: { '@_bridge': net.name }, model: { '@_type': 'virtio' } }
+        ? { '@_type': 'bridge', source: { '@_bridge': net.name }, model }
         : net.type === 'user'
-          ? { '@_type': 'user', model: { '@_type': 'virtio' } }
+          ? { '@_type': 'user', model }
           : undefined;
+  const uefi = spec.firmware === 'uefi';
+  // enlightenments are KVM's: under TCG QEMU refuses some of them and none make it faster
+  const hyperv = spec.virtType === 'kvm' ? spec.hyperv : 'off';
 
   return buildXml({
     domain: {
@@ -119,13 +170,45 @@ export function buildDomainXml(input: DomainSpec): string {
       memory: { '@_unit': 'MiB', '#text': spec.memoryMiB },
       currentMemory: { '@_unit': 'MiB', '#text': spec.memoryMiB },
       vcpu: { '@_placement': 'static', '#text': spec.vcpus },
+      // UEFI through libvirt's firmware autoselection (QEMU's descriptors in
+      // /usr/share/qemu/firmware): libvirt picks OVMF's code and variables template and makes the
+      // VM's own NVRAM file under /var/lib/libvirt/qemu/nvram, removed with the VM (undefine
+      // flag NVRAM). Secure Boot must be said either way: left out, libvirt picks the
+      // highest-priority descriptor, which on Debian is the Secure Boot one (it needs SMM).
       os: {
+        '@_firmware': uefi ? 'efi' : undefined,
         type: { '@_arch': 'x86_64', '@_machine': 'q35', '#text': 'hvm' },
+        firmware: uefi
+          ? {
+              feature: [
+                { '@_enabled': spec.secureBoot ? 'yes' : 'no', '@_name': 'secure-boot' },
+                // Microsoft's keys enrolled: Windows and shim-signed Linux boot at once
+                ...(spec.secureBoot ? [{ '@_enabled': 'yes', '@_name': 'enrolled-keys' }] : []),
+              ],
+            }
+          : undefined,
         boot: spec.bootOrder.map((dev) => ({ '@_dev': dev })),
       },
-      features: { acpi: '', apic: '' },
+      features: {
+        acpi: '',
+        apic: '',
+        hyperv: hypervElement(hyperv),
+        // Secure Boot keeps its variables in SMM-protected flash
+        smm: spec.secureBoot ? { '@_state': 'on' } : undefined,
+      },
       cpu: cpuElement(spec.cpu ?? defaultCpu(spec.virtType)),
-      clock: { '@_offset': 'utc' },
+      clock:
+        spec.clock === 'localtime'
+          ? {
+              '@_offset': 'localtime',
+              timer: [
+                { '@_name': 'rtc', '@_tickpolicy': 'catchup' },
+                { '@_name': 'pit', '@_tickpolicy': 'delay' },
+                { '@_name': 'hpet', '@_present': 'no' },
+                ...(hyperv === 'full' ? [{ '@_name': 'hypervclock', '@_present': 'yes' }] : []),
+              ],
+            }
+          : { '@_offset': 'utc' },
       on_poweroff: 'destroy',
       on_reboot: 'restart',
       on_crash: 'destroy',
@@ -134,6 +217,10 @@ export function buildDomainXml(input: DomainSpec): string {
         interface: nic,
         serial: { '@_type': 'pty', target: { '@_port': 0 } },
         console: { '@_type': 'pty', target: { '@_type': 'serial', '@_port': 0 } },
+        // libvirt makes the socket and connects to it itself; the guest's agent answers on it
+        channel: spec.guestAgent
+          ? { '@_type': 'unix', target: { '@_type': 'virtio', '@_name': GUEST_AGENT_CHANNEL } }
+          : undefined,
         // an absolute pointer, so the browser console's cursor and the guest's agree
         input: { '@_type': 'tablet', '@_bus': 'usb' },
         // loopback only: the host proxies the console to the browser
@@ -147,6 +234,10 @@ export function buildDomainXml(input: DomainSpec): string {
         video: { model: { '@_type': 'vga' } },
         memballoon: { '@_model': 'virtio' },
         rng: { '@_model': 'virtio', backend: { '@_model': 'random', '#text': '/dev/urandom' } },
+        // a TPM 2.0 emulated by swtpm; libvirt keeps its state in /var/lib/libvirt/swtpm/<uuid>
+        tpm: spec.tpm
+          ? { '@_model': 'tpm-crb', backend: { '@_type': 'emulator', '@_version': '2.0' } }
+          : undefined,
       },
     },
   });
@@ -209,6 +300,11 @@ export function buildProbeDomainXml(p: {
   uuid: string;
   virtType: 'kvm' | 'qemu';
   cpu: VmCpu;
+  /** System Management Mode, which Secure Boot needs (and nested KVM may lack) */
+  smm?: boolean;
+  hyperv?: 'off' | 'basic' | 'full';
+  /** a stateless firmware image (OVMF.fd) as ROM: does UEFI run here, with no NVRAM file left */
+  loaderRom?: string;
 }): string {
   return buildXml({
     domain: {
@@ -217,8 +313,18 @@ export function buildProbeDomainXml(p: {
       uuid: validate(VirtUuid, p.uuid, 'uuid'),
       memory: { '@_unit': 'MiB', '#text': 64 },
       vcpu: 1,
-      os: { type: { '@_arch': 'x86_64', '@_machine': 'q35', '#text': 'hvm' } },
-      features: { acpi: '', apic: '' },
+      os: {
+        type: { '@_arch': 'x86_64', '@_machine': 'q35', '#text': 'hvm' },
+        loader: p.loaderRom
+          ? { '@_readonly': 'yes', '@_type': 'rom', '#text': validate(AbsolutePath, p.loaderRom, 'loader') }
+          : undefined,
+      },
+      features: {
+        acpi: '',
+        apic: '',
+        hyperv: hypervElement(p.hyperv ?? 'off'),
+        smm: p.smm ? { '@_state': 'on' } : undefined,
+      },
       cpu: cpuElement(validate(VmCpu, p.cpu, 'cpu')),
       on_poweroff: 'destroy',
       on_reboot: 'destroy',
@@ -241,6 +347,7 @@ export interface ParsedDomain {
   cpu: { mode: string; model: string | null };
   description: string;
   metadata: VmMetadata;
+  platform: VmPlatform;
 }
 
 const DISK_DEVICES = new Set<VmDisk['device']>(['disk', 'cdrom', 'floppy', 'lun']);
@@ -334,5 +441,50 @@ export function parseDomainXml(xml: string): ParsedDomain {
     },
     description: text(child(domain, 'description')) ?? '',
     metadata: parseVmMetadata(xml),
+    platform: parsePlatform(domain, os, devices),
+  };
+}
+
+/**
+ * Firmware, TPM and agent channel. The inactive XML says `<os firmware='efi'>` (autoselection);
+ * a running VM's XML names the loader and NVRAM file libvirt picked instead.
+ */
+function parsePlatform(
+  domain: XmlNode | undefined,
+  os: XmlNode | undefined,
+  devices: XmlNode | undefined,
+): VmPlatform {
+  const loader = child(os, 'loader');
+  const features = children(child(os, 'firmware'), 'feature');
+  const feature = (name: string) =>
+    attr(
+      features.find((f) => attr(f, 'name') === name),
+      'enabled',
+    );
+  const uefi =
+    attr(os, 'firmware') === 'efi' ||
+    (attr(loader, 'type') === 'pflash' && /OVMF|edk2|AAVMF/i.test(text(loader) ?? '')) ||
+    child(os, 'nvram') !== undefined;
+  const tpm = child(devices, 'tpm');
+  const channel = children(devices, 'channel').find(
+    (c) => attr(child(c, 'target'), 'name') === GUEST_AGENT_CHANNEL,
+  );
+  const channelState = attr(child(channel, 'target'), 'state');
+  return {
+    firmware: uefi ? 'uefi' : 'bios',
+    secureBoot: uefi && (feature('secure-boot') === 'yes' || attr(loader, 'secure') === 'yes'),
+    nvram: text(child(os, 'nvram')) || null,
+    tpm: tpm
+      ? { model: attr(tpm, 'model') ?? 'tpm-tis', version: attr(child(tpm, 'backend'), 'version') ?? null }
+      : null,
+    agentChannel: !channel
+      ? 'none'
+      : channelState === 'connected'
+        ? 'connected'
+        : channelState === 'disconnected'
+          ? 'disconnected'
+          : 'unknown',
+    clock: attr(child(domain, 'clock'), 'offset') ?? 'utc',
+    hyperv: child(child(domain, 'features'), 'hyperv') !== undefined,
   };
 }

@@ -130,7 +130,8 @@ describe('VmDetail', () => {
       persistent: true,
       cpuPercent: null,
       memoryUsedMiB: null,
-      ...parsed.metadata,
+      tags: parsed.metadata.tags,
+      template: parsed.metadata.template,
     };
     // 6695eb01-f6a4-8304-79aa-… has variant nibble 7: z.uuid() would refuse libvirt's own UUID
     assert.ok(VmDetail.safeParse(detail).success, JSON.stringify(VmDetail.safeParse(detail).error?.issues));

@@ -1,4 +1,4 @@
-import { VmMetadata, VmTag } from '@quantix/shared';
+import { GuestOsPreset, VirtName, VmMetadata, VmTag } from '@quantix/shared';
 import { buildXml, child, children, int, parseXml, text, type XmlNode } from './xml.ts';
 
 /** Our element under a domain's `<metadata>`: `<quantix:vm xmlns:quantix=…>`. */
@@ -16,6 +16,9 @@ export function buildVmMetadataXml(meta: VmMetadata): string {
       'start-order': m.startOrder,
       'start-delay': m.startDelaySeconds,
       'start-at-boot': m.startAtBoot ? 'yes' : undefined,
+      // issue 9: the guest OS preset, and the snapshots taken with frozen filesystems
+      os: m.osPreset,
+      quiesced: m.quiescedSnapshots?.length ? { snapshot: m.quiescedSnapshots } : undefined,
     },
   }).trim();
 }
@@ -47,6 +50,13 @@ export function parseVmMetadata(domainXml: string): VmMetadata {
   if (order !== undefined && order >= 0 && order <= 1000) out.startOrder = order;
   if (delay !== undefined && delay >= 0 && delay <= 3600) out.startDelaySeconds = delay;
   if (text(child(vm, `${prefix}start-at-boot`)) === 'yes') out.startAtBoot = true;
+  // the guest OS preset, and the snapshots taken with frozen filesystems
+  const os = GuestOsPreset.safeParse(text(child(vm, `${prefix}os`)));
+  if (os.success) out.osPreset = os.data;
+  const quiesced = children(child(vm, `${prefix}quiesced`), `${prefix}snapshot`)
+    .map((t) => text(t) ?? '')
+    .filter((t) => VirtName.safeParse(t).success);
+  if (quiesced.length > 0) out.quiescedSnapshots = [...new Set(quiesced)].slice(0, 256);
   return out;
 }
 

@@ -19,9 +19,13 @@ import type { StorageService } from '../storage/pools/pool.service.ts';
 import type { CpuProbe } from './cpu-probe.ts';
 import { cpuLabel, explainStartFailure, formatStartFailure } from './start-failure.ts';
 import { createVmDiskSources } from './vm-disk-sources.ts';
+import { resolvePlatform, UNCHECKED_PLATFORM } from './vm-create-platform.ts';
+import type { VmGuestService } from './vm-guest.ts';
+import { powerOff, quiescedSnapshot } from './vm-guest-actions.ts';
 import type { VmInventory, VmRecord } from './vm-inventory.ts';
-import type { VmLive } from './vm-stats.ts';
 import type { VmMetadataWriter } from './vm-metadata.ts';
+import type { PlatformProbe } from './vm-platform-probe.ts';
+import type { VmLive } from './vm-stats.ts';
 import { applyStartAtBoot, startsAtBoot } from './vm-start-at-boot.ts';
 
 const GiB = 1024 ** 3;
@@ -82,6 +86,9 @@ export function createVmService(deps: {
   seeds?: SeedService;
   /** refuses to remove a VM others depend on (a template with linked clones) */
   beforeRemove?: (uuid: string) => Promise<void>;
+  // issue 9 (slice-os): firmware/TPM offers, the guest agent
+  platform?: PlatformProbe;
+  guest?: VmGuestService;
 }): VmService {
   const hv = () => deps.monitor.get();
   const record = (message: string, source: string, level: 'info' | 'warning' | 'error' = 'info') =>
@@ -119,7 +126,13 @@ export function createVmService(deps: {
       memoryUsedMiB: on ? (live?.memoryUsedMiB ?? null) : null,
       tags: r.spec.metadata.tags,
       template: r.spec.metadata.template,
+      ...(r.spec.metadata.osPreset ? { osPreset: r.spec.metadata.osPreset } : {}),
+      ...guestAddresses(r),
     };
+  };
+  const guestAddresses = (r: VmRecord) => {
+    const a = r.info.active ? deps.guest?.cachedAddresses(r.info.uuid) : undefined;
+    return a ? { guestAddresses: a } : {};
   };
   const get = async (uuid: string): Promise<VmRecord> => {
     await deps.inventory.ready();
@@ -141,7 +154,8 @@ export function createVmService(deps: {
       const v = d.source ? located.get(d.source) : undefined;
       return v ? { ...d, pool: d.pool ?? v.pool, volume: d.volume ?? v.volume, capacity: v.capacity } : d;
     });
-    return { ...summary(r), cpu, disks: resolved, nics, graphics, bootOrder, os, description };
+    const { platform } = r.spec;
+    return { ...summary(r), cpu, disks: resolved, nics, graphics, bootOrder, os, description, platform };
   };
 
   return {
@@ -167,8 +181,11 @@ export function createVmService(deps: {
           `"${r.info.name}" is a template: clone it, then start the clone`,
         );
       }
+      let via = '';
       try {
-        await hv().domainAction(uuid, action);
+        if ((action === 'shutdown' || action === 'reboot') && r.spec.platform.agentChannel !== 'none') {
+          via = ` (${await powerOff(hv(), uuid, action)})`;
+        } else await hv().domainAction(uuid, action);
       } catch (err) {
         const code = (err as AppError).code;
         if (action !== 'start' || code === 'HYPERVISOR_UNAVAILABLE' || code === 'VM_NOT_FOUND') throw err;
@@ -179,7 +196,7 @@ export function createVmService(deps: {
         record(message, by, 'error');
         throw new AppError('VM_START_FAILED', message, { cause: err });
       }
-      record(`VM "${r.info.name}": ${action}`, by);
+      record(`VM "${r.info.name}": ${action}${via}`, by);
       return summary(await fresh(uuid));
     },
     async setAutostart(uuid, on, by) {
@@ -231,6 +248,10 @@ export function createVmService(deps: {
         pools.set(name, p);
       }
       if (req.cpu) await deps.cpu.assertStartable(req.cpu);
+      const platform = resolvePlatform(
+        req,
+        deps.platform ? await deps.platform.settled() : UNCHECKED_PLATFORM,
+      );
       const cpu = req.cpu ?? (await deps.cpu.defaultCpu());
       let cdromPath: string | undefined;
       if (req.cdrom) {
@@ -262,6 +283,7 @@ export function createVmService(deps: {
           network: req.network,
           bootOrder: req.bootOrder,
           ...(req.description ? { description: req.description } : {}),
+          ...platform.spec,
         });
         const info = await h.defineDomain(xml);
         definedUuid = info.uuid;
@@ -272,6 +294,8 @@ export function createVmService(deps: {
           made.push({ pool: seedPlan.pool, name: seedPlan.volume });
           await seeds.write(seedPlan, req.cloudInit, { name: req.name, uuid: info.uuid, mac });
         }
+        if (req.os) await deps.metadata?.update(info.uuid, (m) => ({ ...m, osPreset: req.os }));
+        if (platform.notes.length) record(`VM "${req.name}": ${platform.notes.join('; ')}`, by, 'warning');
         say('Setting autostart');
         if (req.autostart) await h.setDomainAutostart(info.uuid, true);
         record(
@@ -309,7 +333,13 @@ export function createVmService(deps: {
       );
       const total = 1 + (opts.deleteVolumes ? disks.length : 0);
       progress?.(1, total, `Removing "${r.info.name}"`);
+      // with its NVRAM file and TPM state (the hypervisor's undefine flags)
       await hv().undefineDomain(uuid);
+      if (r.spec.platform.tpm)
+        await hv()
+          .removeLeftoverTpmState(uuid)
+          .catch(() => false);
+      deps.guest?.forget(uuid);
       await deps.inventory.refresh(uuid); // gone from the inventory before its disks are checked
       if (opts.deleteVolumes) {
         const located = await deps.storage.locate(disks.map((d) => d.source ?? ''));
@@ -323,7 +353,8 @@ export function createVmService(deps: {
       await deps.inventory.refresh(uuid);
     },
     async snapshots(uuid) {
-      await get(uuid);
+      const r = await get(uuid);
+      const quiesced = new Set(r.spec.metadata.quiescedSnapshots ?? []);
       const list = await hv().listSnapshots(uuid);
       return list
         .map((s) => {
@@ -334,24 +365,56 @@ export function createVmService(deps: {
             createdAt: p.createdAt,
             state: p.state,
             current: s.current,
+            ...(quiesced.has(p.name) ? { quiesced: true } : {}),
           };
         })
         .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     },
     async createSnapshot(uuid, req, by) {
-      const r = await get(uuid);
-      await hv().createSnapshot(uuid, buildSnapshotXml(req));
-      record(`VM "${r.info.name}": snapshot "${req.name}" created`, by);
+      const r = await fresh(uuid);
+      const xml = buildSnapshotXml({
+        name: req.name,
+        ...(req.description ? { description: req.description } : {}),
+      });
+      const quiesced = await quiescedSnapshot(hv(), r, req.quiesce ?? 'auto', () =>
+        hv().createSnapshot(uuid, xml),
+      );
+      if (quiesced) {
+        await deps.metadata?.update(uuid, (m) => ({
+          ...m,
+          quiescedSnapshots: [...(m.quiescedSnapshots ?? []).filter((n) => n !== req.name), req.name].slice(
+            -256,
+          ),
+        }));
+        await fresh(uuid); // the list reads the metadata from the inventory
+      }
+      record(
+        `VM "${r.info.name}": snapshot "${req.name}" created${quiesced ? ' (filesystems frozen by the guest agent)' : ''}`,
+        by,
+      );
     },
     async revertSnapshot(uuid, name, by) {
       const r = await get(uuid);
       await hv().revertSnapshot(uuid, name);
       record(`VM "${r.info.name}": reverted to snapshot "${name}"`, by, 'warning');
-      await fresh(uuid);
+      const now = await fresh(uuid);
+      // the memory of a quiesced snapshot holds frozen filesystems: thaw them (a no-op otherwise)
+      if (now.info.active && r.spec.metadata.quiescedSnapshots?.includes(name)) {
+        await hv()
+          .guestFsThaw(uuid)
+          .catch(() => undefined);
+      }
     },
     async deleteSnapshot(uuid, name, by) {
       const r = await get(uuid);
       await hv().deleteSnapshot(uuid, name);
+      if (r.spec.metadata.quiescedSnapshots?.includes(name)) {
+        await deps.metadata?.update(uuid, (m) => ({
+          ...m,
+          quiescedSnapshots: (m.quiescedSnapshots ?? []).filter((n) => n !== name),
+        }));
+        await fresh(uuid);
+      }
       record(`VM "${r.info.name}": snapshot "${name}" deleted`, by);
     },
     diskUsers,

@@ -19,6 +19,7 @@ import { type StorageApi, createStorageApi } from './storage-api.ts';
 import { createTasksApi } from './tasks-api.ts';
 import { createTaskListApi, type TaskListApi } from './task-list-api.ts';
 import { type TelemetryApi, createTelemetryApi } from './telemetry-api.ts';
+import { type VmGuestApi, createVmGuestApi } from './vm-guest-api.ts';
 import { type VmsApi, createVmsApi } from './vms-api.ts';
 
 /** Everything components may call. The api layer is the only writer of the store. */
@@ -40,6 +41,8 @@ export interface Api extends ShellApi {
   readonly taskList: TaskListApi;
   /** metrics history (slice-hist) */
   readonly history: HistoryApi;
+  /** firmware offers and the guest agent (issue 9) */
+  readonly vmGuest: VmGuestApi;
 }
 
 export function createApi(deps: { store: Store<AppState>; window: Window; socket: QxSocket }): Api {
@@ -105,5 +108,6 @@ export function createApi(deps: { store: Store<AppState>; window: Window; socket
     console: createConsoleApi({ location: w.location, base: API_BASE }),
     taskList: createTaskListApi({ http, socket, store, loadInto }),
     history: createHistoryApi({ http, loadInto }),
+    vmGuest: createVmGuestApi({ http }),
   };
 }

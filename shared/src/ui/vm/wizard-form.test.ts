@@ -181,6 +181,14 @@ test('the request carries what the form says', () => {
     bootOrder: ['cdrom', 'hd'],
     autostart: true,
     description: 'front end',
+    // the Linux preset, the wizard's default
+    os: 'linux',
+    firmware: 'bios',
+    secureBoot: false,
+    tpm: false,
+    diskBus: 'virtio',
+    nicModel: 'virtio',
+    guestAgent: true,
   });
   const plain = toCreateRequest({ ...good, network: 'none' });
   assert.equal('cdrom' in plain, false);

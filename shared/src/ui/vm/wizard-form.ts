@@ -1,5 +1,6 @@
 import type {
   BootDevice,
+  FirmwareCapabilities,
   PoolSummary,
   VmCreateRequest,
   VmCpu,
@@ -9,6 +10,14 @@ import type {
 } from '@quantix/shared';
 import { formatBytes } from '../format/format-bytes.ts';
 import { GiB, parseGiB } from '../format/parse-size.ts';
+import {
+  type DiskBus,
+  type Firmware,
+  type GuestOsPreset,
+  GUEST_OS_PRESETS,
+  type NicModel,
+  OS_PRESETS,
+} from '../../vm-os-presets.ts';
 import { parseCpuKey } from './cpu-options.ts';
 import { type CloudInitForm, cloudInitField, diskSourceOf, validateCloudInit } from './wizard-cloud-init.ts';
 
@@ -43,6 +52,52 @@ export interface WizardForm {
   readonly cpu: string;
   /** the cloud-init step (wizard-cloud-init.ts) */
   readonly cloudInit?: CloudInitForm;
+  // Issue 9: the guest OS preset and what it chooses. Optional: a form without them (the hub's)
+  // sends a request without them, and the host applies the `other` preset (BIOS, virtio).
+  readonly os?: GuestOsPreset;
+  readonly firmware?: Firmware;
+  readonly secureBoot?: boolean;
+  readonly tpm?: boolean;
+  readonly diskBus?: DiskBus;
+  readonly nicModel?: NicModel;
+  readonly guestAgent?: boolean;
+}
+
+/** What the host offers (GET /hypervisor/firmware), as far as the wizard needs it. */
+export type FirmwareOffer = Pick<FirmwareCapabilities, 'uefi' | 'secureBoot' | 'tpm'>;
+
+export const OS_CHOICES: ReadonlyArray<{ value: GuestOsPreset; label: string; note: string }> =
+  GUEST_OS_PRESETS.map((value) => ({ value, label: OS_PRESETS[value].label, note: OS_PRESETS[value].note }));
+
+export const DISK_BUS_CHOICES: ReadonlyArray<{ value: DiskBus; label: string }> = [
+  { value: 'virtio', label: 'VirtIO (fastest; Windows needs the virtio-win drivers)' },
+  { value: 'sata', label: 'SATA (every OS has a driver)' },
+  { value: 'scsi', label: 'SCSI' },
+];
+
+export const NIC_MODEL_CHOICES: ReadonlyArray<{ value: NicModel; label: string }> = [
+  { value: 'virtio', label: 'VirtIO (fastest; Windows needs the virtio-win drivers)' },
+  { value: 'e1000e', label: 'Intel e1000e (every Windows has a driver)' },
+  { value: 'e1000', label: 'Intel e1000 (older guests)' },
+  { value: 'rtl8139', label: 'Realtek RTL8139 (very old guests)' },
+];
+
+/**
+ * The fields a guest OS preset chooses, for the form: what the host cannot give (Secure Boot on a
+ * nested host, a TPM without swtpm) is left off, as the host would do.
+ */
+export function osPresetFields(os: GuestOsPreset, offer: FirmwareOffer | null): Partial<WizardForm> {
+  const p = OS_PRESETS[os];
+  const can = (f: keyof FirmwareOffer) => offer === null || offer[f].available;
+  const uefi = p.firmware === 'uefi' && can('uefi');
+  return {
+    os,
+    firmware: uefi ? 'uefi' : 'bios',
+    secureBoot: uefi && p.secureBoot && can('secureBoot'),
+    tpm: p.tpm && can('tpm'),
+    diskBus: p.diskBus,
+    nicModel: p.nicModel,
+  };
 }
 
 export const STEPS = [
@@ -50,7 +105,7 @@ export const STEPS = [
   { id: 'disks', title: 'Disks' },
   { id: 'cdrom', title: 'CD-ROM' },
   { id: 'network', title: 'Network' },
-  { id: 'boot', title: 'Boot & autostart' },
+  { id: 'boot', title: 'Boot, firmware & autostart' },
   { id: 'cloudinit', title: 'Cloud-init' },
   { id: 'review', title: 'Review & create' },
 ] as const;
@@ -78,6 +133,8 @@ export function emptyWizardForm(): WizardForm {
     bootOrder: 'hd',
     autostart: false,
     cpu: '',
+    ...osPresetFields('linux', null),
+    guestAgent: true,
   };
 }
 
@@ -89,6 +146,8 @@ export interface WizardContext {
   readonly pools: readonly WizardPool[];
   readonly vmNames: readonly string[];
   readonly isos: readonly IsoOption[];
+  /** null while unknown: then the host checks alone */
+  readonly firmware?: FirmwareOffer | null;
 }
 
 export interface IsoOption {
@@ -184,12 +243,26 @@ export function validateNetwork(form: WizardForm): Errors {
   return {};
 }
 
-export function validateBoot(form: WizardForm): Errors {
+export function validateBoot(form: WizardForm, ctx: Pick<WizardContext, 'firmware'> = {}): Errors {
   if (!BOOT_CHOICES.some((c) => c.value === form.bootOrder)) return { bootOrder: 'Choose a boot order.' };
   if (form.bootOrder.split(',').includes('cdrom') && form.cdrom === '') {
     return { bootOrder: 'Booting from the CD-ROM needs an ISO (step CD-ROM).' };
   }
-  return {};
+  return validateFirmware(form, ctx.firmware ?? null);
+}
+
+/** UEFI, Secure Boot and the TPM only where the host offers them; Secure Boot only with UEFI. */
+export function validateFirmware(form: WizardForm, offer: FirmwareOffer | null): Errors {
+  const e: Errors = {};
+  const missing = (f: keyof FirmwareOffer) => offer !== null && !offer[f].available;
+  const why = (f: keyof FirmwareOffer) => (offer?.[f].reason ? ` ${offer[f].reason}.` : '');
+  if (form.firmware === 'uefi' && missing('uefi'))
+    e.firmware = `This host has no UEFI firmware.${why('uefi')}`;
+  if (form.secureBoot && form.firmware !== 'uefi') e.secureBoot = 'Secure Boot needs UEFI firmware.';
+  else if (form.secureBoot && missing('secureBoot'))
+    e.secureBoot = `Secure Boot is not available on this host.${why('secureBoot')}`;
+  if (form.tpm && missing('tpm')) e.tpm = `This host cannot emulate a TPM.${why('tpm')}`;
+  return e;
 }
 
 export function validateStep(step: StepId, form: WizardForm, ctx: WizardContext): Errors {
@@ -203,7 +276,7 @@ export function validateStep(step: StepId, form: WizardForm, ctx: WizardContext)
     case 'network':
       return validateNetwork(form);
     case 'boot':
-      return validateBoot(form);
+      return validateBoot(form, ctx);
     case 'cloudinit':
       return validateCloudInit(form.cloudInit);
     case 'review':
@@ -282,7 +355,20 @@ export function toCreateRequest(form: WizardForm): VmCreateRequest {
     ...(description ? { description } : {}),
     ...cpuField(form.cpu),
     ...cloudInitField(form.cloudInit),
+    ...platformFields(form),
   };
+}
+
+function platformFields(form: WizardForm): Partial<VmCreateRequest> {
+  const out: Partial<VmCreateRequest> = {};
+  if (form.os !== undefined) out.os = form.os;
+  if (form.firmware !== undefined) out.firmware = form.firmware;
+  if (form.secureBoot !== undefined) out.secureBoot = form.firmware === 'uefi' && form.secureBoot;
+  if (form.tpm !== undefined) out.tpm = form.tpm;
+  if (form.diskBus !== undefined) out.diskBus = form.diskBus;
+  if (form.nicModel !== undefined) out.nicModel = form.nicModel;
+  if (form.guestAgent !== undefined) out.guestAgent = form.guestAgent;
+  return out;
 }
 
 function cpuField(key: string): { cpu?: VmCpu } {

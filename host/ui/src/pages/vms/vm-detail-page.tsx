@@ -15,6 +15,7 @@ import { VmHardwarePanel } from './vm-hardware-tab.tsx';
 import { VmConsole } from './vm-console.tsx';
 import { VmSerialConsole } from './vm-serial-console.tsx';
 import { HistoryPanel } from '../../components/history-panel.tsx';
+import { VmGuestCard } from './vm-guest-card.tsx';
 import { VmLogTab } from './vm-log-tab.tsx';
 import { VmSnapshotsTab } from './vm-snapshots-tab.tsx';
 import { VmSummaryCard } from './vm-summary-card.tsx';
@@ -80,6 +81,7 @@ export function VmDetailPage() {
       <VmSummaryCard vm={vm} onDeleted={() => api.nav.navigate('/vms')} />
       <VmTagsEditor vm={vm} />
       <VmTasks uuid={vm.uuid} />
+      <VmGuestCard vm={vm} />
       <section class="card" aria-label="VM details">
         <Tabs tabs={TABS} current={tab} onSelect={(id) => route.setQuery({ tab: id })} label="VM details" />
         <div class="card-body" role="tabpanel">

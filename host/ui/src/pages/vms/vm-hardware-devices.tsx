@@ -309,6 +309,7 @@ export function DiskEditDialog(props: DialogProps & { disk: VmDisk }) {
 const MODEL_TEXT: Record<NicModel, string> = {
   virtio: 'VirtIO (fastest)',
   e1000e: 'Intel e1000e (any guest)',
+  e1000: 'Intel e1000 (older guests)',
   rtl8139: 'Realtek RTL8139 (old guests)',
 };
 

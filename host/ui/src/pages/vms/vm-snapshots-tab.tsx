@@ -139,7 +139,16 @@ export function VmSnapshotsTab(props: { vm: VmDetail }) {
             {list.map((s) => (
               <tr key={s.name} data-testid="snapshot-row" data-name={s.name}>
                 <td>
-                  {s.name} {s.current && <span class="badge badge-info">current</span>}
+                  {s.name} {s.current && <span class="badge badge-info">current</span>}{' '}
+                  {s.quiesced && (
+                    <span
+                      class="badge badge-ok"
+                      title="Taken with the guest's filesystems frozen by its agent"
+                      data-testid="snapshot-quiesced"
+                    >
+                      quiesced
+                    </span>
+                  )}
                 </td>
                 <td>{s.description || <span class="muted">—</span>}</td>
                 <td class="nowrap">{formatDateTime(s.createdAt)}</td>

@@ -26,6 +26,7 @@ import { BasicsStep, DisksStep } from './wizard-steps-hw.tsx';
 import { BootStep, CdromStep, NetworkStep, ReviewStep } from './wizard-steps-more.tsx';
 import { CloudInitReview, CloudInitStep } from './wizard-steps-cloud-init.tsx';
 import { imageOptions } from '@quantix/shared/ui/vm/wizard-cloud-init.ts';
+import { useFirmwareOffer } from './wizard-steps-os.tsx';
 
 export function VmWizardPage() {
   const api = useApi();
@@ -78,7 +79,24 @@ export function VmWizardPage() {
     [pools.data, volumes],
   );
   const isosLoading = (pools.data ?? []).some((p) => volumes[p.name]?.loading);
-  const ctx: WizardContext = { pools: pools.data ?? [], vmNames: (vms ?? []).map((v) => v.name), isos };
+  const firmware = useFirmwareOffer();
+  // a preset chosen before the host said what it offers: drop what it turns out not to have
+  useEffect(() => {
+    const c = firmware.caps;
+    if (!c || c.probing) return;
+    setForm((f) => ({
+      ...f,
+      ...(f.firmware === 'uefi' && !c.uefi.available ? { firmware: 'bios' as const, secureBoot: false } : {}),
+      ...(f.secureBoot && !c.secureBoot.available ? { secureBoot: false } : {}),
+      ...(f.tpm && !c.tpm.available ? { tpm: false } : {}),
+    }));
+  }, [firmware.caps]);
+  const ctx: WizardContext = {
+    pools: pools.data ?? [],
+    vmNames: (vms ?? []).map((v) => v.name),
+    isos,
+    firmware: firmware.caps,
+  };
   const errors = shown[step] ? validateStep(step, form, ctx) : {};
   const index = STEPS.findIndex((s) => s.id === step);
   const creating = taskId !== null;
@@ -144,7 +162,7 @@ export function VmWizardPage() {
             }}
           >
             <ErrorMessage error={pools.error} testId="wizard-pools-error" />
-            {step === 'basics' && <BasicsStep {...stepProps} />}
+            {step === 'basics' && <BasicsStep {...stepProps} offer={firmware.caps} />}
             {step === 'basics' && <HostFitNotes cap={cap} warnings={warnings} showHost />}
             {step === 'disks' && <PoolDefaultNote pool={defaultPool(pools.data ?? [])} />}
             {step === 'disks' && (
@@ -159,7 +177,7 @@ export function VmWizardPage() {
                 interfacesError={hardware.error}
               />
             )}
-            {step === 'boot' && <BootStep {...stepProps} />}
+            {step === 'boot' && <BootStep {...stepProps} firmware={firmware} />}
             {step === 'cloudinit' && <CloudInitStep {...stepProps} />}
             {step === 'review' && <ReviewStep form={form} />}
             {step === 'review' && <CloudInitReview form={form} />}

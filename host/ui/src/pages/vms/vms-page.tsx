@@ -33,7 +33,7 @@ import { VmListFilters } from './vm-list-filters.tsx';
 import { createRowVisibility, type RowVisibility } from './row-visibility.ts';
 import './vm-list.css';
 
-const COLUMNS = 11;
+const COLUMNS = 12;
 
 export function VmsPage() {
   const api = useApi();
@@ -118,6 +118,7 @@ export function VmsPage() {
                     class="bar-col"
                   />
                   <SortTh sortKey="autostart" label="Autostart" sort={sort} onSort={onSort} />
+                  <th>IP addresses</th>
                 </>
               }
             >
@@ -305,6 +306,10 @@ function VmRow(props: RowProps & { rowRef: (el: HTMLTableRowElement | null) => v
           </div>
         </td>
         <td>{vm.autostart ? 'On' : 'Off'}</td>
+        {/* the guest agent's answer as the host cached it when the VM's page asked: never fetched here */}
+        <td class="mono" data-testid="vm-ips">
+          {vm.guestAddresses?.length ? vm.guestAddresses.join(', ') : <span class="muted">—</span>}
+        </td>
         <td class="actions">
           <VmRowMenu vm={vm} power={power} />
         </td>

@@ -3,9 +3,11 @@ import { Field } from '@quantix/shared/ui/components/field.tsx';
 import { formatBytes, formatMiB } from '@quantix/shared/ui/format/format-bytes.ts';
 import { wizardCpuValue, wizardSelectValue } from '@quantix/shared/ui/vm/cpu-options.ts';
 import { CpuSelect, useCpuCapabilities } from './cpu-select.tsx';
+import { DiskBusField, OsField } from './wizard-steps-os.tsx';
 import {
   type DiskForm,
   type Errors,
+  type FirmwareOffer,
   GiB,
   MAX_DISKS,
   parseGiB,
@@ -23,11 +25,12 @@ export interface StepProps {
 
 const invalid = (e: string | undefined) => (e ? true : undefined);
 
-export function BasicsStep(props: StepProps) {
+export function BasicsStep(props: StepProps & { offer?: FirmwareOffer | null }) {
   const { form, errors, set } = props;
   const mib = Number(form.memoryMiB);
   return (
     <div class="wizard-grid">
+      <OsField form={form} errors={errors} set={set} offer={props.offer ?? null} />
       <Field id="vm-name" label="Name" error={errors.name} hint="Letters, digits, “_”, “.” and “-”.">
         <input
           id="vm-name"
@@ -121,6 +124,7 @@ export function DisksStep(
   return (
     <div>
       {errors.disks && <p class="field-error">{errors.disks}</p>}
+      <DiskBusField form={form} errors={errors} set={set} />
       {form.disks.map((d, i) => {
         const pool = pools.find((p) => p.name === d.pool);
         const size = parseGiB(d.sizeGiB);

@@ -4,10 +4,15 @@ import { Link } from '@quantix/shared/ui/components/link.tsx';
 import { formatBytes, formatMiB } from '@quantix/shared/ui/format/format-bytes.ts';
 import type { ErrorInfo } from '../../store/app-state.ts';
 import type { StepProps } from './wizard-steps-hw.tsx';
+import { FirmwareFields, NicModelField } from './wizard-steps-os.tsx';
+import type { FirmwareCapabilities } from '@quantix/shared';
 import { IsoOptions } from '@quantix/shared/ui/vm/iso-options.tsx';
 import {
   BOOT_CHOICES,
+  DISK_BUS_CHOICES,
   describeNetwork,
+  NIC_MODEL_CHOICES,
+  OS_CHOICES,
   GiB,
   type IsoOption,
   networkRef,
@@ -86,6 +91,7 @@ export function NetworkStep(
           </optgroup>
         </select>
       </Field>
+      <NicModelField form={form} errors={errors} set={set} />
       {form.network === 'bridge' && (
         <Field
           id="vm-bridge"
@@ -118,7 +124,9 @@ export function NetworkStep(
   );
 }
 
-export function BootStep(props: StepProps) {
+export function BootStep(
+  props: StepProps & { firmware?: { caps: FirmwareCapabilities | null; error: string | null } },
+) {
   const { form, errors, set } = props;
   return (
     <div class="wizard-grid">
@@ -148,6 +156,13 @@ export function BootStep(props: StepProps) {
           Start this VM when the host boots
         </label>
       </div>
+      <FirmwareFields
+        form={form}
+        errors={errors}
+        set={set}
+        caps={props.firmware?.caps ?? null}
+        error={props.firmware?.error ?? null}
+      />
     </div>
   );
 }
@@ -159,6 +174,23 @@ export function ReviewStep(props: { form: WizardForm }) {
     <dl class="kv" data-testid="wizard-review">
       <dt>Name</dt>
       <dd>{form.name.trim()}</dd>
+      {form.os && (
+        <>
+          <dt>Guest OS</dt>
+          <dd data-testid="review-os">{OS_CHOICES.find((c) => c.value === form.os)?.label ?? form.os}</dd>
+          <dt>Firmware</dt>
+          <dd data-testid="review-firmware">
+            {form.firmware === 'uefi' ? `UEFI${form.secureBoot ? ' with Secure Boot' : ''}` : 'BIOS'}
+            {form.tpm ? ', TPM 2.0' : ''}
+            {form.guestAgent === false ? '' : ', guest agent channel'}
+          </dd>
+          <dt>Disk bus, network card</dt>
+          <dd>
+            {DISK_BUS_CHOICES.find((c) => c.value === form.diskBus)?.value ?? 'virtio'},{' '}
+            {NIC_MODEL_CHOICES.find((c) => c.value === form.nicModel)?.value ?? 'virtio'}
+          </dd>
+        </>
+      )}
       <dt>vCPUs</dt>
       <dd>{form.vcpus}</dd>
       <dt>Memory</dt>

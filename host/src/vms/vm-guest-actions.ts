@@ -1,0 +1,79 @@
+import { AppError } from '@quantix/shared';
+import type { Hypervisor } from '../hypervisor/hypervisor.ts';
+import type { VmRecord } from './vm-inventory.ts';
+
+/**
+ * Errors after which another way may still work: anything but libvirt gone, the VM gone or in
+ * the wrong state (no agent, an agent that failed or timed out, a driver without that flag).
+ */
+const tryNext = (err: unknown): boolean => {
+  const code = (err as AppError).code;
+  return code !== 'HYPERVISOR_UNAVAILABLE' && code !== 'VM_NOT_FOUND' && code !== 'VM_STATE_INVALID';
+};
+
+/**
+ * A clean shutdown or reboot: through the guest agent first (the guest's own `shutdown`, works
+ * without ACPI support in the guest), then the ACPI power button, then the driver's own default
+ * (the test driver takes neither flag). Returns which way was taken.
+ */
+export async function powerOff(
+  h: Hypervisor,
+  uuid: string,
+  action: 'shutdown' | 'reboot',
+): Promise<'guest agent' | 'ACPI' | 'default'> {
+  try {
+    await h.domainPowerVia(uuid, action, 'agent');
+    return 'guest agent';
+  } catch (err) {
+    if (!tryNext(err)) throw err;
+  }
+  try {
+    await h.domainPowerVia(uuid, action, 'acpi');
+    return 'ACPI';
+  } catch (err) {
+    if (!tryNext(err)) throw err;
+  }
+  await h.domainAction(uuid, action);
+  return 'default';
+}
+
+/**
+ * Takes a snapshot with the guest's filesystems frozen by its agent when `quiesce` asks (`auto`:
+ * when an agent answers; `true`: refused without one), and thaws them whatever happens. Returns
+ * whether they were frozen. A stopped VM's disks are consistent as they are: nothing to freeze.
+ */
+export async function quiescedSnapshot(
+  h: Hypervisor,
+  r: VmRecord,
+  quiesce: boolean | 'auto',
+  take: () => Promise<void>,
+): Promise<boolean> {
+  const uuid = r.info.uuid;
+  let frozen = false;
+  if (quiesce !== false && r.info.active) {
+    if (r.spec.platform.agentChannel === 'none' && quiesce === true) {
+      throw new AppError(
+        'GUEST_AGENT_UNAVAILABLE',
+        `"${r.info.name}" has no guest agent channel to freeze its filesystems through`,
+      );
+    }
+    if (r.spec.platform.agentChannel !== 'none') {
+      try {
+        await h.guestFsFreeze(uuid);
+        frozen = true;
+      } catch (err) {
+        // `auto` goes on without: a snapshot unfrozen beats none (its memory is in it anyway)
+        if (quiesce === true || (err as AppError).code === 'HYPERVISOR_UNAVAILABLE') throw err;
+      }
+    }
+  } else if (quiesce === true) {
+    throw new AppError('VM_STATE_INVALID', `"${r.info.name}" is not running: there is nothing to freeze`);
+  }
+  try {
+    await take();
+  } finally {
+    // a guest left frozen hangs on its next write: thaw even when the snapshot failed
+    if (frozen) await h.guestFsThaw(uuid).catch(() => undefined);
+  }
+  return frozen;
+}
