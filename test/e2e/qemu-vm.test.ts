@@ -10,6 +10,7 @@ import {
   EventList,
   FileListing,
   PoolSummary,
+  TaskList,
   VolumeList,
   UploadResult,
   type VmChanged,
@@ -122,6 +123,9 @@ describe('end to end on a real libvirt daemon with QEMU', () => {
     });
     assert.equal(res.status, 201, res.text);
     assert.equal(UploadResult.parse(res.json).size, iso.length);
+    const tasks = TaskList.parse((await api('GET', `/tasks?target=pool:${poolName}`)).json).tasks;
+    const task = tasks.find((t) => t.title === 'Upload "installer.iso"');
+    assert.equal(task?.status, 'ok', 'the upload is a task in the task list');
     const listing = FileListing.parse((await api('GET', `/storage/pools/${poolName}/files`)).json);
     const entry = listing.entries.find((e) => e.name === 'installer.iso');
     assert.ok(entry, 'listed');

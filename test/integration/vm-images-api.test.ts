@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ErrorBody, VmDetail, VmSummary } from '@quantix/shared';
+import { ErrorBody, TaskList, VmDetail, VmSummary } from '@quantix/shared';
 import { type RunningHost, setupAdmin, startHost, tempDataDir } from '../support/host-process.ts';
 import type { CookieJar } from '../support/https-client.ts';
 import { waitForHypervisor } from '../support/hypervisor-ready.ts';
@@ -62,6 +62,15 @@ describe('images, clones and templates API on test:///default', () => {
     assert.equal(again.status, 409, 'a template already');
     const clones = await api('GET', `/vms/${test.uuid}/linked-clones`);
     assert.deepEqual(clones.json, { clones: [] });
+  });
+
+  it('records the clone and template requests in the task list, refusals as failed', async () => {
+    const list = TaskList.parse((await api('GET', `/tasks?target=vm:${test.uuid}`)).json).tasks;
+    const templates = list.filter((t) => t.title === 'Convert to template');
+    assert.deepEqual(templates.map((t) => t.status).sort(), ['failed', 'failed', 'ok']);
+    const clone = list.find((t) => t.title === 'Clone to "qximg-c1"' && t.error?.code === 'VM_STATE_INVALID');
+    assert.ok(clone, JSON.stringify(list.map((t) => [t.title, t.status])));
+    assert.equal(clone.status, 'failed');
   });
 
   it('refuses to clone disks that are no pool volumes', async () => {

@@ -146,6 +146,7 @@ export function createApp(d: AppDeps): Express {
       maxUploadBytes: d.maxUploadBytes,
       audit: (level, message, source) =>
         void d.events.record({ level, category: 'storage', message, source }),
+      tasks: d.tasks,
     }),
   );
   api.use('/networks', ...guarded, networkRoutes({ networks: d.networks }));

@@ -17,9 +17,17 @@ export function vmCloneRoutes(deps: { clones: VmCloneService; tasks: TaskSink })
     const body = parseOr400(VmCloneRequest, req.body);
     res
       .status(201)
-      .json(await deps.clones.clone(uuid(req.params.uuid), body, actor(req), taskProgress(deps.tasks, req)));
+      .json(
+        await deps.clones.clone(
+          uuid(req.params.uuid),
+          body,
+          actor(req),
+          taskProgress(deps.tasks, req, `Clone to "${body.name}"`),
+        ),
+      );
   });
   r.post('/:uuid/template', requireUser, async (req, res) => {
+    taskProgress(deps.tasks, req, 'Convert to template');
     res.json(await deps.clones.makeTemplate(uuid(req.params.uuid), actor(req)));
   });
   r.get('/:uuid/linked-clones', async (req, res) => {

@@ -8,6 +8,7 @@ import {
 } from '@quantix/shared';
 import { Router } from 'express';
 import { actor, declaredLength, detachBody, parseOr400, requireUser } from '@quantix/shared/server';
+import { type TaskSink, taskProgress } from '../../tasks/task-progress.ts';
 import type { FileBrowser } from './file-browser.service.ts';
 
 export interface FileRoutesDeps {
@@ -18,6 +19,8 @@ export interface FileRoutesDeps {
   uploadIdleTimeoutMs?: number;
   /** the audit trail: every finished or failed upload, with who sent it */
   audit?: (level: 'info' | 'warning', message: string, by: string) => void;
+  /** an upload is a task (who, what, when, outcome) in the host's task list */
+  tasks?: TaskSink;
 }
 
 /** The one write this router takes that is not JSON: for the server's writeGuard exemption. */
@@ -70,6 +73,7 @@ export function fileRoutes(deps: FileRoutesDeps): Router {
     try {
       target = parseOr400(FileUploadParams, req.params);
       const { pool, name } = target;
+      if (deps.tasks) taskProgress(deps.tasks, req, { title: `Upload "${name}"`, target: `pool:${pool}` });
       if (!req.is('application/octet-stream')) {
         throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send the file as application/octet-stream');
       }
