@@ -62,14 +62,16 @@ export type UploadCommandHandler = ((
 const MiB = 2 ** 20;
 
 /**
- * An ISO upload relayed by a hub in acked chunks of at most LINK_CHUNK_BYTES:
+ * An ISO or disk image upload relayed by a hub in acked chunks of at most LINK_CHUNK_BYTES:
  * - `upload.open {pool, name, size}` checks and reserves as the host's own upload route does (the
- *   name sanitised, `.iso` only, the size limit and the pool's free space, an existing file refused)
+ *   name sanitised, an ISO or disk image name, the size limit and the pool's free space, an
+ *   existing file refused)
  *   and creates `<pool>/.upload-<id>.part`; answers `UploadOpened {uploadId, name}`.
  * - `upload.chunk {uploadId, offset, data}` must come at exactly the offset received so far, one at
  *   a time and never past the declared size; answers `UploadProgress {received}`.
- * - `upload.finish` needs every declared byte and an ISO descriptor, then fsyncs and links the file
- *   into place (never replacing one); answers `UploadResult`.
+ * - `upload.finish` needs every declared byte, then fsyncs the file, inspects it with qemu-img as
+ *   the upload route does (publishUpload: IMAGE_REFUSED removes it) and links it into place (never
+ *   replacing one); answers `UploadResult`.
  * - `upload.abort` removes the temp file; an upload no chunk reaches for 60 s is aborted likewise.
  * An upload belongs to the hub that opened it.
  */
