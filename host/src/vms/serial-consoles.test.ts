@@ -102,4 +102,17 @@ describe('serial consoles', () => {
     assert.equal(consoles.open, 0);
     await assert.rejects(consoles.attach('off', viewer().sink), { code: 'VM_STATE_INVALID' });
   });
+  it("does not keep a pty that stopped being the VM's while it opened (a reused pts number)", async () => {
+    const fake = fakePort();
+    const paths = ['/dev/pts/7', '/dev/pts/9'];
+    const consoles = createSerialConsoles({
+      resolve: async () => ({ path: paths.shift() ?? '/dev/pts/9', name: 'vm' }),
+      openPort: async () => fake.port,
+      log: silent,
+    });
+    const { sink } = viewer();
+    await assert.rejects(consoles.attach('u1', sink), (e: AppError) => e.code === 'VM_STATE_INVALID');
+    assert.equal(fake.closed, true, 'the port it opened is closed again');
+    assert.equal(consoles.open, 0);
+  });
 });

@@ -2,6 +2,7 @@
 // out to every viewer (with the last 64 KB replayed to a newcomer), and one writer at a time —
 // the first viewer types; later ones are read-only until the writer leaves or they take over.
 // The pty is closed when the last viewer leaves (QEMU drops the output nobody reads).
+import { AppError } from '@quantix/shared';
 import type { Logger } from '@quantix/shared/server';
 
 /** A VM's serial line, opened (the real one: serial-pty.ts). */
@@ -64,6 +65,14 @@ export function createSerialConsoles(deps: {
   const open = async (uuid: string): Promise<Session> => {
     const { path, name } = await deps.resolve(uuid);
     const port = await deps.openPort(path);
+    // The VM may have stopped between the read of its XML and the open, and its pty number been
+    // given to someone else's terminal (an SSH login): the open counts only if the running VM
+    // still names that same pty.
+    const again = await deps.resolve(uuid).catch(() => null);
+    if (again?.path !== path) {
+      port.close();
+      throw new AppError('VM_STATE_INVALID', 'the VM stopped while its serial console was opening');
+    }
     const s: Session = { port, viewers: [], backlog: [], backlogBytes: 0 };
     port.onData((chunk) => {
       s.backlog.push(chunk);

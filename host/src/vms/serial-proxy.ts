@@ -9,6 +9,7 @@ import {
   type SessionStore,
 } from '@quantix/shared/server';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { createOutputGate } from './serial-backpressure.ts';
 import type { SerialConsoles, SerialViewer } from './serial-consoles.ts';
 
 /** The serial console's WebSocket path, a VM's UUID in it; given to the upgrade guard as owned. */
@@ -40,11 +41,13 @@ export function attachSerialProxy(deps: {
     if (session instanceof AppError) return refuseUpgrade(socket, session.code, session.message);
     // the WebSocket is accepted only once the port is open, so a refusal is a plain HTTP answer
     let ws: WebSocket | null = null;
+    let output: ((chunk: Buffer) => void) | null = null;
     const pending: Buffer[] = [];
     let lastMode: SerialServerMessage | null = null;
     const send = (msg: SerialServerMessage) => ws?.send(JSON.stringify(msg));
     const viewer: SerialViewer = {
-      data: (chunk) => (ws ? ws.send(chunk, { binary: true }) : pending.push(chunk)),
+      // the backlog replay comes before the socket exists: it is at most 64 KB
+      data: (chunk) => (output ? output(chunk) : pending.push(chunk)),
       mode: (mode, message) => {
         lastMode = { type: 'mode', mode, message };
         send(lastMode);
@@ -63,13 +66,14 @@ export function attachSerialProxy(deps: {
         }
         wss.handleUpgrade(req, socket, head, (client) => {
           ws = client;
+          output = createOutputGate(client);
           let set = bySession.get(session.id);
           if (!set) {
             set = new Set();
             bySession.set(session.id, set);
           }
           set.add(client);
-          for (const chunk of pending.splice(0)) client.send(chunk, { binary: true });
+          for (const chunk of pending.splice(0)) output(chunk);
           // the mode was announced before the socket existed: say it now
           if (lastMode) send(lastMode);
           client.on('message', (data: Buffer, isBinary: boolean) => {
