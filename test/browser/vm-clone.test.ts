@@ -7,7 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import { VmDetail, type VmSummary } from '@quantix/shared';
 import type { Page } from 'playwright-core';
 import { OUTPUT_DIR } from '../support/browser.ts';
-import { type AdminHost, type AdminPage, openAdminPage, startAdminHost } from '../support/browser-host.ts';
+import { type AdminHost, startAdminHost } from '../support/admin-host.ts';
+import { type AdminPage, openAdminPage } from '../support/browser-host.ts';
 import { type RunningHost, tempDataDir } from '../support/host-process.ts';
 import type { CookieJar } from '../support/https-client.ts';
 
@@ -26,15 +27,14 @@ describe('browser: clone a VM, convert it into a template, new VM from the templ
   let web: AdminPage | undefined;
   let host: RunningHost;
   let admin: CookieJar;
+  let api: AdminHost['api'];
   let page: Page;
   let uuid = '';
   const pageErrors: string[] = [];
-  const api = (method: string, path: string, body?: unknown) =>
-    host.api(`/api/v1${path}`, { method, jar: admin, body, timeoutMs: 120_000 });
 
   before(async () => {
     qx = await startAdminHost({ dataDir: data.dir, libvirt: 'system' });
-    ({ host, admin } = qx);
+    ({ host, admin, api } = qx);
     chmodSync(poolDir, 0o755);
     const created = await api('POST', '/storage/pools', { type: 'dir', name: pool, path: poolDir });
     assert.equal(created.status, 201, created.text);

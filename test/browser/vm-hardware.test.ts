@@ -7,9 +7,9 @@ import { after, before, describe, it } from 'node:test';
 import { VmDetail } from '@quantix/shared';
 import type { Page } from 'playwright-core';
 import { OUTPUT_DIR } from '../support/browser.ts';
-import { type AdminHost, type AdminPage, openAdminPage, startAdminHost } from '../support/browser-host.ts';
+import { type AdminHost, startAdminHost } from '../support/admin-host.ts';
+import { type AdminPage, openAdminPage } from '../support/browser-host.ts';
 import { type RunningHost, tempDataDir } from '../support/host-process.ts';
-import type { CookieJar } from '../support/https-client.ts';
 
 // In Debian's chromium against the real host on a real libvirtd with QEMU: the Hardware tab of a
 // running VM, a change that waits for the next start (orange), a live one, and the XML beside it.
@@ -23,16 +23,14 @@ describe('browser: the VM Hardware tab', () => {
   let qx: AdminHost | undefined;
   let web: AdminPage | undefined;
   let host: RunningHost;
-  let admin: CookieJar;
+  let api: AdminHost['api'];
   let page: Page;
   let uuid = '';
   const pageErrors: string[] = [];
-  const api = (method: string, path: string, body?: unknown) =>
-    host.api(`/api/v1${path}`, { method, jar: admin, body, timeoutMs: 120_000 });
 
   before(async () => {
     qx = await startAdminHost({ dataDir: data.dir, libvirt: 'system' });
-    ({ host, admin } = qx);
+    ({ host, api } = qx);
     const created = await api('POST', '/storage/pools', { type: 'dir', name: pool, path: poolDir });
     assert.equal(created.status, 201, created.text);
     const vm = await api('POST', '/vms', {
