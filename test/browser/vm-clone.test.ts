@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { VmDetail, type VmSummary } from '@quantix/shared';
 import type { Page } from 'playwright-core';
-import { launchChromium, OUTPUT_DIR } from '../support/browser.ts';
-import { type RunningHost, setupAdmin, startHost, tempDataDir } from '../support/host-process.ts';
+import { OUTPUT_DIR } from '../support/browser.ts';
+import { type AdminHost, startAdminHost } from '../support/admin-host.ts';
+import { type AdminPage, openAdminPage } from '../support/browser-host.ts';
+import { type RunningHost, tempDataDir } from '../support/host-process.ts';
 import type { CookieJar } from '../support/https-client.ts';
-import { waitForHypervisor } from '../support/hypervisor-ready.ts';
-import { ensureLibvirtd } from '../support/libvirtd.ts';
 
 // In Debian's chromium against the real host on a real libvirtd: clone from the VM page, then a
 // template and a linked clone from the list.
@@ -23,22 +23,18 @@ describe('browser: clone a VM, convert it into a template, new VM from the templ
   const cloneName = `qximg-${id}-copy`;
   const linkedName = `qximg-${id}-linked`;
   const importedName = `qximg-${id}-imported`;
-  let daemon: ReturnType<typeof ensureLibvirtd>;
+  let qx: AdminHost | undefined;
+  let web: AdminPage | undefined;
   let host: RunningHost;
   let admin: CookieJar;
-  let chrome: Awaited<ReturnType<typeof launchChromium>>;
+  let api: AdminHost['api'];
   let page: Page;
   let uuid = '';
   const pageErrors: string[] = [];
-  const api = (method: string, path: string, body?: unknown) =>
-    host.api(`/api/v1${path}`, { method, jar: admin, body, timeoutMs: 120_000 });
 
   before(async () => {
-    daemon = ensureLibvirtd();
-    assert.equal(daemon.uri, 'qemu:///system', 'a real libvirt daemon must run for this suite');
-    host = await startHost({ dataDir: data.dir, env: { QUANTIX_LIBVIRT_URI: 'qemu:///system' } });
-    admin = await setupAdmin(host);
-    await waitForHypervisor(host, admin);
+    qx = await startAdminHost({ dataDir: data.dir, libvirt: 'system' });
+    ({ host, admin, api } = qx);
     chmodSync(poolDir, 0o755);
     const created = await api('POST', '/storage/pools', { type: 'dir', name: pool, path: poolDir });
     assert.equal(created.status, 201, created.text);
@@ -53,23 +49,12 @@ describe('browser: clone a VM, convert it into a template, new VM from the templ
     });
     assert.equal(vm.status, 201, vm.text);
     uuid = VmDetail.parse(vm.json).uuid;
-    chrome = await launchChromium();
-    await chrome.context.addCookies([
-      {
-        name: '__Host-qx_session',
-        value: admin.get('__Host-qx_session') ?? '',
-        url: host.url,
-        secure: true,
-        httpOnly: true,
-        sameSite: 'Strict',
-      },
-    ]);
-    page = await chrome.context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    web = await openAdminPage(qx, pageErrors);
+    page = web.page;
   });
 
   after(async () => {
-    await chrome?.close();
+    await web?.close();
     const all =
       ((await api('GET', '/vms').catch(() => null))?.json as { vms?: VmSummary[] } | undefined)?.vms ?? [];
     // clones before the template they hang on
@@ -81,8 +66,7 @@ describe('browser: clone a VM, convert it into a template, new VM from the templ
       await api('DELETE', `/vms/${v.uuid}?deleteVolumes=true`).catch(() => undefined);
     }
     await api('DELETE', `/storage/pools/${pool}`).catch(() => undefined);
-    await host?.stop();
-    daemon?.stop();
+    await qx?.stop();
     data.remove();
     rmSync(poolDir, { recursive: true, force: true });
   });

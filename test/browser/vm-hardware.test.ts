@@ -6,11 +6,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { VmDetail } from '@quantix/shared';
 import type { Page } from 'playwright-core';
-import { launchChromium, OUTPUT_DIR } from '../support/browser.ts';
-import { type RunningHost, setupAdmin, startHost, tempDataDir } from '../support/host-process.ts';
-import type { CookieJar } from '../support/https-client.ts';
-import { waitForHypervisor } from '../support/hypervisor-ready.ts';
-import { ensureLibvirtd } from '../support/libvirtd.ts';
+import { OUTPUT_DIR } from '../support/browser.ts';
+import { type AdminHost, startAdminHost } from '../support/admin-host.ts';
+import { type AdminPage, openAdminPage } from '../support/browser-host.ts';
+import { type RunningHost, tempDataDir } from '../support/host-process.ts';
 
 // In Debian's chromium against the real host on a real libvirtd with QEMU: the Hardware tab of a
 // running VM, a change that waits for the next start (orange), a live one, and the XML beside it.
@@ -21,22 +20,17 @@ describe('browser: the VM Hardware tab', () => {
   const id = randomBytes(4).toString('hex');
   const pool = `qxhwb${id}`;
   const name = `qxhwb-${id}`;
-  let daemon: ReturnType<typeof ensureLibvirtd>;
+  let qx: AdminHost | undefined;
+  let web: AdminPage | undefined;
   let host: RunningHost;
-  let admin: CookieJar;
-  let chrome: Awaited<ReturnType<typeof launchChromium>>;
+  let api: AdminHost['api'];
   let page: Page;
   let uuid = '';
   const pageErrors: string[] = [];
-  const api = (method: string, path: string, body?: unknown) =>
-    host.api(`/api/v1${path}`, { method, jar: admin, body, timeoutMs: 120_000 });
 
   before(async () => {
-    daemon = ensureLibvirtd();
-    assert.equal(daemon.uri, 'qemu:///system', 'a real libvirt daemon must run for this suite');
-    host = await startHost({ dataDir: data.dir, env: { QUANTIX_LIBVIRT_URI: 'qemu:///system' } });
-    admin = await setupAdmin(host);
-    await waitForHypervisor(host, admin);
+    qx = await startAdminHost({ dataDir: data.dir, libvirt: 'system' });
+    ({ host, api } = qx);
     const created = await api('POST', '/storage/pools', { type: 'dir', name: pool, path: poolDir });
     assert.equal(created.status, 201, created.text);
     const vm = await api('POST', '/vms', {
@@ -52,31 +46,19 @@ describe('browser: the VM Hardware tab', () => {
     uuid = VmDetail.parse(vm.json).uuid;
     const start = await api('POST', `/vms/${uuid}/actions/start`);
     assert.equal(start.status, 200, start.text);
-    chrome = await launchChromium();
-    await chrome.context.addCookies([
-      {
-        name: '__Host-qx_session',
-        value: admin.get('__Host-qx_session') ?? '',
-        url: host.url,
-        secure: true,
-        httpOnly: true,
-        sameSite: 'Strict',
-      },
-    ]);
-    page = await chrome.context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    web = await openAdminPage(qx, pageErrors);
+    page = web.page;
   });
 
   after(async () => {
-    await chrome?.close();
+    await web?.close();
     if (uuid) {
       await api('POST', `/vms/${uuid}/actions/destroy`).catch(() => undefined);
       await api('DELETE', `/vms/${uuid}?deleteVolumes=true`).catch(() => undefined);
     }
     await api('POST', `/storage/pools/${pool}/stop`).catch(() => undefined);
     await api('DELETE', `/storage/pools/${pool}`).catch(() => undefined);
-    await host?.stop();
-    daemon?.stop();
+    await qx?.stop();
     data.remove();
     rmSync(poolDir, { recursive: true, force: true });
   });

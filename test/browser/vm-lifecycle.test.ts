@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { launchChromium, OUTPUT_DIR } from '../support/browser.ts';
-import { type RunningHost, setupAdmin, startHost, tempDataDir } from '../support/host-process.ts';
+import { OUTPUT_DIR } from '../support/browser.ts';
+import { type AdminHost, startAdminHost } from '../support/admin-host.ts';
+import { type AdminPage, openAdminPage } from '../support/browser-host.ts';
+import { type RunningHost, tempDataDir } from '../support/host-process.ts';
 import type { CookieJar } from '../support/https-client.ts';
-import { waitForHypervisor } from '../support/hypervisor-ready.ts';
-import { ensureLibvirtd } from '../support/libvirtd.ts';
 
 // In Debian's chromium against the real host on a real libvirtd with QEMU.
 describe('browser: pool upload, VM wizard, start, console, stop, delete', () => {
@@ -17,19 +17,16 @@ describe('browser: pool upload, VM wizard, start, console, stop, delete', () => 
   const poolDir = join(work, 'pool');
   const pool = `bw${Date.now().toString(36)}`;
   const vmName = `qx-${pool}`;
-  let daemon: ReturnType<typeof ensureLibvirtd>;
+  let qx: AdminHost | undefined;
+  let web: AdminPage | undefined;
   let host: RunningHost;
   let admin: CookieJar;
-  let chrome: Awaited<ReturnType<typeof launchChromium>>;
   let page: Page;
   const pageErrors: string[] = [];
 
   before(async () => {
-    daemon = ensureLibvirtd();
-    assert.equal(daemon.uri, 'qemu:///system', 'a real libvirt daemon must run for this suite');
-    host = await startHost({ dataDir: data.dir, env: { QUANTIX_LIBVIRT_URI: 'qemu:///system' } });
-    admin = await setupAdmin(host);
-    await waitForHypervisor(host, admin);
+    qx = await startAdminHost({ dataDir: data.dir, libvirt: 'system' });
+    ({ host, admin } = qx);
     mkdirSync(poolDir);
     chmodSync(work, 0o755);
     chmodSync(poolDir, 0o755); // QEMU runs as libvirt-qemu
@@ -40,28 +37,12 @@ describe('browser: pool upload, VM wizard, start, console, stop, delete', () => 
       timeoutMs: 120_000,
     });
     assert.equal(created.status, 201, created.text);
-    chrome = await launchChromium();
-    const cookie = admin.get('__Host-qx_session') ?? '';
-    await chrome.context.addCookies([
-      {
-        name: '__Host-qx_session',
-        value: cookie,
-        url: host.url,
-        secure: true,
-        httpOnly: true,
-        sameSite: 'Strict',
-      },
-    ]);
-    page = await chrome.context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text()))
-        pageErrors.push(m.text());
-    });
+    web = await openAdminPage(qx, pageErrors, { policyErrors: true });
+    page = web.page;
   });
 
   after(async () => {
-    await chrome?.close();
+    await web?.close();
     // leave nothing on the daemon, whatever failed
     const vms = (await host?.api('/api/v1/vms', { jar: admin }).catch(() => null))?.json as
       | { vms: Array<{ uuid: string; name: string }> }
@@ -76,8 +57,7 @@ describe('browser: pool upload, VM wizard, start, console, stop, delete', () => 
         .catch(() => undefined);
     }
     await host?.api(`/api/v1/storage/pools/${pool}`, { method: 'DELETE', jar: admin }).catch(() => undefined);
-    await host?.stop();
-    daemon?.stop();
+    await qx?.stop();
     data.remove();
     rmSync(work, { recursive: true, force: true });
   });

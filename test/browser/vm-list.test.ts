@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { VmDetail } from '@quantix/shared';
 import type { Page } from 'playwright-core';
-import { launchChromium, OUTPUT_DIR } from '../support/browser.ts';
-import { type RunningHost, setupAdmin, startHost, tempDataDir } from '../support/host-process.ts';
+import { OUTPUT_DIR } from '../support/browser.ts';
+import { type AdminHost, startAdminHost } from '../support/admin-host.ts';
+import { type AdminPage, openAdminPage } from '../support/browser-host.ts';
+import { type RunningHost, tempDataDir } from '../support/host-process.ts';
 import type { CookieJar } from '../support/https-client.ts';
-import { waitForHypervisor } from '../support/hypervisor-ready.ts';
 
 // In Debian's chromium against the real host on libvirt's test driver: the VM list's search,
 // sort and filters, tags, a bulk start behind one confirmation, and the task list.
@@ -23,16 +24,16 @@ describe('browser: the VM list at scale, tags and tasks', () => {
     delta: { vcpus: 2, tags: [] },
   };
   const uuids: Record<string, string> = {};
+  let qx: AdminHost | undefined;
+  let web: AdminPage | undefined;
   let host: RunningHost;
   let admin: CookieJar;
-  let chrome: Awaited<ReturnType<typeof launchChromium>>;
   let page: Page;
   const pageErrors: string[] = [];
 
   before(async () => {
-    host = await startHost({ dataDir: data.dir });
-    admin = await setupAdmin(host);
-    await waitForHypervisor(host, admin);
+    qx = await startAdminHost({ dataDir: data.dir });
+    ({ host, admin } = qx);
     for (const [n, v] of Object.entries(vms)) {
       const res = await host.api('/api/v1/vms', {
         method: 'POST',
@@ -59,23 +60,12 @@ describe('browser: the VM list at scale, tags and tasks', () => {
         assert.equal(t.status, 200, t.text);
       }
     }
-    chrome = await launchChromium();
-    await chrome.context.addCookies([
-      {
-        name: '__Host-qx_session',
-        value: admin.get('__Host-qx_session') ?? '',
-        url: host.url,
-        secure: true,
-        httpOnly: true,
-        sameSite: 'Strict',
-      },
-    ]);
-    page = await chrome.context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    web = await openAdminPage(qx, pageErrors);
+    page = web.page;
   });
   after(async () => {
-    await chrome?.close();
-    await host?.stop();
+    await web?.close();
+    await qx?.stop();
     data.remove();
   });
 

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { launchChromium, OUTPUT_DIR } from '../support/browser.ts';
-import { type RunningHost, setupAdmin, startHost, tempDataDir } from '../support/host-process.ts';
-import type { CookieJar } from '../support/https-client.ts';
-import { waitForHypervisor } from '../support/hypervisor-ready.ts';
+import { OUTPUT_DIR } from '../support/browser.ts';
+import { type AdminHost, startAdminHost } from '../support/admin-host.ts';
+import { type AdminPage, openAdminPage } from '../support/browser-host.ts';
+import { type RunningHost, tempDataDir } from '../support/host-process.ts';
 import { join } from 'node:path';
 
 // Issue 9 in chromium against the real host on libvirt's test driver (which answers the guest
@@ -14,34 +14,21 @@ import { join } from 'node:path';
 describe('browser: Windows 11 preset in the wizard, the Guest card, IPs in the list', () => {
   const data = tempDataDir();
   const vmName = `qxos-b${randomBytes(3).toString('hex')}`;
+  let qx: AdminHost | undefined;
+  let web: AdminPage | undefined;
   let host: RunningHost;
-  let admin: CookieJar;
-  let chrome: Awaited<ReturnType<typeof launchChromium>>;
   let page: Page;
   const pageErrors: string[] = [];
 
   before(async () => {
-    host = await startHost({ dataDir: data.dir });
-    admin = await setupAdmin(host);
-    await waitForHypervisor(host, admin);
-    chrome = await launchChromium();
-    const cookie = admin.get('__Host-qx_session') ?? '';
-    await chrome.context.addCookies([
-      {
-        name: '__Host-qx_session',
-        value: cookie,
-        url: host.url,
-        secure: true,
-        httpOnly: true,
-        sameSite: 'Strict',
-      },
-    ]);
-    page = await chrome.context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    qx = await startAdminHost({ dataDir: data.dir });
+    ({ host } = qx);
+    web = await openAdminPage(qx, pageErrors);
+    page = web.page;
   });
   after(async () => {
-    await chrome?.close();
-    await host?.stop();
+    await web?.close();
+    await qx?.stop();
     data.remove();
   });
 

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { launchChromium, OUTPUT_DIR } from '../support/browser.ts';
-import { type RunningHost, setupAdmin, startHost, tempDataDir } from '../support/host-process.ts';
+import { OUTPUT_DIR } from '../support/browser.ts';
+import { type AdminHost, startAdminHost } from '../support/admin-host.ts';
+import { type AdminPage, openAdminPage } from '../support/browser-host.ts';
+import { type RunningHost, tempDataDir } from '../support/host-process.ts';
 import type { CookieJar } from '../support/https-client.ts';
-import { waitForHypervisor } from '../support/hypervisor-ready.ts';
-import { ensureLibvirtd } from '../support/libvirtd.ts';
 import { defineSerialGuest } from '../support/serial-guest.ts';
 
 /** Key events (keysym, down) in what the browser sent on the VNC socket: RFB KeyEvent or QEMU's extended one. */
@@ -39,45 +39,27 @@ function keyEvents(frames: readonly Buffer[], keysyms: ReadonlySet<number>): [nu
 // In Debian's chromium against the real host on a real libvirtd: SeaBIOS writes on ttyS0.
 describe('browser: serial console, VNC keys, metrics history', () => {
   const data = tempDataDir('qxhist-browser-');
-  let daemon: ReturnType<typeof ensureLibvirtd>;
+  let qx: AdminHost | undefined;
+  let web: AdminPage | undefined;
   let host: RunningHost;
   let admin: CookieJar;
   let guest: ReturnType<typeof defineSerialGuest>;
-  let chrome: Awaited<ReturnType<typeof launchChromium>>;
   let page: Page;
   const pageErrors: string[] = [];
   const vncSent: Buffer[] = [];
 
   before(async () => {
-    daemon = ensureLibvirtd();
-    assert.equal(daemon.uri, 'qemu:///system', 'a real libvirt daemon must run for this suite');
+    qx = await startAdminHost({ dataDir: data.dir, libvirt: 'system' });
+    ({ host, admin } = qx);
     guest = defineSerialGuest('qxhist');
-    host = await startHost({ dataDir: data.dir, env: { QUANTIX_LIBVIRT_URI: 'qemu:///system' } });
-    admin = await setupAdmin(host);
-    await waitForHypervisor(host, admin);
     const started = await host.api(`/api/v1/vms/${guest.uuid}/actions/start`, {
       method: 'POST',
       jar: admin,
       timeoutMs: 120_000,
     });
     assert.ok(started.status < 300, started.text);
-    chrome = await launchChromium();
-    await chrome.context.addCookies([
-      {
-        name: '__Host-qx_session',
-        value: admin.get('__Host-qx_session') ?? '',
-        url: host.url,
-        secure: true,
-        httpOnly: true,
-        sameSite: 'Strict',
-      },
-    ]);
-    page = await chrome.context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text()))
-        pageErrors.push(m.text());
-    });
+    web = await openAdminPage(qx, pageErrors, { policyErrors: true });
+    page = web.page;
     // the probe: every frame the page sends on the VNC console's WebSocket
     page.on('websocket', (ws) => {
       if (!ws.url().endsWith('/console')) return;
@@ -88,10 +70,9 @@ describe('browser: serial console, VNC keys, metrics history', () => {
   });
 
   after(async () => {
-    await chrome?.close();
+    await web?.close();
     guest?.remove();
-    await host?.stop();
-    daemon?.stop();
+    await qx?.stop();
     data.remove();
   });
 

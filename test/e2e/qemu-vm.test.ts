@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, statfsSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,10 +18,10 @@ import {
   VolumeSummary,
 } from '@quantix/shared';
 import { WebSocket } from 'ws';
-import { ensureLibvirtd } from '../support/libvirtd.ts';
-import { type RunningHost, setupAdmin, startHost, tempDataDir } from '../support/host-process.ts';
+import { type AdminHost, startAdminHost } from '../support/admin-host.ts';
+import { type RunningHost, tempDataDir } from '../support/host-process.ts';
+import { warmQemuCapabilities } from '../support/libvirtd.ts';
 import type { CookieJar } from '../support/https-client.ts';
-import { waitForHypervisor } from '../support/hypervisor-ready.ts';
 import { connected, type HostSocket, openSocket } from '../support/socket-client.ts';
 
 /** A file QEMU accepts as a CD and our upload accepts as an ISO: ISO 9660's "CD001" at 0x8001. */
@@ -38,25 +38,22 @@ describe('end to end on a real libvirt daemon with QEMU', () => {
   // QEMU runs as libvirt-qemu and must reach the disk files: mkdtemp makes the directory 0700
   chmodSync(poolDir, 0o755);
   const poolName = `e2e${Date.now().toString(36)}`;
-  let daemon: ReturnType<typeof ensureLibvirtd>;
+  let qx: AdminHost | undefined;
   let host: RunningHost;
   let admin: CookieJar;
+  let api: AdminHost['api'];
   let socket: HostSocket;
   const changes: VmChanged[] = [];
   let uuid = '';
 
   before(async () => {
-    daemon = ensureLibvirtd();
-    assert.equal(daemon.uri, 'qemu:///system', 'a real libvirt daemon must run for this suite (run as root)');
-    // On a fresh machine the daemon probes QEMU's capabilities (a minute or more under TCG) the
-    // first time a guest is defined: pay that here, outside the timed steps.
-    execFileSync('virsh', ['-c', 'qemu:///system', 'domcapabilities', '--virttype', 'qemu'], {
-      stdio: 'ignore',
-      timeout: 300_000,
+    qx = await startAdminHost({
+      dataDir: data.dir,
+      libvirt: 'system',
+      apiTimeoutMs: 120_000,
+      beforeHost: warmQemuCapabilities,
     });
-    host = await startHost({ dataDir: data.dir, env: { QUANTIX_LIBVIRT_URI: 'qemu:///system' } });
-    admin = await setupAdmin(host);
-    await waitForHypervisor(host, admin);
+    ({ host, admin, api } = qx);
     socket = openSocket(host, admin);
     socket.on('vm:changed', (c) => changes.push(c));
     await connected(socket);
@@ -76,13 +73,10 @@ describe('end to end on a real libvirt daemon with QEMU', () => {
     }
     await api('POST', `/storage/pools/${poolName}/stop`).catch(() => undefined);
     await api('DELETE', `/storage/pools/${poolName}`).catch(() => undefined);
-    await host?.stop();
-    daemon?.stop();
+    await qx?.stop();
     data.remove();
     rmSync(poolDir, { recursive: true, force: true });
   });
-  const api = (method: string, path: string, body?: unknown) =>
-    host.api(`/api/v1${path}`, { method, jar: admin, body, timeoutMs: 120_000 });
   /** the event log's messages once one satisfies `pred` (bounded wait: events are written after the answer) */
   const auditMessages = async (pred: (m: string) => boolean = () => true) => {
     let messages: string[] = [];

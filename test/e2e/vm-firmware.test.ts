@@ -7,10 +7,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { EventList, FirmwareCapabilities, VmDetail, VmGuestInfo, VmSummary } from '@quantix/shared';
 import { buildDomainXml } from '../../host/src/libvirt-xml/domain-xml.ts';
-import { type RunningHost, setupAdmin, startHost, tempDataDir } from '../support/host-process.ts';
-import type { CookieJar } from '../support/https-client.ts';
-import { waitForHypervisor } from '../support/hypervisor-ready.ts';
-import { ensureLibvirtd } from '../support/libvirtd.ts';
+import { type AdminHost, startAdminHost } from '../support/admin-host.ts';
+import { tempDataDir } from '../support/host-process.ts';
 
 const virsh = (...args: string[]) =>
   execFileSync('virsh', ['-q', '-c', 'qemu:///system', ...args], {
@@ -30,18 +28,14 @@ describe('UEFI, Secure Boot, TPM and the agent fallback on a real libvirt daemon
   chmodSync(poolDir, 0o755);
   const id = randomBytes(3).toString('hex');
   const poolName = `qxos${id}`;
-  let daemon: ReturnType<typeof ensureLibvirtd>;
-  let host: RunningHost;
-  let admin: CookieJar;
+  let qx: AdminHost | undefined;
+  let api: AdminHost['api'];
   let caps: FirmwareCapabilities;
   const made = new Map<string, string>(); // name → uuid
 
   before(async () => {
-    daemon = ensureLibvirtd();
-    assert.equal(daemon.uri, 'qemu:///system', 'a real libvirt daemon must run for this suite (run as root)');
-    host = await startHost({ dataDir: data.dir, env: { QUANTIX_LIBVIRT_URI: 'qemu:///system' } });
-    admin = await setupAdmin(host);
-    await waitForHypervisor(host, admin);
+    qx = await startAdminHost({ dataDir: data.dir, libvirt: 'system', apiTimeoutMs: 180_000 });
+    ({ api } = qx);
     const pool = await api('POST', '/storage/pools', { type: 'dir', name: poolName, path: poolDir });
     assert.equal(pool.status, 201, pool.text);
   });
@@ -59,13 +53,10 @@ describe('UEFI, Secure Boot, TPM and the agent fallback on a real libvirt daemon
     }
     await api('POST', `/storage/pools/${poolName}/stop`).catch(() => undefined);
     await api('DELETE', `/storage/pools/${poolName}`).catch(() => undefined);
-    await host?.stop();
-    daemon?.stop();
+    await qx?.stop();
     data.remove();
     rmSync(poolDir, { recursive: true, force: true });
   });
-  const api = (method: string, path: string, body?: unknown) =>
-    host.api(`/api/v1${path}`, { method, jar: admin, body, timeoutMs: 180_000 });
   const create = async (name: string, extra: object) => {
     const res = await api('POST', '/vms', {
       name,

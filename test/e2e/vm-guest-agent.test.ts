@@ -7,10 +7,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { EventList, SnapshotSummary, VmDetail, VmGuestInfo, VmSummary } from '@quantix/shared';
 import { buildDomainXml } from '../../host/src/libvirt-xml/domain-xml.ts';
-import { type RunningHost, setupAdmin, startHost, tempDataDir } from '../support/host-process.ts';
-import type { CookieJar } from '../support/https-client.ts';
-import { waitForHypervisor } from '../support/hypervisor-ready.ts';
-import { ensureLibvirtd } from '../support/libvirtd.ts';
+import { type AdminHost, startAdminHost } from '../support/admin-host.ts';
+import { tempDataDir } from '../support/host-process.ts';
 import { prepareQgaGuest, type QgaGuest, withDirectKernelBoot } from '../support/qga-guest.ts';
 
 const virsh = (...args: string[]) =>
@@ -40,17 +38,13 @@ describe('the guest agent on a real libvirt daemon (a tiny guest speaking QGA)',
   chmodSync(poolDir, 0o755);
   const id = randomBytes(3).toString('hex');
   const name = `qxos-qga-${id}`;
-  let daemon: ReturnType<typeof ensureLibvirtd>;
-  let host: RunningHost;
-  let admin: CookieJar;
+  let qx: AdminHost | undefined;
+  let api: AdminHost['api'];
   let uuid = '';
 
   before(async () => {
-    daemon = ensureLibvirtd();
-    assert.equal(daemon.uri, 'qemu:///system', 'a real libvirt daemon must run for this suite (run as root)');
-    host = await startHost({ dataDir: data.dir, env: { QUANTIX_LIBVIRT_URI: 'qemu:///system' } });
-    admin = await setupAdmin(host);
-    await waitForHypervisor(host, admin);
+    qx = await startAdminHost({ dataDir: data.dir, libvirt: 'system', apiTimeoutMs: 180_000 });
+    ({ api } = qx);
   });
   after(async () => {
     try {
@@ -59,13 +53,10 @@ describe('the guest agent on a real libvirt daemon (a tiny guest speaking QGA)',
     try {
       virsh('undefine', name, '--nvram', '--snapshots-metadata');
     } catch {}
-    await host?.stop();
-    daemon?.stop();
+    await qx?.stop();
     data.remove();
     rmSync(poolDir, { recursive: true, force: true });
   });
-  const api = (method: string, path: string, body?: unknown) =>
-    host.api(`/api/v1${path}`, { method, jar: admin, body, timeoutMs: 180_000 });
   const audit = async () =>
     EventList.parse((await api('GET', '/events?limit=200')).json).events.map((e) => e.message);
   const info = async (refresh: boolean) => {

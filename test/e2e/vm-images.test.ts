@@ -15,11 +15,11 @@ import {
   VolumeList,
 } from '@quantix/shared';
 import { parse as parseYaml } from 'yaml';
-import { type RunningHost, setupAdmin, startHost, tempDataDir } from '../support/host-process.ts';
+import { type AdminHost, startAdminHost } from '../support/admin-host.ts';
+import { type RunningHost, tempDataDir } from '../support/host-process.ts';
+import { warmQemuCapabilities } from '../support/libvirtd.ts';
 import type { CookieJar } from '../support/https-client.ts';
-import { waitForHypervisor } from '../support/hypervisor-ready.ts';
 import { readIso9660 } from '../support/iso9660-read.ts';
-import { ensureLibvirtd } from '../support/libvirtd.ts';
 import { connected, type HostSocket, openSocket } from '../support/socket-client.ts';
 
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHq0bQyq7RrQ8V6r0m3jzB2kYxg3wJkqg1m8N7o1yH5a qximg@test';
@@ -41,9 +41,10 @@ describe('disk images, cloud-init, clones and templates on a real libvirt daemon
   const vmName = `qximg-${id}-vm`;
   const cloneName = `qximg-${id}-clone`;
   const linkedName = `qximg-${id}-linked`;
-  let daemon: ReturnType<typeof ensureLibvirtd>;
+  let qx: AdminHost | undefined;
   let host: RunningHost;
   let admin: CookieJar;
+  let api: AdminHost['api'];
   let source: VmDetail;
   let clone: VmDetail;
   let linked: VmDetail;
@@ -51,15 +52,13 @@ describe('disk images, cloud-init, clones and templates on a real libvirt daemon
   const progress: Array<{ taskId: string; message: string }> = [];
 
   before(async () => {
-    daemon = ensureLibvirtd();
-    assert.equal(daemon.uri, 'qemu:///system', 'a real libvirt daemon must run for this suite (run as root)');
-    execFileSync('virsh', ['-c', 'qemu:///system', 'domcapabilities', '--virttype', 'qemu'], {
-      stdio: 'ignore',
-      timeout: 300_000,
+    qx = await startAdminHost({
+      dataDir: data.dir,
+      libvirt: 'system',
+      apiTimeoutMs: 300_000,
+      beforeHost: warmQemuCapabilities,
     });
-    host = await startHost({ dataDir: data.dir, env: { QUANTIX_LIBVIRT_URI: 'qemu:///system' } });
-    admin = await setupAdmin(host);
-    await waitForHypervisor(host, admin);
+    ({ host, admin, api } = qx);
     socket = openSocket(host, admin);
     socket.on('task:progress', (p) => progress.push(p));
     await connected(socket);
@@ -80,14 +79,11 @@ describe('disk images, cloud-init, clones and templates on a real libvirt daemon
     }
     await api('POST', `/storage/pools/${poolName}/stop`).catch(() => undefined);
     await api('DELETE', `/storage/pools/${poolName}`).catch(() => undefined);
-    await host?.stop();
-    daemon?.stop();
+    await qx?.stop();
     data.remove();
     rmSync(poolDir, { recursive: true, force: true });
     rmSync(work, { recursive: true, force: true });
   });
-  const api = (method: string, path: string, body?: unknown) =>
-    host.api(`/api/v1${path}`, { method, jar: admin, body, timeoutMs: 300_000 });
   const upload = (name: string, body: Buffer) =>
     host.api(`/api/v1/storage/pools/${poolName}/files/${name}`, {
       method: 'PUT',

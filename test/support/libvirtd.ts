@@ -26,6 +26,17 @@ export function ensureLibvirtd(): { uri: string; stop: () => void } {
   };
 }
 
+/**
+ * On a fresh machine the daemon probes QEMU's capabilities (a minute or more under TCG) the first
+ * time a guest is defined: a suite pays that up front, outside its timed steps.
+ */
+export function warmQemuCapabilities(): void {
+  execFileSync('virsh', ['-c', 'qemu:///system', 'domcapabilities', '--virttype', 'qemu'], {
+    stdio: 'ignore',
+    timeout: 300_000,
+  });
+}
+
 function running(): Map<string, number> {
   const out = new Map<string, number>();
   for (const name of ['libvirtd', 'virtlogd']) {

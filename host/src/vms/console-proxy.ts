@@ -1,15 +1,9 @@
-import type { IncomingMessage, Server } from 'node:http';
+import type { Server } from 'node:http';
 import { connect, type Socket } from 'node:net';
-import type { Duplex } from 'node:stream';
 import { AppError } from '@quantix/shared';
-import {
-  type AllowedHosts,
-  handshakeSession,
-  type Logger,
-  refuseUpgrade,
-  type SessionStore,
-} from '@quantix/shared/server';
+import { type AllowedHosts, type Logger, refuseUpgrade, type SessionStore } from '@quantix/shared/server';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { attachSessionWebSockets, type SessionUpgrade, type TrackSocket } from './session-websockets.ts';
 import type { VmService } from './vm.service.ts';
 
 /** The console's WebSocket path, a VM's UUID in it; given to the upgrade guard (createIo) as owned. */
@@ -34,17 +28,8 @@ export function attachConsoleProxy(deps: {
     maxPayload: 1024 * 1024,
     handleProtocols: (protocols) => (protocols.has('binary') ? 'binary' : false),
   });
-  const bySession = new Map<string, Set<WebSocket>>();
 
-  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const m = CONSOLE_PATH.exec((req.url ?? '').split('?')[0] ?? '');
-    if (!m?.[1]) return; // not ours (socket.io handles its own path)
-    // already answered by the upgrade guard (wrong Host, too many handshakes)
-    if (socket.destroyed || socket.writableEnded) return;
-    socket.on('error', () => socket.destroy()); // a client that resets mid-handshake
-    const uuid = m[1];
-    const session = handshakeSession(req, deps.allowedHosts, deps.sessions);
-    if (session instanceof AppError) return refuseUpgrade(socket, session.code, session.message);
+  const accept = ({ req, socket, head, id: uuid, session }: SessionUpgrade, track: TrackSocket) => {
     void deps.vms.detail(uuid).then(
       (vm) => {
         // the session may have ended while the VM was looked up
@@ -61,7 +46,9 @@ export function attachConsoleProxy(deps: {
           return refuseUpgrade(socket, 'VM_STATE_INVALID', 'the VNC display of this VM is not on loopback');
         // the guard may have closed a handshake that waited too long
         if (socket.destroyed) return;
-        wss.handleUpgrade(req, socket, head, (ws) => bridge(ws, session.id, host, vnc.port ?? 0, vm.name));
+        wss.handleUpgrade(req, socket, head, (ws) =>
+          bridge(ws, track(session.id, ws), host, vnc.port ?? 0, vm.name),
+        );
       },
       // the lookup's own code: VM_NOT_FOUND, or HYPERVISOR_UNAVAILABLE when libvirt is down
       (err: unknown) => {
@@ -73,18 +60,12 @@ export function attachConsoleProxy(deps: {
     );
   };
 
-  const bridge = (ws: WebSocket, sessionId: string, host: string, port: number, name: string) => {
-    let set = bySession.get(sessionId);
-    if (!set) {
-      set = new Set();
-      bySession.set(sessionId, set);
-    }
-    set.add(ws);
+  const bridge = (ws: WebSocket, untrack: () => void, host: string, port: number, name: string) => {
     const tcp: Socket = connect({ host, port });
     const close = () => {
       tcp.destroy();
       if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close();
-      set?.delete(ws);
+      untrack();
     };
     tcp.on('data', (chunk) => {
       ws.send(chunk, { binary: true });
@@ -110,14 +91,6 @@ export function attachConsoleProxy(deps: {
     deps.log.info({ vm: name }, 'console opened');
   };
 
-  deps.server.on('upgrade', onUpgrade);
-  const offEnd = deps.sessions.onEnd((s) => {
-    for (const ws of bySession.get(s.id) ?? []) ws.close(4001, 'session ended');
-    bySession.delete(s.id);
-  });
-  return () => {
-    deps.server.off('upgrade', onUpgrade);
-    offEnd();
-    for (const c of wss.clients) c.terminate();
-  };
+  const { server, sessions, allowedHosts } = deps;
+  return attachSessionWebSockets({ server, sessions, allowedHosts, path: CONSOLE_PATH, wss, accept });
 }

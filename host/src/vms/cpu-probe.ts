@@ -5,6 +5,7 @@ import type { HypervisorMonitor } from '../hypervisor/hypervisor-monitor.ts';
 import type { Hypervisor } from '../hypervisor/hypervisor.ts';
 import { type CpuCaps, parseDomainCapsCpu } from '../libvirt-xml/domain-caps-xml.ts';
 import { buildProbeDomainXml, defaultCpu } from '../libvirt-xml/domain-xml.ts';
+import { probeGuestNames } from './probe-guest-names.ts';
 import { cpuLabel, explainStartFailure } from './start-failure.ts';
 
 /**
@@ -32,10 +33,7 @@ export interface CpuProbe {
   close(): Promise<void>;
 }
 
-/** `qx-cpu-probe-<start time, base 36 seconds>-<random>`: a host that died mid-probe leaves one running */
-const PROBE_NAME = /^qx-cpu-probe-([0-9a-z]+)-[0-9a-f]+$/;
-/** a probe guest older than this is a leftover of a host that died mid-probe: destroyed */
-const LEFTOVER_AFTER_S = 120;
+const PROBE_GUESTS = probeGuestNames('cpu');
 
 const key = (cpu: VmCpu): string => (cpu.mode === 'custom' ? `custom:${cpu.model}` : cpu.mode);
 
@@ -64,7 +62,7 @@ export function createCpuProbe(deps: { monitor: HypervisorMonitor; log: Logger }
   const tryStart = async (h: Hypervisor, virtType: 'kvm' | 'qemu', cpu: VmCpu): Promise<string | null> => {
     const uuid = randomUUID();
     probeGuests.add(uuid);
-    const name = `qx-cpu-probe-${Math.floor(Date.now() / 1000).toString(36)}-${uuid.slice(0, 8)}`;
+    const name = PROBE_GUESTS.name(uuid);
     if (closed) throw new Error('the host is stopping');
     try {
       running = { h, uuid };
@@ -92,19 +90,10 @@ export function createCpuProbe(deps: { monitor: HypervisorMonitor; log: Logger }
     }
   };
   /** probe guests that a host killed mid-probe left running (transient, so nothing else removes them) */
-  const sweepLeftovers = async (h: Hypervisor) => {
-    const now = Date.now() / 1000;
-    for (const d of await h.listDomains()) {
-      const started = PROBE_NAME.exec(d.name)?.[1];
-      if (started && d.active && !d.persistent && now - Number.parseInt(started, 36) > LEFTOVER_AFTER_S) {
-        await h.domainAction(d.uuid, 'destroy').catch(() => undefined);
-        deps.log.info(
-          { name: d.name },
-          'destroyed a CPU probe guest left running by an earlier host process',
-        );
-      }
-    }
-  };
+  const sweepLeftovers = (h: Hypervisor) =>
+    PROBE_GUESTS.destroyLeftovers(h, (name) =>
+      deps.log.info({ name }, 'destroyed a CPU probe guest left running by an earlier host process'),
+    );
 
   const run = async (gen: number): Promise<Result> => {
     const h = deps.monitor.get();
@@ -247,7 +236,7 @@ export function createCpuProbe(deps: { monitor: HypervisorMonitor; log: Logger }
         throw new AppError('VALIDATION_FAILED', `cpu: ${cpu.mode} needs KVM, which this host does not offer`);
       }
     },
-    isProbeGuest: (uuid, name) => probeGuests.has(uuid) || (name !== undefined && PROBE_NAME.test(name)),
+    isProbeGuest: (uuid, name) => probeGuests.has(uuid) || (name !== undefined && PROBE_GUESTS.matches(name)),
     async close() {
       closed = true;
       const r = running;

@@ -1,16 +1,10 @@
-import type { IncomingMessage, Server } from 'node:http';
-import type { Duplex } from 'node:stream';
+import type { Server } from 'node:http';
 import { AppError, SerialClientMessage, type SerialServerMessage } from '@quantix/shared';
-import {
-  type AllowedHosts,
-  handshakeSession,
-  type Logger,
-  refuseUpgrade,
-  type SessionStore,
-} from '@quantix/shared/server';
+import { type AllowedHosts, type Logger, refuseUpgrade, type SessionStore } from '@quantix/shared/server';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { createOutputGate } from './serial-backpressure.ts';
 import type { SerialConsoles, SerialViewer } from './serial-consoles.ts';
+import { attachSessionWebSockets, type SessionUpgrade, type TrackSocket } from './session-websockets.ts';
 
 /** The serial console's WebSocket path, a VM's UUID in it; given to the upgrade guard as owned. */
 export const SERIAL_PATH = /^\/api\/v1\/vms\/([0-9a-fA-F-]{36})\/serial$/;
@@ -29,16 +23,9 @@ export function attachSerialProxy(deps: {
   allowedHosts: AllowedHosts;
 }): () => void {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  const bySession = new Map<string, Set<WebSocket>>();
 
-  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const m = SERIAL_PATH.exec((req.url ?? '').split('?')[0] ?? '');
-    if (!m?.[1]) return;
-    if (socket.destroyed || socket.writableEnded) return;
-    socket.on('error', () => socket.destroy());
-    const uuid = m[1].toLowerCase();
-    const session = handshakeSession(req, deps.allowedHosts, deps.sessions);
-    if (session instanceof AppError) return refuseUpgrade(socket, session.code, session.message);
+  const accept = ({ req, socket, head, id, session }: SessionUpgrade, track: TrackSocket) => {
+    const uuid = id.toLowerCase();
     // the WebSocket is accepted only once the port is open, so a refusal is a plain HTTP answer
     let ws: WebSocket | null = null;
     let output: ((chunk: Buffer) => void) | null = null;
@@ -67,12 +54,7 @@ export function attachSerialProxy(deps: {
         wss.handleUpgrade(req, socket, head, (client) => {
           ws = client;
           output = createOutputGate(client);
-          let set = bySession.get(session.id);
-          if (!set) {
-            set = new Set();
-            bySession.set(session.id, set);
-          }
-          set.add(client);
+          const untrack = track(session.id, client);
           for (const chunk of pending.splice(0)) output(chunk);
           // the mode was announced before the socket existed: say it now
           if (lastMode) send(lastMode);
@@ -89,7 +71,7 @@ export function attachSerialProxy(deps: {
           });
           const done = () => {
             attachment.leave();
-            set?.delete(client);
+            untrack();
           };
           client.on('close', done);
           client.on('error', done);
@@ -106,14 +88,6 @@ export function attachSerialProxy(deps: {
     );
   };
 
-  deps.server.on('upgrade', onUpgrade);
-  const offEnd = deps.sessions.onEnd((s) => {
-    for (const ws of bySession.get(s.id) ?? []) ws.close(4001, 'session ended');
-    bySession.delete(s.id);
-  });
-  return () => {
-    deps.server.off('upgrade', onUpgrade);
-    offEnd();
-    for (const c of wss.clients) c.terminate();
-  };
+  const { server, sessions, allowedHosts } = deps;
+  return attachSessionWebSockets({ server, sessions, allowedHosts, path: SERIAL_PATH, wss, accept });
 }

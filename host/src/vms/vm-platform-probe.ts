@@ -7,6 +7,7 @@ import type { Hypervisor } from '../hypervisor/hypervisor.ts';
 import { type FirmwareCaps, parseDomainCapsFirmware } from '../libvirt-xml/domain-caps-xml.ts';
 import { buildProbeDomainXml } from '../libvirt-xml/domain-xml.ts';
 import type { CpuProbe } from './cpu-probe.ts';
+import { probeGuestNames } from './probe-guest-names.ts';
 import { explainStartFailure } from './start-failure.ts';
 
 /** a guest still running this long after it started has got past QEMU's set-up */
@@ -29,10 +30,7 @@ export interface PlatformProbe {
   isProbeGuest(uuid: string, name?: string): boolean;
 }
 
-/** `qx-fw-probe-<start time, base 36 seconds>-<random>`: a host that died mid-probe leaves one running */
-const PROBE_NAME = /^qx-fw-probe-([0-9a-z]+)-[0-9a-f]+$/;
-/** a probe guest older than this is a leftover of a host that died mid-probe: destroyed */
-const LEFTOVER_AFTER_S = 120;
+const PROBE_GUESTS = probeGuestNames('fw');
 
 /**
  * Once per libvirt connection, off the request path, like the CPU probe: what libvirt's domain
@@ -58,15 +56,7 @@ export function createPlatformProbe(deps: {
   const probeGuests = new Set<string>();
 
   /** probe guests a host killed mid-probe left running (transient: nothing else removes them) */
-  const sweepLeftovers = async (h: Hypervisor) => {
-    const now = Date.now() / 1000;
-    for (const d of await h.listDomains()) {
-      const started = PROBE_NAME.exec(d.name)?.[1];
-      if (started && d.active && !d.persistent && now - Number.parseInt(started, 36) > LEFTOVER_AFTER_S) {
-        await h.domainAction(d.uuid, 'destroy').catch(() => undefined);
-      }
-    }
-  };
+  const sweepLeftovers = (h: Hypervisor) => PROBE_GUESTS.destroyLeftovers(h);
 
   const tryStart = async (
     h: Hypervisor,
@@ -75,7 +65,7 @@ export function createPlatformProbe(deps: {
     what: { smm?: boolean; hyperv?: HypervLevel; loaderRom?: string },
   ): Promise<string | null> => {
     const uuid = randomUUID();
-    const name = `qx-fw-probe-${Math.floor(Date.now() / 1000).toString(36)}-${uuid.slice(0, 8)}`;
+    const name = PROBE_GUESTS.name(uuid);
     if (closed) throw new Error('the host is stopping');
     probeGuests.add(uuid);
     running = { h, uuid };
@@ -209,7 +199,7 @@ export function createPlatformProbe(deps: {
       return snapshot ?? settled();
     },
     settled,
-    isProbeGuest: (uuid, name) => probeGuests.has(uuid) || (name !== undefined && PROBE_NAME.test(name)),
+    isProbeGuest: (uuid, name) => probeGuests.has(uuid) || (name !== undefined && PROBE_GUESTS.matches(name)),
     async close() {
       closed = true;
       const r = running;

@@ -2,6 +2,7 @@ import type RFB from '@novnc/novnc';
 import type { VmDetail } from '@quantix/shared';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useApi } from '../../store/use-store.ts';
+import { ConsoleStatusBadge, ReconnectButton } from './console-bar.tsx';
 import { hasConsole } from '@quantix/shared/ui/vm/vm-actions.ts';
 import { COMBOS, pressCombo, type SendKey } from './vnc-keys.ts';
 import { VncPasteDialog } from './vnc-paste-dialog.tsx';
@@ -143,13 +144,14 @@ function LiveConsole(props: { uuid: string }) {
   return (
     <div class="console-wrap">
       <div class="console-bar">
-        <span
-          class={`badge ${connected ? 'badge-ok' : status.kind === 'error' ? 'badge-error' : ''}`}
-          data-testid="console-status"
-          data-state={status.kind}
+        <ConsoleStatusBadge
+          testId="console-status"
+          state={status.kind}
+          connected={connected}
+          error={status.kind === 'error'}
         >
           {statusText(status)}
-        </span>
+        </ConsoleStatusBadge>
         {desktop && connected && <span class="muted">{desktop}</span>}
         <span class="spacer" />
         <label class="check">
@@ -200,16 +202,7 @@ function LiveConsole(props: { uuid: string }) {
         >
           Paste as keys…
         </button>
-        {canRetry && (
-          <button
-            type="button"
-            class="btn btn-primary btn-small"
-            onClick={() => setAttempt((n) => n + 1)}
-            data-testid="console-reconnect"
-          >
-            Reconnect
-          </button>
-        )}
+        {canRetry && <ReconnectButton testId="console-reconnect" onClick={() => setAttempt((n) => n + 1)} />}
       </div>
       <div class="vm-console" ref={screen} data-testid="vm-console" />
       {pasting && (

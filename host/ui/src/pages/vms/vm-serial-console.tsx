@@ -2,6 +2,7 @@ import type { SerialServerMessage, VmDetail } from '@quantix/shared';
 import { hasConsole } from '@quantix/shared/ui/vm/vm-actions.ts';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useApi } from '../../store/use-store.ts';
+import { ConsoleStatusBadge, ReconnectButton } from './console-bar.tsx';
 import type { SerialTerminal } from './serial-terminal.ts';
 
 type Status =
@@ -132,14 +133,15 @@ function LiveSerial(props: { uuid: string }) {
   return (
     <div class="console-wrap">
       <div class="console-bar">
-        <span
-          class={`badge ${connected ? 'badge-ok' : status.kind === 'error' ? 'badge-error' : ''}`}
-          data-testid="serial-status"
-          data-state={status.kind}
-          data-mode={connected ? status.mode : ''}
+        <ConsoleStatusBadge
+          testId="serial-status"
+          state={status.kind}
+          connected={connected}
+          error={status.kind === 'error'}
+          mode={connected ? status.mode : ''}
         >
           {statusText(status)}
-        </span>
+        </ConsoleStatusBadge>
         {connected && status.mode === 'read-only' && <span class="muted">{status.message}</span>}
         <span class="spacer" />
         {connected && status.mode === 'read-only' && (
@@ -152,16 +154,7 @@ function LiveSerial(props: { uuid: string }) {
             Take over
           </button>
         )}
-        {canRetry && (
-          <button
-            type="button"
-            class="btn btn-primary btn-small"
-            onClick={() => setAttempt((n) => n + 1)}
-            data-testid="serial-reconnect"
-          >
-            Reconnect
-          </button>
-        )}
+        {canRetry && <ReconnectButton testId="serial-reconnect" onClick={() => setAttempt((n) => n + 1)} />}
       </div>
       <div class="serial-console" ref={screen} data-testid="serial-terminal" />
     </div>
