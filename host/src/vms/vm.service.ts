@@ -214,7 +214,9 @@ export function createVmService(deps: {
       const r = await get(uuid);
       await deps.cpu.assertStartable(cpu);
       const xml = await hv().domainXml(uuid, { inactive: true });
-      await hv().defineDomain(replaceDomainCpu(xml, cpu));
+      // through the metadata writer: a tag written meanwhile stays
+      if (deps.metadata) await deps.metadata.define(uuid, replaceDomainCpu(xml, cpu));
+      else await hv().defineDomain(replaceDomainCpu(xml, cpu));
       const label = cpuLabel({ mode: cpu.mode, model: cpu.mode === 'custom' ? cpu.model : null });
       record(`VM "${r.info.name}": CPU set to ${label}${r.info.active ? ' (from its next start)' : ''}`, by);
       await fresh(uuid);
