@@ -132,6 +132,8 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   });
   const vmStats = createVmStatsSampler({ monitor: hypervisorMonitor, log });
   const vmGuest = createVmGuestService({ monitor: hypervisorMonitor, inventory: vmInventory });
+  // the VM list's guest addresses: one running VM with an agent asked every 2 s, in turn
+  const stopAddressRefresh = vmGuest.startAddressRefresh();
   // one writer per host: metadata updates of one VM (tags, start order, template, OS) queue up
   const vmMetadata = createVmMetadataWriter({ monitor: hypervisorMonitor });
   const objectEvents = createObjectEvents({ monitor: hypervisorMonitor, log });
@@ -345,7 +347,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   io = transport.io;
   attachTelemetrySocket({ io, sampler });
   attachHypervisorSocket({ io, monitor: hypervisorMonitor });
-  attachVmSocket({ io, vms, inventory: vmInventory, sampler: vmStats });
+  attachVmSocket({ io, vms, inventory: vmInventory, sampler: vmStats, guest: vmGuest });
   attachObjectEventsSocket({ io, objects: objectEvents });
   const stopTaskSocket = attachTaskSocket({ io, tasks: taskStore });
   recordLibvirtAudit({ monitor: hypervisorMonitor, inventory: vmInventory, objects: objectEvents, events });
@@ -406,6 +408,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     },
     stop: () => {
       bootStarter.stop();
+      stopAddressRefresh();
       hubLinks.stop();
       void uploadCommands.close();
       stopUploadSweeps();
