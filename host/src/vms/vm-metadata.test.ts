@@ -57,6 +57,8 @@ describe('metadata writes and hardware edits of one VM', () => {
     const metadata = createVmMetadataWriter({ monitor });
     const cpu = createCpuProbe({ monitor, log });
     const inventory = createVmInventory({ monitor, log, ignore: cpu.isProbeGuest });
+    await inventory.ready();
+    assert.equal(inventory.loaded(), true, 'the full load succeeded');
     const recorded: string[] = [];
     const core = createHardwareCore({
       monitor,
