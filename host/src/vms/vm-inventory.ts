@@ -38,6 +38,8 @@ export function createVmInventory(deps: {
   log: Logger;
   /** guests that are not the admin's (the CPU probe's throw-away guests) */
   ignore?: (uuid: string, name?: string) => boolean;
+  /** the wait before a failed full load is tried again */
+  retryMs?: number;
 }): VmInventory {
   const ignored = (uuid: string, name?: string) => deps.ignore?.(uuid, name) ?? false;
   const records = new Map<string, VmRecord>();
@@ -127,7 +129,7 @@ export function createVmInventory(deps: {
         deps.log.warn({ err }, 'could not load the VM inventory');
         retry = setTimeout(() => {
           if (deps.monitor.status().available) reload();
-        }, RETRY_MS);
+        }, deps.retryMs ?? RETRY_MS);
         retry.unref();
       })
       .finally(() => {
