@@ -49,6 +49,7 @@ import { createFileBrowser } from './storage/files/file-browser.service.ts';
 import { createBlockUsageReader, deviceUsageOfPath } from './storage/block-devices/device-usage.ts';
 import { createStorageService } from './storage/pools/pool.service.ts';
 import { createCpuProbe } from './vms/cpu-probe.ts';
+import { openFreezeMarks } from './vms/guest-freeze-marks.ts';
 import { createVmGuestService } from './vms/vm-guest.ts';
 import { createVmInventory } from './vms/vm-inventory.ts';
 import { createVmMetadataWriter } from './vms/vm-metadata.ts';
@@ -131,6 +132,8 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   });
   const vmStats = createVmStatsSampler({ monitor: hypervisorMonitor, log });
   const vmGuest = createVmGuestService({ monitor: hypervisorMonitor, inventory: vmInventory });
+  // the VM list's guest addresses: one running VM with an agent asked every 2 s, in turn
+  const stopAddressRefresh = vmGuest.startAddressRefresh();
   // one writer per host: metadata updates of one VM (tags, start order, template, OS) queue up
   const vmMetadata = createVmMetadataWriter({ monitor: hypervisorMonitor });
   const objectEvents = createObjectEvents({ monitor: hypervisorMonitor, log });
@@ -150,6 +153,14 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     storage,
     diskUsers: () => vmService?.diskUsers() ?? Promise.resolve([]),
   });
+  // guests frozen for a snapshot, marked on disk: a host killed before the thaw thaws them at start
+  const freezeMarks = await openFreezeMarks({
+    file: join(dataDir, 'guest-freezes.json'),
+    monitor: hypervisorMonitor,
+    inventory: vmInventory,
+    events,
+    log,
+  });
   let vmClones: VmCloneService | null = null;
   vmService = createVmService({
     monitor: hypervisorMonitor,
@@ -163,6 +174,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     beforeRemove: (uuid) => vmClones?.assertRemovable(uuid) ?? Promise.resolve(),
     platform: platformProbe,
     guest: vmGuest,
+    freezeMarks,
   });
   const vms = vmService;
   vmClones = createVmCloneService({
@@ -335,7 +347,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   io = transport.io;
   attachTelemetrySocket({ io, sampler });
   attachHypervisorSocket({ io, monitor: hypervisorMonitor });
-  attachVmSocket({ io, vms, inventory: vmInventory, sampler: vmStats });
+  attachVmSocket({ io, vms, inventory: vmInventory, sampler: vmStats, guest: vmGuest });
   attachObjectEventsSocket({ io, objects: objectEvents });
   const stopTaskSocket = attachTaskSocket({ io, tasks: taskStore });
   recordLibvirtAudit({ monitor: hypervisorMonitor, inventory: vmInventory, objects: objectEvents, events });
@@ -396,6 +408,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     },
     stop: () => {
       bootStarter.stop();
+      stopAddressRefresh();
       hubLinks.stop();
       void uploadCommands.close();
       stopUploadSweeps();
@@ -438,6 +451,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
       },
     );
   }
+  void freezeMarks.recover().catch((err: unknown) => log.error({ err }, 'thawing guests left frozen failed'));
   void bootStarter.run().catch((err: unknown) => log.error({ err }, 'ordered start at boot failed'));
   // libvirt is reached only once we answer HTTPS: spawning libvirt-dbus must not delay start-up.
   // When the first check and the VM inventory have settled, drop start-up garbage (see settleHeap).

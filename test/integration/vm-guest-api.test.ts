@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   ErrorBody,
@@ -141,6 +143,11 @@ describe('OS presets, firmware and the guest agent on test:///default', () => {
   it('takes snapshots of a running VM with its filesystems frozen, and says so', async () => {
     const res = await api('POST', `/vms/${win}/snapshots`, { name: 'frozen' });
     assert.equal(res.status, 201, res.text);
+    // the mark that a host killed mid-freeze would find at start is gone after the thaw
+    const marks = JSON.parse(readFileSync(join(data.dir, 'guest-freezes.json'), 'utf8')) as {
+      uuids: string[];
+    };
+    assert.deepEqual(marks.uuids, []);
     const plain = await api('POST', `/vms/${win}/snapshots`, { name: 'plain', quiesce: false });
     assert.equal(plain.status, 201, plain.text);
     const snaps = (

@@ -17,7 +17,8 @@ after(() => rmSync(root, { recursive: true, force: true }));
 const UUID = '11111111-2222-4333-8444-555555555555';
 const GONE = '99999999-2222-4333-8444-555555555555';
 
-function harness(opts: { available: boolean; dir: string }) {
+function harness(opts: { available: boolean; dir: string; loaded?: boolean; sweepMs?: number }) {
+  let loadedAsked = 0;
   let clock = Date.UTC(2026, 5, 1, 12, 0, 0);
   let feedStats: (s: DomainStats[], t: number) => void = () => {};
   let feedSample: (s: TelemetrySample) => void = () => {};
@@ -50,6 +51,10 @@ function harness(opts: { available: boolean; dir: string }) {
       all: () => [...records.values()],
       get: (u: string) => records.get(u),
       ready: async () => {},
+      loaded: () => {
+        loadedAsked++;
+        return opts.loaded ?? true;
+      },
       onChange: (fn: (uuid: string, r: VmRecord | undefined) => void) => {
         change = fn;
         return () => {};
@@ -58,6 +63,7 @@ function harness(opts: { available: boolean; dir: string }) {
     hypervisorAvailable: () => opts.available,
     log: silent,
     now: () => clock,
+    sweepMs: opts.sweepMs,
   });
   const stats = (cpuNs: number): DomainStats[] => [
     {
@@ -78,6 +84,7 @@ function harness(opts: { available: boolean; dir: string }) {
     recorder,
     records,
     watching: () => watching,
+    loadedAsked: () => loadedAsked,
     tick(cpuNs: number) {
       clock += 10_000;
       feedStats(stats(cpuNs), clock);
@@ -140,12 +147,41 @@ describe('history recorder', () => {
       mkdirSync(dir, { recursive: true });
       writeFileSync(join(dir, `vm-${GONE}.rrd`), 'x');
       writeFileSync(join(dir, 'host.rrd.tmp-123'), 'x');
-      const h = harness({ available, dir });
+      const h = harness({ available, dir, sweepMs: 20 });
       await h.recorder.start();
-      for (let i = 0; i < 50 && existsSync(join(dir, `vm-${GONE}.rrd`)) === available; i++)
+      for (let i = 0; i < 100 && existsSync(join(dir, `vm-${GONE}.rrd`)) === available; i++)
         await new Promise((r) => setTimeout(r, 20));
       assert.equal(existsSync(join(dir, `vm-${GONE}.rrd`)), !available);
       await h.recorder.close();
     }
+  });
+
+  it('removes a file only when its VM was missing on two sweeps in a row', async () => {
+    const dir = join(root, 'sweep-once');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `vm-${GONE}.rrd`), 'x');
+    writeFileSync(join(dir, 'host.rrd.tmp-1'), 'x');
+    // one sweep (the next is an hour away): the temp file goes, the VM's file stays
+    const h = harness({ available: true, dir });
+    await h.recorder.start();
+    for (let i = 0; i < 100 && existsSync(join(dir, 'host.rrd.tmp-1')); i++)
+      await new Promise((r) => setTimeout(r, 20));
+    assert.equal(existsSync(join(dir, 'host.rrd.tmp-1')), false);
+    assert.equal(existsSync(join(dir, `vm-${GONE}.rrd`)), true);
+    await h.recorder.close();
+  });
+
+  it('never sweeps after a full inventory load that failed (an empty inventory)', async () => {
+    const dir = join(root, 'sweep-unloaded');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `vm-${GONE}.rrd`), 'x');
+    writeFileSync(join(dir, `vm-${UUID}.rrd`), 'x');
+    const h = harness({ available: true, dir, loaded: false, sweepMs: 10 });
+    await h.recorder.start();
+    // several sweeps have asked the inventory whether its load succeeded
+    for (let i = 0; i < 200 && h.loadedAsked() < 4; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(h.loadedAsked() >= 4);
+    assert.equal(existsSync(join(dir, `vm-${GONE}.rrd`)), true);
+    await h.recorder.close();
   });
 });

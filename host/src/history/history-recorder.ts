@@ -68,6 +68,7 @@ export function createHistoryRecorder(deps: {
   log: Logger;
   now?: () => number;
   flushMs?: number;
+  sweepMs?: number;
 }): HistoryRecorder {
   const { dir, log } = deps;
   const now = deps.now ?? Date.now;
@@ -144,16 +145,25 @@ export function createHistoryRecorder(deps: {
     log.info({ vm: uuid }, 'history: removed the history of a deleted VM');
   };
 
-  /** removes the files of VMs that are gone (deleted while the host was down) and stray temp files */
+  /** VMs whose file the last sweep found without a VM: removed if the next sweep agrees */
+  let suspects = new Set<string>();
+  /**
+   * Removes the files of VMs that are gone (deleted while the host was down) and stray temp files.
+   * Only after a full inventory load that succeeded (a failed one leaves it empty, and every VM
+   * would look deleted), and only a file whose VM was missing on two sweeps in a row.
+   */
   const sweep = async () => {
     if (closed || !deps.hypervisorAvailable()) return;
     await deps.inventory.ready();
-    if (!deps.hypervisorAvailable()) return;
+    if (!deps.hypervisorAvailable() || !deps.inventory.loaded()) return;
+    const missing = new Set<string>();
     for (const name of await readdir(dir)) {
       if (name.includes('.tmp-')) await rm(join(dir, name), { force: true });
       const m = /^vm-([0-9a-f-]{36})\.rrd$/.exec(name);
-      if (m?.[1] && !deps.inventory.get(m[1])) await forget(m[1]);
+      if (m?.[1] && !deps.inventory.get(m[1])) missing.add(m[1]);
     }
+    for (const uuid of missing) if (suspects.has(uuid)) await forget(uuid);
+    suspects = new Set([...missing].filter((u) => !suspects.has(u)));
   };
 
   const flush = async () => {
@@ -220,7 +230,7 @@ export function createHistoryRecorder(deps: {
           .catch((err: unknown) => log.warn({ err }, 'history: sweep failed'))
           .finally(() => {
             if (closed) return;
-            sweepTimer = setTimeout(sweepLoop, SWEEP_MS);
+            sweepTimer = setTimeout(sweepLoop, deps.sweepMs ?? SWEEP_MS);
             sweepTimer.unref();
           });
       };

@@ -60,6 +60,20 @@ export function parseVmMetadata(domainXml: string): VmMetadata {
   return out;
 }
 
+const METADATA_BLOCK = /[ \t]*<metadata(?:\s*\/>|>[\s\S]*?<\/metadata>)\n?/;
+
+/**
+ * `xml` with the `<metadata>` element of `current` in place of its own. A whole-definition edit
+ * (Hardware tab, CPU) started from an older read; the metadata written since (tags, the template
+ * flag, …) is what the running definition says now, and the edit never changes it itself.
+ */
+export function withMetadataOf(xml: string, current: string): string {
+  const now = METADATA_BLOCK.exec(current)?.[0];
+  if (METADATA_BLOCK.test(xml)) return xml.replace(METADATA_BLOCK, () => now ?? '');
+  if (!now) return xml;
+  return xml.replace(/<\/domain>\s*$/, (end) => `${now}${now.endsWith('\n') ? '' : '\n'}${end}`);
+}
+
 function namespaceOf(key: string, node: object): string | undefined {
   const prefix = key.slice(0, key.indexOf(':'));
   const ns = (node as Record<string, unknown>)[`@_xmlns:${prefix}`];

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { AppError } from '@quantix/shared';
+import { AppError, type TaskProgress } from '@quantix/shared';
 import express from 'express';
 import { startTask, taskProgress } from './task-progress.ts';
 import { openTaskStore, type TaskStore } from './task-store.ts';
@@ -16,11 +16,21 @@ describe('taskProgress and startTask', () => {
   let base = '';
   let close = () => {};
   let release: () => void = () => {};
+  const pushed: { session: string; progress: TaskProgress }[] = [];
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'qxtask-progress-'));
     store = await openTaskStore({ file: join(dir, 'tasks.json') });
-    const tasks = { store, toSession: () => undefined };
+    const tasks = {
+      store,
+      toSession: (session: string, progress: TaskProgress) => void pushed.push({ session, progress }),
+    };
     const app = express();
+    // a signed-in user's session, as the auth middleware sets it (only its id matters here)
+    app.use((req, _res, next) => {
+      const s = req.get('x-test-session');
+      if (s) (req as { principal?: unknown }).principal = { kind: 'user', session: { id: s } };
+      next();
+    });
     const vms = express.Router();
     vms.post('/', async (req, res) => {
       const progress = taskProgress(tasks, req, 'Create VM "x"');
@@ -66,6 +76,20 @@ describe('taskProgress and startTask', () => {
       t?.log.map((l) => l.message),
       ['defining'],
     );
+  });
+
+  it("live progress carries the id the task got when the caller's was taken, and the answer says it", async () => {
+    const headers = { 'X-Quantix-Task': 'taken-task-0001', 'X-Test-Session': 'sess-1' };
+    const first = await fetch(base, { method: 'POST', headers });
+    assert.equal(first.headers.get('x-quantix-task'), 'taken-task-0001');
+    pushed.length = 0;
+    const second = await fetch(base, { method: 'POST', headers });
+    const id = second.headers.get('x-quantix-task');
+    assert.ok(id && id !== 'taken-task-0001', 'a fresh id');
+    assert.equal(store.get(id)?.status, 'ok');
+    assert.deepEqual(pushed, [
+      { session: 'sess-1', progress: { taskId: id, step: 1, total: 2, message: 'defining' } },
+    ]);
   });
 
   it('an error answer is a failed task with its code; the title defaults to method and route', async () => {

@@ -102,12 +102,20 @@ function begin(sink: TaskSink, req: Request, label?: TaskLabel): Begun {
   const p = req.principal;
   const sessionId = p?.kind === 'user' ? p.session.id : undefined;
   const toSession = typeof sink === 'function' ? sink : sink.toSession;
-  const live: Progress =
-    headerId && sessionId
-      ? (step, total, message) => toSession(sessionId, { taskId: headerId, step, total, message })
-      : () => undefined;
+  // live progress carries the task's id: the caller's, unless the store had to give a fresh one
+  const liveAs =
+    (taskId: string | undefined): Progress =>
+    (step, total, message) => {
+      if (taskId && sessionId) toSession(sessionId, { taskId, step, total, message });
+    };
   if (typeof sink === 'function')
-    return { id: null, progress: live, finish: null, setTarget: () => undefined, targetKnown: true };
+    return {
+      id: null,
+      progress: liveAs(headerId),
+      finish: null,
+      setTarget: () => undefined,
+      targetKnown: true,
+    };
   const { store } = sink;
   const opts = typeof label === 'string' ? { title: label } : (label ?? {});
   const target = opts.target !== undefined ? opts.target : defaultTarget(req);
@@ -117,6 +125,9 @@ function begin(sink: TaskSink, req: Request, label?: TaskLabel): Begun {
     target,
     user: actor(req),
   });
+  const live = liveAs(headerId ? id : undefined);
+  // the id the task got, so a caller whose id was taken can follow it (and find it in the list)
+  if (headerId && req.res && !req.res.headersSent) req.res.setHeader('X-Quantix-Task', id);
   return {
     id,
     progress: (step, total, message) => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { TasksState } from '@quantix/shared';
 import { mountSmallDisk } from '@quantix/shared/server/testing';
-import { appendLog, LOG_HEAD, MAX_LOG_LINES, MAX_TASKS, openTaskStore } from './task-store.ts';
+import { appendLog, FLUSH_MS, LOG_HEAD, MAX_LOG_LINES, MAX_TASKS, openTaskStore } from './task-store.ts';
 
 let root = '';
 before(async () => {
@@ -88,6 +88,15 @@ describe('task store', () => {
     assert.equal(await readFile(file, 'utf8'), started, 'progress did not rewrite the file per step');
     await store.flush();
     assert.equal((await onDisk(file)).tasks[0]?.progress?.step, 50);
+    // percentages alone add no log lines; the summary has the newest
+    assert.deepEqual(
+      store.get(id)?.log.map((l) => l.message),
+      ['copying 1%'],
+    );
+    assert.equal(store.list({ limit: 1 })[0]?.progress?.message, 'copying 50%');
+    store.progress(id, { step: 51, total: 100, message: 'Disk 2: copying b.qcow2: 0.5 %' });
+    store.progress(id, { step: 52, total: 100, message: 'Disk 2: copying b.qcow2: 7 %' });
+    assert.equal(store.get(id)?.log.length, 2, 'a new message is a new line');
     store.finish(id, { ok: true });
     await store.flush();
     assert.equal((await onDisk(file)).tasks[0]?.status, 'ok');
@@ -95,6 +104,23 @@ describe('task store', () => {
     // atomic writes leave no temp files behind; the state kit keeps a .bak of the same generation
     const names = (await readdir(join(file, '..'))).sort();
     assert.deepEqual(names, ['tasks.json', 'tasks.json.bak']);
+  });
+
+  it('by default writes progress-only changes at most every 15 s: a start at once, progress later', async () => {
+    assert.equal(FLUSH_MS, 15_000);
+    const file = await fresh();
+    const store = await openTaskStore({ file });
+    const id = store.begin(task);
+    await store.flush();
+    for (let i = 1; i <= 10; i++) store.progress(id, { step: i, total: 10, message: `copying ${i * 10}%` });
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    assert.equal((await onDisk(file)).tasks[0]?.progress, null, 'not yet on disk');
+    store.finish(id, { ok: true });
+    await store.flush();
+    const done = (await onDisk(file)).tasks[0];
+    assert.equal(done?.status, 'ok');
+    assert.equal(done?.progress?.message, 'copying 100%');
+    await store.close();
   });
 
   it('a task left running by a host stop is "interrupted" at the next open, and the list survives', async () => {

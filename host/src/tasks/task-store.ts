@@ -16,7 +16,8 @@ export const LOG_HEAD = 10;
 export const MAX_LOG_LINES = 50;
 export const MAX_MESSAGE = 300;
 /** While tasks run, their progress reaches the file at most this often (start and end at once). */
-export const FLUSH_MS = 3000;
+/** while only progress changes (a start or an end is written at once) */
+export const FLUSH_MS = 15_000;
 
 export type TaskChange = 'started' | 'progress' | 'ended';
 
@@ -50,6 +51,8 @@ export interface TaskStore {
 const INTERRUPTED = 'the host stopped while this task ran';
 const OMITTED = /^… (\d+) lines? left out$/;
 
+/** a progress message without its percentages: "copying 45%" and "copying 46%" are one log line */
+const shape = (message: string) => message.replace(/\d+(?:[.,]\d+)?\s*%/g, '%');
 const clip = (s: string) => (s.length > MAX_MESSAGE ? `${s.slice(0, MAX_MESSAGE - 1)}…` : s);
 const newId = () => randomBytes(16).toString('base64url');
 
@@ -182,7 +185,9 @@ export async function openTaskStore(deps: {
       const t = running(id);
       if (!t) return;
       const message = clip(step.message);
-      if (t.progress?.message !== message) appendLog(t.log, now().toISOString(), message);
+      // a new line only for a new message, not for a new percentage (the summary has the newest)
+      if (!t.progress || shape(t.progress.message) !== shape(message))
+        appendLog(t.log, now().toISOString(), message);
       t.progress = { step: step.step, total: step.total, message };
       changed(t, 'progress');
     },

@@ -47,6 +47,8 @@ export async function quiescedSnapshot(
   r: VmRecord,
   quiesce: boolean | 'auto',
   take: () => Promise<void>,
+  /** a durable mark while frozen (guest-freeze-marks.ts): a host killed meanwhile thaws at its next start */
+  marks?: { mark(uuid: string): Promise<void>; clear(uuid: string): Promise<void> },
 ): Promise<boolean> {
   const uuid = r.info.uuid;
   let frozen = false;
@@ -59,7 +61,13 @@ export async function quiescedSnapshot(
     }
     if (r.spec.platform.agentChannel !== 'none') {
       try {
-        await h.guestFsFreeze(uuid);
+        await marks?.mark(uuid);
+        try {
+          await h.guestFsFreeze(uuid);
+        } catch (err) {
+          await marks?.clear(uuid).catch(() => undefined);
+          throw err;
+        }
         frozen = true;
       } catch (err) {
         // `auto` goes on without: a snapshot unfrozen beats none (its memory is in it anyway)
@@ -73,7 +81,14 @@ export async function quiescedSnapshot(
     await take();
   } finally {
     // a guest left frozen hangs on its next write: thaw even when the snapshot failed
-    if (frozen) await h.guestFsThaw(uuid).catch(() => undefined);
+    if (frozen) {
+      const thawed = await h.guestFsThaw(uuid).then(
+        () => true,
+        () => false,
+      );
+      // not thawed (libvirt gone a moment): the mark stays, and the next host start thaws it
+      if (thawed) await marks?.clear(uuid).catch(() => undefined);
+    }
   }
   return frozen;
 }

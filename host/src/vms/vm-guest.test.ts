@@ -173,3 +173,66 @@ describe('guest info mapping', () => {
     assert.deepEqual(listedAddresses(info), ['192.0.2.5', '2001:db8::5']);
   });
 });
+
+describe('the background refresh of the list addresses', () => {
+  const A = '5c0e2a8e-7d1b-4f43-9e55-0d4f3d1a9b1a';
+  const B = '5c0e2a8e-7d1b-4f43-9e55-0d4f3d1a9b1b';
+  const C = '5c0e2a8e-7d1b-4f43-9e55-0d4f3d1a9b1c';
+  const rec = (uuid: string, agent: boolean): VmRecord => ({
+    ...record(true, agent),
+    info: { uuid, name: uuid.slice(-2), active: true, persistent: true, autostart: false },
+  });
+  const until = async (cond: () => boolean) => {
+    for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 2));
+    assert.ok(cond(), 'reached in time');
+  };
+
+  it('asks one agent VM per tick in turn, only while libvirt answers and the list has loaded', async () => {
+    const asked: string[] = [];
+    let available = false;
+    let loaded = true;
+    let silent = '';
+    const records = [rec(A, true), rec(B, true), rec(C, false)];
+    const h = {
+      guestInterfaces: async (uuid: string) => {
+        asked.push(uuid);
+        if (uuid === silent) throw new AppError('GUEST_AGENT_UNAVAILABLE', 'not connected');
+        return IFACES;
+      },
+    } as unknown as Hypervisor;
+    const svc = createVmGuestService({
+      monitor: { get: () => h, status: () => ({ available }) } as unknown as HypervisorMonitor,
+      inventory: {
+        ready: async () => undefined,
+        loaded: () => loaded,
+        all: () => records,
+        get: (u: string) => records.find((r) => r.info.uuid === u),
+        onChange: () => () => undefined,
+      } as unknown as VmInventory,
+    });
+    const pushed: string[] = [];
+    svc.onAddresses((u) => pushed.push(u));
+    const stop = svc.startAddressRefresh(1);
+    try {
+      // libvirt away: nobody is asked (a few ticks pass: bounded by the next phase's wait)
+      for (let i = 0; i < 10; i++) await new Promise((r) => setTimeout(r, 2));
+      assert.deepEqual(asked, []);
+      available = true;
+      await until(() => asked.length >= 4);
+      assert.deepEqual(asked.slice(0, 4), [A, B, A, B], 'in turn, never the VM without a channel');
+      assert.deepEqual(svc.cachedAddresses(A), ['192.0.2.5', '2001:db8::5']);
+      assert.deepEqual(pushed, [A, B], 'pushed when they changed, not on every read');
+      // an agent that stops answering: its addresses are no longer listed
+      silent = B;
+      await until(() => svc.cachedAddresses(B) === undefined);
+      assert.deepEqual(pushed, [A, B, B]);
+      loaded = false;
+      await new Promise((r) => setTimeout(r, 5)); // a tick under way ends
+      const during = asked.length;
+      for (let i = 0; i < 10; i++) await new Promise((r) => setTimeout(r, 2));
+      assert.equal(asked.length, during, 'a failed load stops the refresh');
+    } finally {
+      stop();
+    }
+  });
+});

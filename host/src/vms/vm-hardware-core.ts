@@ -24,6 +24,7 @@ export interface HardwareDeps {
 
 /** One edit's view of the VM: both definitions as they were when it began. */
 export interface EditCtx {
+  uuid: string;
   name: string;
   active: boolean;
   /** the persistent definition's XML */
@@ -43,7 +44,7 @@ export interface HardwareCore {
   view(uuid: string): Promise<VmHardware>;
   /** runs one edit: reads both definitions, lets `fn` change them, re-reads the VM for everyone */
   edit(uuid: string, by: string, fn: (ctx: EditCtx) => Promise<void>): Promise<VmHardwareResult>;
-  /** the persistent definition, replaced by the edited one */
+  /** the persistent definition, replaced by the edited one (with the VM's metadata as it is now) */
   define(ctx: EditCtx, xml: string): Promise<void>;
   /** a live change: done, or (when libvirt cannot) left for the next start, and said so */
   tryLive(ctx: EditCtx, what: string, fn: () => Promise<void>): Promise<boolean>;
@@ -128,7 +129,7 @@ export function createHardwareCore(deps: HardwareDeps): HardwareCore {
         h.domainXml(uuid, { inactive: true }),
         info.active ? h.domainXml(uuid) : Promise.resolve(null),
       ]);
-      const ctx: EditCtx = { name: info.name, active: info.active, config, live, notes: [], done: [] };
+      const ctx: EditCtx = { uuid, name: info.name, active: info.active, config, live, notes: [], done: [] };
       await fn(ctx);
       await deps.inventory.refresh(uuid).catch(() => undefined);
       const hardware = await view(uuid);
@@ -141,8 +142,10 @@ export function createHardwareCore(deps: HardwareDeps): HardwareCore {
 
   const define = async (ctx: EditCtx, xml: string) => {
     if (xml === ctx.config) return;
-    await hv().defineDomain(xml);
-    ctx.config = xml;
+    // in the metadata writer's queue, with its metadata of now: the edit read the definition
+    // before it created a volume or resized one, and tags or the template flag may have changed
+    await deps.metadata.define(ctx.uuid, xml);
+    ctx.config = await hv().domainXml(ctx.uuid, { inactive: true });
   };
 
   const tryLive = async (ctx: EditCtx, what: string, fn: () => Promise<void>): Promise<boolean> => {

@@ -3,6 +3,8 @@ import type { HypervisorMonitor } from '../hypervisor/hypervisor-monitor.ts';
 import type { DomainEventKind, DomainInfo, DomainState } from '../hypervisor/hypervisor.ts';
 import { type ParsedDomain, parseDomainXml } from '../libvirt-xml/domain-xml.ts';
 
+const RETRY_MS = 5_000;
+
 export interface VmRecord {
   info: DomainInfo;
   spec: ParsedDomain;
@@ -16,6 +18,11 @@ export interface VmInventory {
   /** re-reads one VM from libvirt (after an action), emitting a change */
   refresh(uuid: string): Promise<VmRecord | undefined>;
   ready(): Promise<void>;
+  /**
+   * Whether the last full load succeeded (false before it, while a new one runs, and after one
+   * failed): an empty inventory then says nothing about which VMs exist.
+   */
+  loaded(): boolean;
   onChange(
     fn: (uuid: string, record: VmRecord | undefined, event: DomainEventKind | null) => void,
   ): () => void;
@@ -31,11 +38,15 @@ export function createVmInventory(deps: {
   log: Logger;
   /** guests that are not the admin's (the CPU probe's throw-away guests) */
   ignore?: (uuid: string, name?: string) => boolean;
+  /** the wait before a failed full load is tried again */
+  retryMs?: number;
 }): VmInventory {
   const ignored = (uuid: string, name?: string) => deps.ignore?.(uuid, name) ?? false;
   const records = new Map<string, VmRecord>();
   const listeners = new Set<(uuid: string, r: VmRecord | undefined, e: DomainEventKind | null) => void>();
   let loading: Promise<void> = Promise.resolve();
+  let loadedOk = false;
+  let retry: NodeJS.Timeout | undefined;
   let unsubscribe: (() => void) | null = null;
 
   const emit = (uuid: string, r: VmRecord | undefined, e: DomainEventKind | null) => {
@@ -107,8 +118,20 @@ export function createVmInventory(deps: {
     deps.log.info({ vms: records.size }, 'VM inventory loaded');
   };
   const reload = () => {
+    clearTimeout(retry);
+    loadedOk = false;
     loading = loadAll()
-      .catch((err: unknown) => deps.log.warn({ err }, 'could not load the VM inventory'))
+      .then(() => {
+        loadedOk = true;
+      })
+      .catch((err: unknown) => {
+        // a VM that vanished mid-load, a D-Bus timeout: try again while libvirt answers
+        deps.log.warn({ err }, 'could not load the VM inventory');
+        retry = setTimeout(() => {
+          if (deps.monitor.status().available) reload();
+        }, deps.retryMs ?? RETRY_MS);
+        retry.unref();
+      })
       .finally(() => {
         loadingNow = null;
       });
@@ -123,6 +146,7 @@ export function createVmInventory(deps: {
     get: (uuid) => records.get(uuid),
     refresh: (uuid) => refresh(uuid),
     ready: () => loading,
+    loaded: () => loadedOk,
     onChange(fn) {
       listeners.add(fn);
       return () => listeners.delete(fn);

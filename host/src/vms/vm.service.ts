@@ -21,6 +21,7 @@ import { cpuLabel, explainStartFailure, formatStartFailure } from './start-failu
 import { createVmDiskSources } from './vm-disk-sources.ts';
 import { resolvePlatform, UNCHECKED_PLATFORM } from './vm-create-platform.ts';
 import type { VmGuestService } from './vm-guest.ts';
+import type { FreezeMarks } from './guest-freeze-marks.ts';
 import { powerOff, quiescedSnapshot } from './vm-guest-actions.ts';
 import type { VmInventory, VmRecord } from './vm-inventory.ts';
 import type { VmMetadataWriter } from './vm-metadata.ts';
@@ -89,6 +90,8 @@ export function createVmService(deps: {
   // issue 9 (slice-os): firmware/TPM offers, the guest agent
   platform?: PlatformProbe;
   guest?: VmGuestService;
+  /** marks VMs frozen for a snapshot, durably, so a host killed meanwhile thaws them at start */
+  freezeMarks?: Pick<FreezeMarks, 'mark' | 'clear'>;
 }): VmService {
   const hv = () => deps.monitor.get();
   const record = (message: string, source: string, level: 'info' | 'warning' | 'error' = 'info') =>
@@ -214,7 +217,9 @@ export function createVmService(deps: {
       const r = await get(uuid);
       await deps.cpu.assertStartable(cpu);
       const xml = await hv().domainXml(uuid, { inactive: true });
-      await hv().defineDomain(replaceDomainCpu(xml, cpu));
+      // through the metadata writer: a tag written meanwhile stays
+      if (deps.metadata) await deps.metadata.define(uuid, replaceDomainCpu(xml, cpu));
+      else await hv().defineDomain(replaceDomainCpu(xml, cpu));
       const label = cpuLabel({ mode: cpu.mode, model: cpu.mode === 'custom' ? cpu.model : null });
       record(`VM "${r.info.name}": CPU set to ${label}${r.info.active ? ' (from its next start)' : ''}`, by);
       await fresh(uuid);
@@ -376,8 +381,12 @@ export function createVmService(deps: {
         name: req.name,
         ...(req.description ? { description: req.description } : {}),
       });
-      const quiesced = await quiescedSnapshot(hv(), r, req.quiesce ?? 'auto', () =>
-        hv().createSnapshot(uuid, xml),
+      const quiesced = await quiescedSnapshot(
+        hv(),
+        r,
+        req.quiesce ?? 'auto',
+        () => hv().createSnapshot(uuid, xml),
+        deps.freezeMarks,
       );
       if (quiesced) {
         await deps.metadata?.update(uuid, (m) => ({

@@ -1,4 +1,5 @@
 import type { HostIo, HostSocket } from '../socket/host-io.ts';
+import type { VmGuestService } from './vm-guest.ts';
 import type { VmInventory } from './vm-inventory.ts';
 import type { VmStatsSampler } from './vm-stats-sampler.ts';
 import type { VmService } from './vm.service.ts';
@@ -14,11 +15,17 @@ export function attachVmSocket(deps: {
   vms: VmService;
   inventory: VmInventory;
   sampler: VmStatsSampler;
+  /** a VM's guest addresses changed (the background refresh): the list gets the VM again */
+  guest?: Pick<VmGuestService, 'onAddresses'>;
 }): () => void {
   const { io, vms, sampler } = deps;
   const offChange = deps.inventory.onChange((uuid, record, event) => {
     const vm = record ? (vms.list().find((v) => v.uuid === uuid) ?? null) : null;
     io.emit('vm:changed', { uuid, event, vm });
+  });
+  const offAddresses = deps.guest?.onAddresses((uuid) => {
+    const vm = vms.list().find((v) => v.uuid === uuid);
+    if (vm) io.emit('vm:changed', { uuid, event: null, vm });
   });
   const offTick = sampler.onTick(() => {
     const list = vms.list();
@@ -53,6 +60,7 @@ export function attachVmSocket(deps: {
   });
   return () => {
     offChange();
+    offAddresses?.();
     offTick();
   };
 }
