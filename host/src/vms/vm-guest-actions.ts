@@ -82,13 +82,34 @@ export async function quiescedSnapshot(
   } finally {
     // a guest left frozen hangs on its next write: thaw even when the snapshot failed
     if (frozen) {
-      const thawed = await h.guestFsThaw(uuid).then(
-        () => true,
-        () => false,
-      );
+      const thawed = await thawGuest(h, uuid);
       // not thawed (libvirt gone a moment): the mark stays, and the next host start thaws it
       if (thawed) await marks?.clear(uuid).catch(() => undefined);
     }
   }
   return frozen;
+}
+
+/**
+ * Thaws the guest's filesystems, asking again while its agent does not answer yet (right after a
+ * revert the restored guest's agent needs a moment, longer under software emulation): a frozen
+ * guest hangs on its next write, so one failed call is not the end of it. True once thawed.
+ */
+export async function thawGuest(
+  h: Hypervisor,
+  uuid: string,
+  opts: { attempts?: number; delayMs?: number } = {},
+): Promise<boolean> {
+  const attempts = opts.attempts ?? 10;
+  for (let i = 0; i < attempts; i++) {
+    try {
+      await h.guestFsThaw(uuid);
+      return true;
+    } catch (err) {
+      const code = (err as AppError).code;
+      if (code === 'VM_NOT_FOUND' || i === attempts - 1) return false;
+      await new Promise((r) => setTimeout(r, opts.delayMs ?? 2000));
+    }
+  }
+  return false;
 }

@@ -22,7 +22,7 @@ import { createVmDiskSources } from './vm-disk-sources.ts';
 import { resolvePlatform, UNCHECKED_PLATFORM } from './vm-create-platform.ts';
 import type { VmGuestService } from './vm-guest.ts';
 import type { FreezeMarks } from './guest-freeze-marks.ts';
-import { powerOff, quiescedSnapshot } from './vm-guest-actions.ts';
+import { powerOff, quiescedSnapshot, thawGuest } from './vm-guest-actions.ts';
 import type { VmInventory, VmRecord } from './vm-inventory.ts';
 import type { VmMetadataWriter } from './vm-metadata.ts';
 import type { PlatformProbe } from './vm-platform-probe.ts';
@@ -409,9 +409,13 @@ export function createVmService(deps: {
       const now = await fresh(uuid);
       // the memory of a quiesced snapshot holds frozen filesystems: thaw them (a no-op otherwise)
       if (now.info.active && r.spec.metadata.quiescedSnapshots?.includes(name)) {
-        await hv()
-          .guestFsThaw(uuid)
-          .catch(() => undefined);
+        if (!(await thawGuest(hv(), uuid))) {
+          record(
+            `VM "${r.info.name}": its filesystems were frozen in snapshot "${name}" and its guest agent did not answer the thaw; they may still be frozen`,
+            by,
+            'error',
+          );
+        }
       }
     },
     async deleteSnapshot(uuid, name, by) {
