@@ -12,8 +12,9 @@ import type { HypervisorMonitor } from '../hypervisor/hypervisor-monitor.ts';
 import { type ClonedDisk, cloneDomainXml } from '../libvirt-xml/clone-xml.ts';
 import { parseDomainXml } from '../libvirt-xml/domain-xml.ts';
 import { buildVolumeXml, parseVolumeBackingPath } from '../libvirt-xml/volume-xml.ts';
-import { convertImage, qemuImgInfo } from '../storage/images/qemu-img.ts';
+import { convertImage } from '../storage/images/qemu-img.ts';
 import type { StorageService } from '../storage/pools/pool.service.ts';
+import { checkVolumeImage } from './vm-disk-image.ts';
 import type { VmInventory, VmRecord } from './vm-inventory.ts';
 import type { VmMetadataWriter } from './vm-metadata.ts';
 import type { Progress } from './vm.service.ts';
@@ -66,25 +67,36 @@ export function createVmCloneService(deps: {
     }
   };
 
-  /** the VM's disks (not CD-ROMs) as pool volumes, with their real format */
-  const sourceDisks = async (r: VmRecord): Promise<SourceDisk[]> => {
-    const disks = r.spec.disks.filter((d) => d.device === 'disk' && d.source);
+  /**
+   * The VM's disks (not CD-ROMs) as pool volumes, in the format the VM reads them with: its inactive
+   * definition's `<driver type>`, never a guess — a guest can write a qcow2 header naming
+   * `backing=/etc/shadow` into a raw disk, and qemu-img's probe would follow it into the copy.
+   * A qcow2 disk passes the image checks (no data file; a backing file only a template's disk).
+   */
+  const sourceDisks = async (r: VmRecord, inactiveXml: string): Promise<SourceDisk[]> => {
+    const disks = parseDomainXml(inactiveXml).disks.filter((d) => d.device === 'disk' && d.source);
     const located = await deps.storage.locate(disks.map((d) => d.source ?? ''));
     const out: SourceDisk[] = [];
     for (const d of disks) {
-      const v = located.get(d.source ?? '');
+      const path = d.source ?? '';
+      const v = located.get(path);
       if (!v) {
         throw new AppError(
           'NOT_SUPPORTED',
           `disk ${d.target} (${d.source}) is not a volume of a storage pool`,
         );
       }
+      if (d.format !== 'raw' && d.format !== 'qcow2') {
+        throw new AppError(
+          'NOT_SUPPORTED',
+          `disk ${d.target} of "${r.info.name}" has ${d.format ? `format ${d.format}` : 'no format in its definition'}: only raw and qcow2 disks are cloned`,
+        );
+      }
+      const format: ImageFormat = d.format;
       const pool = await deps.storage.pool(v.pool);
-      // our own volume: its format as qemu-img reads it (a linked clone's has a backing file; a copy flattens it)
-      const info = (await qemuImgInfo(d.source ?? '')) as { format?: string };
-      const format: ImageFormat = info.format === 'qcow2' ? 'qcow2' : 'raw';
+      if (format === 'qcow2') await checkVolumeImage(deps, { path, pool: v.pool, format });
       out.push({
-        path: d.source ?? '',
+        path,
         pool: v.pool,
         volume: v.volume,
         capacity: v.capacity,
@@ -133,7 +145,8 @@ export function createVmCloneService(deps: {
       if (deps.inventory.all().some((o) => o.info.name === req.name)) {
         throw new AppError('NAME_TAKEN', `a virtual machine named "${req.name}" already exists`);
       }
-      const sources = await sourceDisks(r);
+      const sourceXml = await hv().domainXml(uuid, { inactive: true });
+      const sources = await sourceDisks(r, sourceXml);
       if (req.mode === 'linked' && sources.some((s) => s.logical)) {
         throw new AppError(
           'NOT_SUPPORTED',
@@ -147,7 +160,6 @@ export function createVmCloneService(deps: {
       let step = 0;
       const say = (m: string) => progress?.(++step, total, m);
       say(`Cloning "${r.info.name}" as "${req.name}" (${req.mode})`);
-      const sourceXml = await hv().domainXml(uuid, { inactive: true });
 
       const made: Array<{ pool: string; name: string }> = [];
       let definedUuid: string | null = null;
