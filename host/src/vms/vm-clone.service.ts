@@ -14,6 +14,7 @@ import { parseDomainXml } from '../libvirt-xml/domain-xml.ts';
 import { buildVolumeXml, parseVolumeBackingPath } from '../libvirt-xml/volume-xml.ts';
 import { convertImage } from '../storage/images/qemu-img.ts';
 import type { StorageService } from '../storage/pools/pool.service.ts';
+import { rollBack, rolledBack, type UndoStep, withLeftovers } from './rollback.ts';
 import { checkVolumeImage } from './vm-disk-image.ts';
 import type { VmInventory, VmRecord } from './vm-inventory.ts';
 import type { VmMetadataWriter } from './vm-metadata.ts';
@@ -222,21 +223,25 @@ export function createVmCloneService(deps: {
         await deps.inventory.refresh(info.uuid);
         return deps.detail(info.uuid);
       } catch (err) {
+        const undo: UndoStep[] = [];
         if (definedUuid) {
-          await hv()
-            .undefineDomain(definedUuid)
-            .catch(() => undefined);
-          await deps.inventory.refresh(definedUuid).catch(() => undefined);
+          const u = definedUuid;
+          undo.push({ what: `VM "${req.name}" could not be undefined`, run: () => hv().undefineDomain(u) });
+          undo.push({ what: 'the VM list could not be refreshed', run: () => deps.inventory.refresh(u) });
         }
         for (const m of made.reverse()) {
-          await deps.storage.deleteVolume(m.pool, m.name, 'rollback').catch(() => undefined);
+          undo.push({
+            what: `volume "${m.name}" in pool "${m.pool}" could not be deleted`,
+            run: () => deps.storage.deleteVolume(m.pool, m.name, 'rollback'),
+          });
         }
+        const failed = await rollBack(undo);
         record(
-          `Cloning "${r.info.name}" as "${req.name}" failed and was rolled back: ${(err as Error).message}`,
+          `Cloning "${r.info.name}" as "${req.name}" failed and was ${rolledBack(failed)}: ${(err as Error).message}`,
           by,
           'error',
         );
-        throw err;
+        throw withLeftovers(err, failed);
       }
     },
 

@@ -13,6 +13,7 @@ import type { EventStore } from '@quantix/shared/server';
 import type { HypervisorMonitor } from '../hypervisor/hypervisor-monitor.ts';
 import type { DomainState } from '../hypervisor/hypervisor.ts';
 import { createSeedService, isSeedPath, type SeedService } from '../cloud-init/cloud-init.service.ts';
+import { rollBack, rolledBack, type UndoStep, withLeftovers } from './rollback.ts';
 import { buildDomainXml, parseDomainXml, replaceDomainCpu } from '../libvirt-xml/domain-xml.ts';
 import { buildSnapshotXml, parseSnapshotXml } from '../libvirt-xml/snapshot-xml.ts';
 import type { StorageService } from '../storage/pools/pool.service.ts';
@@ -305,20 +306,26 @@ export function createVmService(deps: {
         await fresh(info.uuid);
         return detail(info.uuid);
       } catch (err) {
+        const undo: UndoStep[] = [];
         if (definedUuid) {
-          await h.undefineDomain(definedUuid).catch(() => undefined);
+          const u = definedUuid;
+          undo.push({ what: `VM "${req.name}" could not be undefined`, run: () => h.undefineDomain(u) });
           // forget it now, so its disks are not "in use" by it while they are removed
-          await deps.inventory.refresh(definedUuid).catch(() => undefined);
+          undo.push({ what: 'the VM list could not be refreshed', run: () => deps.inventory.refresh(u) });
         }
         for (const m of made.reverse()) {
-          await deps.storage.deleteVolume(m.pool, m.name, 'rollback').catch(() => undefined);
+          undo.push({
+            what: `volume "${m.name}" in pool "${m.pool}" could not be deleted`,
+            run: () => deps.storage.deleteVolume(m.pool, m.name, 'rollback'),
+          });
         }
+        const failed = await rollBack(undo);
         record(
-          `Creating VM "${req.name}" failed and was rolled back: ${(err as Error).message}`,
+          `Creating VM "${req.name}" failed and was ${rolledBack(failed)}: ${(err as Error).message}`,
           by,
           'error',
         );
-        throw err;
+        throw withLeftovers(err, failed);
       }
     },
     async remove(uuid, opts, by, progress) {
