@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -253,5 +253,42 @@ describe('clones and disks that name host files, and volumes under linked clones
       encoding: 'utf8',
     });
     assert.match(dump, new RegExp(`<driver name='qemu' type='qcow2'[^>]*/>\\s*<source file='${good}'`));
+  });
+
+  it('writes a cloud-init seed 0600, never over a file it did not make, and never lets it be downloaded', async () => {
+    const name = `${prefix}-seeded`;
+    const seed = join(poolDir, `${name}-cidata.iso`);
+    writeFileSync(seed, 'not ours');
+    const body = {
+      name,
+      vcpus: 1,
+      memoryMiB: 64,
+      disks: [{ pool: poolName, sizeGiB: 0.0625, format: 'raw' }],
+      network: { type: 'none' },
+      bootOrder: ['hd'],
+      autostart: false,
+      cloudInit: { hostname: 'qxfixa', user: 'ops', password: 'pw' },
+    };
+    const taken = await api('POST', '/vms', body);
+    assert.equal(taken.status, 409, taken.text);
+    assert.equal(error(taken).code, 'NAME_TAKEN');
+    assert.equal(readFileSync(seed, 'utf8'), 'not ours', 'left as it was');
+    assert.ok(!(await volumes()).includes(`${name}-disk0.img`), 'nothing made');
+    const clone = await api('POST', `/vms/${linked.uuid}/clone`, { name, cloudInit: { hostname: 'x' } });
+    assert.equal(clone.status, 409, clone.text);
+    assert.equal(readFileSync(seed, 'utf8'), 'not ours');
+    rmSync(seed);
+    const made = await api('POST', '/vms', body);
+    assert.equal(made.status, 201, made.text);
+    const vm = VmDetail.parse(made.json);
+    assert.equal(statSync(seed).mode & 0o777, 0o600);
+    // QEMU still reads it: libvirt hands the file to it
+    assert.equal((await api('POST', `/vms/${vm.uuid}/actions/start`)).status, 200);
+    assert.equal((await api('POST', `/vms/${vm.uuid}/actions/destroy`)).status, 200);
+    const dl = await api('GET', `/storage/pools/${poolName}/files/download?path=${name}-cidata.iso`);
+    assert.equal(dl.status, 403, dl.text);
+    assert.equal(error(dl).code, 'FORBIDDEN');
+    const other = await api('GET', `/storage/pools/${poolName}/files/download?path=${prefix}-att-good.img`);
+    assert.equal(other.status, 200, 'other files still are');
   });
 });

@@ -216,8 +216,9 @@ export function createVmCloneService(deps: {
           say(`Writing the cloud-init seed ${seedPlan.volume}`);
           const mac =
             parseDomainXml(await hv().domainXml(info.uuid, { inactive: true })).nics[0]?.mac ?? null;
-          made.push({ pool: seedPlan.pool, name: seedPlan.volume });
           await deps.seeds.write(seedPlan, req.cloudInit, { name: req.name, uuid: info.uuid, mac });
+          // only once written: a failed write leaves nothing, and the name may be someone else's file
+          made.push({ pool: seedPlan.pool, name: seedPlan.volume });
         }
         record(`VM "${req.name}" created as a ${req.mode} clone of "${r.info.name}"`, by);
         await deps.inventory.refresh(info.uuid);

@@ -292,8 +292,9 @@ export function createVmService(deps: {
           // after the definition: the network config matches the MAC libvirt gave the NIC
           say(`Writing the cloud-init seed ${seedPlan.volume}`);
           const mac = parseDomainXml(await h.domainXml(info.uuid, { inactive: true })).nics[0]?.mac ?? null;
-          made.push({ pool: seedPlan.pool, name: seedPlan.volume });
           await seeds.write(seedPlan, req.cloudInit, { name: req.name, uuid: info.uuid, mac });
+          // only once written: a failed write leaves nothing, and the name may be someone else's file
+          made.push({ pool: seedPlan.pool, name: seedPlan.volume });
         }
         if (req.os) await deps.metadata?.update(info.uuid, (m) => ({ ...m, osPreset: req.os }));
         if (platform.notes.length) record(`VM "${req.name}": ${platform.notes.join('; ')}`, by, 'warning');
