@@ -52,6 +52,7 @@ describe('clones and disks that name host files, and volumes under linked clones
       // a VM defined behind Quantix's back whose disk Quantix refuses to touch
       spawnSync('virsh', ['-c', URI, 'undefine', '--nvram', v.name], { stdio: 'ignore' });
     }
+    rmSync(`/var/lib/libvirt/qemu/nvram/${prefix}-stale_VARS.fd`, { force: true });
     await api('POST', `/storage/pools/${poolName}/stop`).catch(() => undefined);
     await api('DELETE', `/storage/pools/${poolName}`).catch(() => undefined);
     await host?.stop();
@@ -290,5 +291,47 @@ describe('clones and disks that name host files, and volumes under linked clones
     assert.equal(error(dl).code, 'FORBIDDEN');
     const other = await api('GET', `/storage/pools/${poolName}/files/download?path=${prefix}-att-good.img`);
     assert.equal(other.status, 200, 'other files still are');
+  });
+
+  it('gives a UEFI VM’s clone a copy of its NVRAM under its own name, never a stale file', async () => {
+    const res = await api('POST', '/vms', {
+      name: `${prefix}-uefi`,
+      os: 'linux',
+      firmware: 'uefi',
+      vcpus: 1,
+      memoryMiB: 256,
+      disks: [{ pool: poolName, sizeGiB: 0.0625, format: 'qcow2' }],
+      network: { type: 'none' },
+      bootOrder: ['hd'],
+      autostart: false,
+    });
+    assert.equal(res.status, 201, res.text);
+    const uefi = VmDetail.parse(res.json);
+    // libvirt makes the NVRAM file when the VM first starts
+    assert.equal((await api('POST', `/vms/${uefi.uuid}/actions/start`)).status, 200);
+    assert.equal((await api('POST', `/vms/${uefi.uuid}/actions/destroy`)).status, 200);
+    // (firmware autoselection: the inactive definition names no file; libvirt's name for it)
+    const srcNvram = `/var/lib/libvirt/qemu/nvram/${prefix}-uefi_VARS.fd`;
+    assert.ok(srcNvram && statSync(srcNvram).isFile(), `source NVRAM ${srcNvram}`);
+
+    const stale = `/var/lib/libvirt/qemu/nvram/${prefix}-stale_VARS.fd`;
+    writeFileSync(stale, 'an earlier VM’s variables');
+    const refused = await api('POST', `/vms/${uefi.uuid}/clone`, { name: `${prefix}-stale` });
+    assert.equal(refused.status, 409, refused.text);
+    assert.equal(error(refused).code, 'NAME_TAKEN');
+    assert.match(error(refused).message, /_VARS\.fd exists/);
+    assert.equal(readFileSync(stale, 'utf8'), 'an earlier VM’s variables');
+
+    const made = await api('POST', `/vms/${uefi.uuid}/clone`, { name: `${prefix}-uefi2` });
+    assert.equal(made.status, 201, made.text);
+    const own = `/var/lib/libvirt/qemu/nvram/${prefix}-uefi2_VARS.fd`;
+    const dump = execFileSync('virsh', ['-c', URI, 'dumpxml', '--inactive', `${prefix}-uefi2`], {
+      encoding: 'utf8',
+    });
+    assert.match(dump, new RegExp(`<nvram[^>]*>${own}</nvram>`));
+    assert.ok(readFileSync(own).equals(readFileSync(srcNvram)), 'a copy of the source’s variables');
+    const clone = VmDetail.parse(made.json);
+    assert.equal((await api('POST', `/vms/${clone.uuid}/actions/start`)).status, 200, 'it boots from it');
+    assert.equal((await api('POST', `/vms/${clone.uuid}/actions/destroy`)).status, 200);
   });
 });

@@ -1,3 +1,6 @@
+import { constants } from 'node:fs';
+import { copyFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
   AppError,
   type ImageFormat,
@@ -21,6 +24,13 @@ import type { VmMetadataWriter } from './vm-metadata.ts';
 import type { Progress } from './vm.service.ts';
 
 const GiB = 1024 ** 3;
+/** where libvirt (qemu:///system) keeps each UEFI VM's `<name>_VARS.fd` */
+const NVRAM_DIR = '/var/lib/libvirt/qemu/nvram';
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
 
 export interface VmCloneService {
   /** a full or linked copy of a shut-off VM (linked: of a template only) */
@@ -157,6 +167,19 @@ export function createVmCloneService(deps: {
       const seedPlan = req.cloudInit
         ? await deps.seeds.plan(req.cloudInit, req.name, req.pool ?? sources[0]?.pool ?? '')
         : undefined;
+      // a UEFI VM's clone gets a copy of its NVRAM (boot entries, Secure Boot keys) under its own
+      // name; a file of that name left by a deleted VM would be taken by libvirt as the clone's
+      const platform = parseDomainXml(sourceXml).platform;
+      const nvramPath =
+        platform.firmware === 'uefi' || /<nvram\b/.test(sourceXml)
+          ? join(NVRAM_DIR, `${req.name}_VARS.fd`)
+          : null;
+      if (nvramPath && (await exists(nvramPath))) {
+        throw new AppError(
+          'NAME_TAKEN',
+          `${nvramPath} exists (the NVRAM of an earlier VM named "${req.name}"?): delete it, or choose another name`,
+        );
+      }
       const total = sources.length + 2 + (seedPlan ? 1 : 0);
       let step = 0;
       const say = (m: string) => progress?.(++step, total, m);
@@ -164,6 +187,7 @@ export function createVmCloneService(deps: {
 
       const made: Array<{ pool: string; name: string }> = [];
       let definedUuid: string | null = null;
+      let nvramCopied: string | null = null;
       try {
         const mapped: ClonedDisk[] = [];
         for (const [i, s] of sources.entries()) {
@@ -203,8 +227,16 @@ export function createVmCloneService(deps: {
           mapped.push({ from: s.path, to: v.path, format });
         }
         say(`Defining "${req.name}"`);
+        // named in the definition, or (firmware autoselection) libvirt's own name for it
+        const srcNvram = platform.nvram ?? join(NVRAM_DIR, `${r.info.name}_VARS.fd`);
+        if (nvramPath && (await exists(srcNvram))) {
+          // EXCL: never over a file that appeared meanwhile
+          await copyFile(srcNvram, nvramPath, constants.COPYFILE_EXCL);
+          nvramCopied = nvramPath;
+        }
         const xml = cloneDomainXml(sourceXml, {
           name: req.name,
+          ...(nvramCopied ? { nvramPath: nvramCopied } : {}),
           disks: mapped,
           isSeed: (p) => isSeedPath(p, r.info.name),
           ...(seedPlan ? { seedPath: seedPlan.path } : {}),
@@ -229,6 +261,10 @@ export function createVmCloneService(deps: {
           const u = definedUuid;
           undo.push({ what: `VM "${req.name}" could not be undefined`, run: () => hv().undefineDomain(u) });
           undo.push({ what: 'the VM list could not be refreshed', run: () => deps.inventory.refresh(u) });
+        }
+        if (nvramCopied) {
+          const f = nvramCopied;
+          undo.push({ what: `the NVRAM copy ${f} could not be deleted`, run: () => rm(f, { force: true }) });
         }
         for (const m of made.reverse()) {
           undo.push({
