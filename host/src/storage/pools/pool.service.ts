@@ -129,7 +129,15 @@ export function createStorageService(deps: {
   const overlaysOf = async (path: string) => {
     const out: Array<{ pool: string; volume: string; path: string }> = [];
     for (const info of await hv().listPools()) {
-      for (const v of (await volumesOf(info, false)).volumes) {
+      // another pool that cannot be listed now (its directory gone) holds no overlay of ours: a
+      // linked clone's overlay is made in its template volume's pool, and that one must answer
+      const dir = parsePoolXml(info.xml).path?.replace(/\/+$/, '');
+      const mine = !!dir && path.startsWith(`${dir}/`);
+      const listed = await volumesOf(info, false).catch((err: unknown) => {
+        if (mine) throw err;
+        return { volumes: [] };
+      });
+      for (const v of listed.volumes) {
         if (parseVolumeBackingPath(v.xml) === path) {
           out.push({ pool: info.name, volume: parseVolumeXml(v.xml).name, path: v.path });
         }
