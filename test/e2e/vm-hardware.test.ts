@@ -182,8 +182,8 @@ describe('VM hardware on a real libvirt daemon with QEMU', () => {
       pool,
       volume: 'evil.qcow2',
     });
-    assert.equal(evil.status, 409, evil.text);
-    assert.equal(ErrorBody.parse(evil.json).error.code, 'EDIT_REFUSED');
+    assert.equal(evil.status, 422, evil.text);
+    assert.equal(ErrorBody.parse(evil.json).error.code, 'IMAGE_REFUSED');
     assert.equal(element(config(), 'disk', 'evil.qcow2'), undefined);
     // detached (the volume stays), and the SATA disk deleted with its volume
     await edit('DELETE', '/disks/sdc');

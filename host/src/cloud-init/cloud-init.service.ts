@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { link, rename, rm, unlink } from 'node:fs/promises';
+import { chmod, link, lstat, rm, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { AppError, type CloudInitConfig } from '@quantix/shared';
 import { fsyncDir } from '@quantix/shared/server';
@@ -27,7 +27,10 @@ export function isSeedPath(path: string | null | undefined, vmName: string): boo
 export interface SeedService {
   /** checks the pool (running, with a directory) and says where the seed of `vmName` will be */
   plan(config: CloudInitConfig, vmName: string, defaultPool: string): Promise<SeedPlan>;
-  /** hashes the password, writes the ISO under a temp name, then gives it its name; the pool sees it at once */
+  /**
+   * hashes the password, writes the ISO (0600) under a temp name, then gives it its name — never
+   * over an existing file (NAME_TAKEN); the pool sees it at once. On failure nothing is left.
+   */
   write(
     plan: SeedPlan,
     config: CloudInitConfig,
@@ -58,6 +61,20 @@ export function createSeedService(deps: {
       if (users.length) {
         throw new AppError('VOLUME_IN_USE', `the seed ${volume} is in use by: ${users.join(', ')}`);
       }
+      // a file of that name that no VM uses (a deleted VM's seed, someone's upload) is not ours to replace
+      const exists = await lstat(path).then(
+        () => true,
+        (err: NodeJS.ErrnoException) => {
+          if (err.code === 'ENOENT') return false;
+          throw err;
+        },
+      );
+      if (exists) {
+        throw new AppError(
+          'NAME_TAKEN',
+          `pool "${name}" already has a file ${volume}: delete it, or put the seed in another pool`,
+        );
+      }
       return { pool: name, volume, path };
     },
     async write(plan, config, vm) {
@@ -73,10 +90,12 @@ export function createSeedService(deps: {
       const tmp = join(dir, `.upload-${randomBytes(8).toString('hex')}.part`);
       try {
         await writeSeedIso(files, tmp);
-        // a leftover seed of a VM of this name that was deleted without its disks (unused: see plan)
-        await link(tmp, plan.path).catch(async (err: NodeJS.ErrnoException) => {
+        // the password hash and user-data are for the VM (QEMU: libvirt hands the file to it), no one else
+        await chmod(tmp, 0o600);
+        // never over a file that appeared since plan(): link fails where rename would replace
+        await link(tmp, plan.path).catch((err: NodeJS.ErrnoException) => {
           if (err.code !== 'EEXIST') throw err;
-          await rename(tmp, plan.path);
+          throw new AppError('NAME_TAKEN', `pool "${plan.pool}" already has a file ${plan.volume}`);
         });
         await unlink(tmp).catch(() => undefined);
         await fsyncDir(dir);

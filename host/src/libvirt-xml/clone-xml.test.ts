@@ -78,6 +78,27 @@ describe('cloneDomainXml', () => {
     assert.match(clone, /<nvram template='\/usr\/share\/OVMF\/OVMF_VARS_4M.fd'\/>/);
     assert.ok(!clone.includes('qximg-tpl_VARS.fd'));
   });
+  it('names the clone’s own copy of the NVRAM file when it is given', () => {
+    const own = cloneDomainXml(SOURCE, {
+      name: 'qximg-clone',
+      disks: [],
+      isSeed: () => false,
+      nvramPath: '/var/lib/libvirt/qemu/nvram/qximg-clone_VARS.fd',
+    });
+    assert.match(
+      own,
+      /<nvram template='\/usr\/share\/OVMF\/OVMF_VARS_4M.fd'>\/var\/lib\/libvirt\/qemu\/nvram\/qximg-clone_VARS.fd<\/nvram>/,
+    );
+    assert.equal(parseDomainXml(own).platform.nvram, '/var/lib/libvirt/qemu/nvram/qximg-clone_VARS.fd');
+    // firmware autoselection names no file in the inactive definition: the copy's path is added
+    const auto = cloneDomainXml(SOURCE.replace(/\s*<nvram[^>]*>[^<]*<\/nvram>/, ''), {
+      name: 'qximg-clone',
+      disks: [],
+      isSeed: () => false,
+      nvramPath: '/var/lib/libvirt/qemu/nvram/qximg-clone_VARS.fd',
+    });
+    assert.equal(parseDomainXml(auto).platform.nvram, '/var/lib/libvirt/qemu/nvram/qximg-clone_VARS.fd');
+  });
   it('leaves out the seed when the clone gets none, and builds on a domain of our own builder', () => {
     const xml = buildDomainXml({
       name: 'qximg-src',

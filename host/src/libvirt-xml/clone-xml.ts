@@ -26,8 +26,8 @@ const SOURCE_FILE = /<source\s+(file|dev)=(['"])([^'"]*)\2/;
  * A clone's domain XML from the source's inactive XML, with targeted edits (as replaceDomainCpu:
  * a rebuild from our parse would lose what we do not model): a new name; no UUID and no MAC
  * addresses (libvirt makes new ones); each disk pointed at its new volume with its format; the
- * source's cloud-init seed left out (`isSeed`), and the clone's own added as `seedPath`; no NVRAM
- * path (libvirt makes the clone's own from the template file); not a template.
+ * source's cloud-init seed left out (`isSeed`), and the clone's own added as `seedPath`; the NVRAM
+ * path the clone's copy (`nvramPath`), or none (libvirt makes one from the template file); not a template.
  */
 export function cloneDomainXml(
   sourceXml: string,
@@ -36,6 +36,8 @@ export function cloneDomainXml(
     disks: ClonedDisk[];
     isSeed: (path: string) => boolean;
     seedPath?: string;
+    /** the clone's own NVRAM file (a copy of the source's); without it libvirt makes one from the template */
+    nvramPath?: string;
     description?: string;
   },
 ): string {
@@ -46,7 +48,14 @@ export function cloneDomainXml(
     .replace(/<name>[^<]*<\/name>/, () => `<name>${name}</name>`)
     .replace(/\s*<uuid>[^<]*<\/uuid>/, '')
     .replace(/\s*<mac\s+address=(['"])[^'"]*\1\s*\/>/g, '')
-    .replace(/<nvram\b([^>]*?)\s*>[^<]*<\/nvram>/g, (_m, attrs: string) => `<nvram${attrs}/>`);
+    .replace(/<nvram\b([^>]*?)\s*>[^<]*<\/nvram>/g, (_m, attrs: string) =>
+      opts.nvramPath ? `<nvram${attrs}>${xmlEscape(opts.nvramPath)}</nvram>` : `<nvram${attrs}/>`,
+    );
+  // firmware autoselection (`<os firmware='efi'>`) names no NVRAM file in the inactive definition
+  if (opts.nvramPath && !/<nvram\b/.test(xml)) {
+    const path = xmlEscape(opts.nvramPath);
+    xml = xml.replace(/(\s*)<\/os>/, (_m, ws: string) => `${ws}  <nvram>${path}</nvram>${ws}</os>`);
+  }
   const used: string[] = [];
   xml = xml.replace(DISK, (block) => {
     const src = SOURCE_FILE.exec(block)?.[3];

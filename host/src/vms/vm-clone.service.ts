@@ -1,3 +1,6 @@
+import { constants } from 'node:fs';
+import { copyFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
   AppError,
   type ImageFormat,
@@ -12,13 +15,22 @@ import type { HypervisorMonitor } from '../hypervisor/hypervisor-monitor.ts';
 import { type ClonedDisk, cloneDomainXml } from '../libvirt-xml/clone-xml.ts';
 import { parseDomainXml } from '../libvirt-xml/domain-xml.ts';
 import { buildVolumeXml, parseVolumeBackingPath } from '../libvirt-xml/volume-xml.ts';
-import { convertImage, qemuImgInfo } from '../storage/images/qemu-img.ts';
+import { convertImage } from '../storage/images/qemu-img.ts';
 import type { StorageService } from '../storage/pools/pool.service.ts';
+import { rollBack, rolledBack, type UndoStep, withLeftovers } from './rollback.ts';
+import { checkVolumeImage } from './vm-disk-image.ts';
 import type { VmInventory, VmRecord } from './vm-inventory.ts';
 import type { VmMetadataWriter } from './vm-metadata.ts';
 import type { Progress } from './vm.service.ts';
 
 const GiB = 1024 ** 3;
+/** where libvirt (qemu:///system) keeps each UEFI VM's `<name>_VARS.fd` */
+const NVRAM_DIR = '/var/lib/libvirt/qemu/nvram';
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
 
 export interface VmCloneService {
   /** a full or linked copy of a shut-off VM (linked: of a template only) */
@@ -66,25 +78,36 @@ export function createVmCloneService(deps: {
     }
   };
 
-  /** the VM's disks (not CD-ROMs) as pool volumes, with their real format */
-  const sourceDisks = async (r: VmRecord): Promise<SourceDisk[]> => {
-    const disks = r.spec.disks.filter((d) => d.device === 'disk' && d.source);
+  /**
+   * The VM's disks (not CD-ROMs) as pool volumes, in the format the VM reads them with: its inactive
+   * definition's `<driver type>`, never a guess — a guest can write a qcow2 header naming
+   * `backing=/etc/shadow` into a raw disk, and qemu-img's probe would follow it into the copy.
+   * A qcow2 disk passes the image checks (no data file; a backing file only a template's disk).
+   */
+  const sourceDisks = async (r: VmRecord, inactiveXml: string): Promise<SourceDisk[]> => {
+    const disks = parseDomainXml(inactiveXml).disks.filter((d) => d.device === 'disk' && d.source);
     const located = await deps.storage.locate(disks.map((d) => d.source ?? ''));
     const out: SourceDisk[] = [];
     for (const d of disks) {
-      const v = located.get(d.source ?? '');
+      const path = d.source ?? '';
+      const v = located.get(path);
       if (!v) {
         throw new AppError(
           'NOT_SUPPORTED',
           `disk ${d.target} (${d.source}) is not a volume of a storage pool`,
         );
       }
+      if (d.format !== 'raw' && d.format !== 'qcow2') {
+        throw new AppError(
+          'NOT_SUPPORTED',
+          `disk ${d.target} of "${r.info.name}" has ${d.format ? `format ${d.format}` : 'no format in its definition'}: only raw and qcow2 disks are cloned`,
+        );
+      }
+      const format: ImageFormat = d.format;
       const pool = await deps.storage.pool(v.pool);
-      // our own volume: its format as qemu-img reads it (a linked clone's has a backing file; a copy flattens it)
-      const info = (await qemuImgInfo(d.source ?? '')) as { format?: string };
-      const format: ImageFormat = info.format === 'qcow2' ? 'qcow2' : 'raw';
+      if (format === 'qcow2') await checkVolumeImage(deps, { path, pool: v.pool, format });
       out.push({
-        path: d.source ?? '',
+        path,
         pool: v.pool,
         volume: v.volume,
         capacity: v.capacity,
@@ -133,7 +156,8 @@ export function createVmCloneService(deps: {
       if (deps.inventory.all().some((o) => o.info.name === req.name)) {
         throw new AppError('NAME_TAKEN', `a virtual machine named "${req.name}" already exists`);
       }
-      const sources = await sourceDisks(r);
+      const sourceXml = await hv().domainXml(uuid, { inactive: true });
+      const sources = await sourceDisks(r, sourceXml);
       if (req.mode === 'linked' && sources.some((s) => s.logical)) {
         throw new AppError(
           'NOT_SUPPORTED',
@@ -143,14 +167,27 @@ export function createVmCloneService(deps: {
       const seedPlan = req.cloudInit
         ? await deps.seeds.plan(req.cloudInit, req.name, req.pool ?? sources[0]?.pool ?? '')
         : undefined;
+      // a UEFI VM's clone gets a copy of its NVRAM (boot entries, Secure Boot keys) under its own
+      // name; a file of that name left by a deleted VM would be taken by libvirt as the clone's
+      const platform = parseDomainXml(sourceXml).platform;
+      const nvramPath =
+        platform.firmware === 'uefi' || /<nvram\b/.test(sourceXml)
+          ? join(NVRAM_DIR, `${req.name}_VARS.fd`)
+          : null;
+      if (nvramPath && (await exists(nvramPath))) {
+        throw new AppError(
+          'NAME_TAKEN',
+          `${nvramPath} exists (the NVRAM of an earlier VM named "${req.name}"?): delete it, or choose another name`,
+        );
+      }
       const total = sources.length + 2 + (seedPlan ? 1 : 0);
       let step = 0;
       const say = (m: string) => progress?.(++step, total, m);
       say(`Cloning "${r.info.name}" as "${req.name}" (${req.mode})`);
-      const sourceXml = await hv().domainXml(uuid, { inactive: true });
 
       const made: Array<{ pool: string; name: string }> = [];
       let definedUuid: string | null = null;
+      let nvramCopied: string | null = null;
       try {
         const mapped: ClonedDisk[] = [];
         for (const [i, s] of sources.entries()) {
@@ -190,8 +227,16 @@ export function createVmCloneService(deps: {
           mapped.push({ from: s.path, to: v.path, format });
         }
         say(`Defining "${req.name}"`);
+        // named in the definition, or (firmware autoselection) libvirt's own name for it
+        const srcNvram = platform.nvram ?? join(NVRAM_DIR, `${r.info.name}_VARS.fd`);
+        if (nvramPath && (await exists(srcNvram))) {
+          // EXCL: never over a file that appeared meanwhile
+          await copyFile(srcNvram, nvramPath, constants.COPYFILE_EXCL);
+          nvramCopied = nvramPath;
+        }
         const xml = cloneDomainXml(sourceXml, {
           name: req.name,
+          ...(nvramCopied ? { nvramPath: nvramCopied } : {}),
           disks: mapped,
           isSeed: (p) => isSeedPath(p, r.info.name),
           ...(seedPlan ? { seedPath: seedPlan.path } : {}),
@@ -203,28 +248,37 @@ export function createVmCloneService(deps: {
           say(`Writing the cloud-init seed ${seedPlan.volume}`);
           const mac =
             parseDomainXml(await hv().domainXml(info.uuid, { inactive: true })).nics[0]?.mac ?? null;
-          made.push({ pool: seedPlan.pool, name: seedPlan.volume });
           await deps.seeds.write(seedPlan, req.cloudInit, { name: req.name, uuid: info.uuid, mac });
+          // only once written: a failed write leaves nothing, and the name may be someone else's file
+          made.push({ pool: seedPlan.pool, name: seedPlan.volume });
         }
         record(`VM "${req.name}" created as a ${req.mode} clone of "${r.info.name}"`, by);
         await deps.inventory.refresh(info.uuid);
         return deps.detail(info.uuid);
       } catch (err) {
+        const undo: UndoStep[] = [];
         if (definedUuid) {
-          await hv()
-            .undefineDomain(definedUuid)
-            .catch(() => undefined);
-          await deps.inventory.refresh(definedUuid).catch(() => undefined);
+          const u = definedUuid;
+          undo.push({ what: `VM "${req.name}" could not be undefined`, run: () => hv().undefineDomain(u) });
+          undo.push({ what: 'the VM list could not be refreshed', run: () => deps.inventory.refresh(u) });
+        }
+        if (nvramCopied) {
+          const f = nvramCopied;
+          undo.push({ what: `the NVRAM copy ${f} could not be deleted`, run: () => rm(f, { force: true }) });
         }
         for (const m of made.reverse()) {
-          await deps.storage.deleteVolume(m.pool, m.name, 'rollback').catch(() => undefined);
+          undo.push({
+            what: `volume "${m.name}" in pool "${m.pool}" could not be deleted`,
+            run: () => deps.storage.deleteVolume(m.pool, m.name, 'rollback'),
+          });
         }
+        const failed = await rollBack(undo);
         record(
-          `Cloning "${r.info.name}" as "${req.name}" failed and was rolled back: ${(err as Error).message}`,
+          `Cloning "${r.info.name}" as "${req.name}" failed and was ${rolledBack(failed)}: ${(err as Error).message}`,
           by,
           'error',
         );
-        throw err;
+        throw withLeftovers(err, failed);
       }
     },
 

@@ -74,6 +74,14 @@ export function createVmDiskSources(deps: { storage: StorageService; diskUsers: 
               `volume "${src.volume}" is in use by: ${[...new Set(users)].join(', ') || vmName}`,
             );
           }
+          // a template's volume that linked clones read: a guest writing to it would corrupt them
+          const overlays = await deps.storage.overlaysOf(v.path);
+          if (overlays.length) {
+            throw new AppError(
+              'VOLUME_IN_USE',
+              `volume "${src.volume}" is the backing file of ${overlays.map((o) => `${o.pool}/${o.volume}`).join(', ')}`,
+            );
+          }
           usedPaths.add(v.path);
           const info = await inspectImage(v.path);
           planned.push({

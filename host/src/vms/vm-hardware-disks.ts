@@ -1,4 +1,3 @@
-import { dirname } from 'node:path';
 import {
   AppError,
   type VmDiskAdd,
@@ -17,6 +16,7 @@ import {
 } from '../libvirt-xml/domain-edit-devices.ts';
 import { parseHardwareXml } from '../libvirt-xml/domain-edit-parse.ts';
 import { bootsFrom, setBootOrder } from '../libvirt-xml/domain-edit.ts';
+import { checkVolumeImage, overlayUsers } from './vm-disk-image.ts';
 import type { HardwareCore, Progress } from './vm-hardware-core.ts';
 
 const GiB = 1024 ** 3;
@@ -42,26 +42,27 @@ export function createDiskEdits(core: HardwareCore): DiskEdits {
     const v = vols.find((x) => x.name === ref.volume);
     if (!v) throw new AppError('VOLUME_NOT_FOUND', `no volume "${ref.volume}" in pool "${ref.pool}"`);
     const block = pool.type === 'logical';
-    const format = !block && v.format === 'qcow2' ? 'qcow2' : 'raw';
-    if (format === 'qcow2') await assertBackingInPool(pool.info.uuid, ref, pool.path);
-    return { path: v.path, type: block ? 'block' : 'file', format };
+    return { path: v.path, type: block ? 'block' : 'file', format: 'raw' };
   };
   /**
-   * A qcow2 file names its backing file itself, and QEMU opens it with the VM: one outside the
-   * pool (`-b /etc/shadow`) would hand the guest a host file. Only backing files in the same
-   * pool's directory are accepted (linked clones).
+   * The format qemu-img finds in a file volume, checked: a data file or a backing file
+   * (`-b /etc/shadow`) would hand the guest a host file; only a linked clone's backing file (a
+   * template's disk in the same pool) passes. An LVM volume is attached raw, as creation makes it.
    */
-  const assertBackingInPool = async (poolUuid: string, ref: VolumeRef, poolPath: string | null) => {
-    const info = (await hv().listVolumes(poolUuid)).volumes.find((x) => x.name === ref.volume);
-    const backing = info ? /<backingStore>[\s\S]*?<path>([^<]*)<\/path>/.exec(info.xml)?.[1] : undefined;
-    if (backing === undefined) return;
-    const inside = poolPath !== null && dirname(backing) === poolPath.replace(/\/+$/, '');
-    if (!inside) {
-      throw new AppError(
-        'EDIT_REFUSED',
-        `volume "${ref.volume}" has a backing file outside pool "${ref.pool}" (${backing}): not attached`,
-      );
-    }
+  const diskFormat = async (ref: VolumeRef, v: Media): Promise<'qcow2' | 'raw'> => {
+    if (v.type === 'block' || !v.path) return 'raw';
+    return (await checkVolumeImage(deps, { path: v.path, pool: ref.pool })).format;
+  };
+  /** TEMPLATE_IN_USE while linked clones' overlays read this disk's volume. */
+  const assertNoOverlays = async (vmName: string, target: string, path: string | null, doing: string) => {
+    if (!path) return;
+    const { volumes, vms } = await overlayUsers(deps, path);
+    if (volumes.length === 0) return;
+    throw new AppError(
+      'TEMPLATE_IN_USE',
+      `disk ${target} of "${vmName}" backs the linked clones ${vms.length ? vms.join(', ') : volumes.join(', ')}: it cannot be ${doing} while they exist`,
+      { details: { vms } },
+    );
   };
   /** Which VM (other than this one) has this file as a disk or CD. */
   const otherUser = (uuid: string, path: string) =>
@@ -114,15 +115,25 @@ export function createDiskEdits(core: HardwareCore): DiskEdits {
           const user = otherUser(uuid, v.path);
           if (user)
             throw new AppError('VOLUME_IN_USE', `volume "${req.volume}" is a disk of "${user.info.name}"`);
+          // a template's volume that linked clones read: a guest writing to it would corrupt them
+          const backs = await overlayUsers(deps, v.path);
+          if (backs.volumes.length) {
+            throw new AppError(
+              'VOLUME_IN_USE',
+              `volume "${req.volume}" is the backing file of ${backs.volumes.join(', ')}: not attached`,
+              { details: { vms: backs.vms } },
+            );
+          }
           if (parseHardwareXml(ctx.config).disks.some((d) => d.source === v.path)) {
             throw new AppError('EDIT_REFUSED', `volume "${req.volume}" is already a disk of "${ctx.name}"`);
           }
+          const format = await diskFormat({ pool: req.pool, volume: req.volume }, v);
           const bus = req.bus;
           spec = {
             device: 'disk',
             type: v.type,
             path: v.path,
-            format: v.format,
+            format,
             bus,
             target: freeTarget(bus, taken),
           };
@@ -160,6 +171,9 @@ export function createDiskEdits(core: HardwareCore): DiskEdits {
         if (!disk) throw new AppError('DEVICE_NOT_FOUND', `the VM has no disk ${target}`);
         let xml = ctx.config;
         const live_: Array<() => Promise<void>> = [];
+        if (disk.device === 'disk' && (req.sizeGiB !== undefined || req.bus !== undefined)) {
+          await assertNoOverlays(ctx.name, target, disk.source, 'changed');
+        }
 
         if (req.media !== undefined) {
           if (disk.device !== 'cdrom') throw new AppError('EDIT_REFUSED', `${target} is not a CD-ROM drive`);
@@ -236,6 +250,7 @@ export function createDiskEdits(core: HardwareCore): DiskEdits {
         const conf = parseHardwareXml(ctx.config);
         const disk = conf.disks.find((d) => d.target === target);
         if (!disk) throw new AppError('DEVICE_NOT_FOUND', `the VM has no disk ${target}`);
+        if (disk.device === 'disk') await assertNoOverlays(ctx.name, target, disk.source, 'removed');
         if (opts.deleteVolume && ctx.active) {
           throw new AppError(
             'VM_STATE_INVALID',

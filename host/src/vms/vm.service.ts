@@ -13,6 +13,7 @@ import type { EventStore } from '@quantix/shared/server';
 import type { HypervisorMonitor } from '../hypervisor/hypervisor-monitor.ts';
 import type { DomainState } from '../hypervisor/hypervisor.ts';
 import { createSeedService, isSeedPath, type SeedService } from '../cloud-init/cloud-init.service.ts';
+import { rollBack, rolledBack, type UndoStep, withLeftovers } from './rollback.ts';
 import { buildDomainXml, parseDomainXml, replaceDomainCpu } from '../libvirt-xml/domain-xml.ts';
 import { buildSnapshotXml, parseSnapshotXml } from '../libvirt-xml/snapshot-xml.ts';
 import type { StorageService } from '../storage/pools/pool.service.ts';
@@ -296,8 +297,9 @@ export function createVmService(deps: {
           // after the definition: the network config matches the MAC libvirt gave the NIC
           say(`Writing the cloud-init seed ${seedPlan.volume}`);
           const mac = parseDomainXml(await h.domainXml(info.uuid, { inactive: true })).nics[0]?.mac ?? null;
-          made.push({ pool: seedPlan.pool, name: seedPlan.volume });
           await seeds.write(seedPlan, req.cloudInit, { name: req.name, uuid: info.uuid, mac });
+          // only once written: a failed write leaves nothing, and the name may be someone else's file
+          made.push({ pool: seedPlan.pool, name: seedPlan.volume });
         }
         if (req.os) await deps.metadata?.update(info.uuid, (m) => ({ ...m, osPreset: req.os }));
         if (platform.notes.length) record(`VM "${req.name}": ${platform.notes.join('; ')}`, by, 'warning');
@@ -310,20 +312,26 @@ export function createVmService(deps: {
         await fresh(info.uuid);
         return detail(info.uuid);
       } catch (err) {
+        const undo: UndoStep[] = [];
         if (definedUuid) {
-          await h.undefineDomain(definedUuid).catch(() => undefined);
+          const u = definedUuid;
+          undo.push({ what: `VM "${req.name}" could not be undefined`, run: () => h.undefineDomain(u) });
           // forget it now, so its disks are not "in use" by it while they are removed
-          await deps.inventory.refresh(definedUuid).catch(() => undefined);
+          undo.push({ what: 'the VM list could not be refreshed', run: () => deps.inventory.refresh(u) });
         }
         for (const m of made.reverse()) {
-          await deps.storage.deleteVolume(m.pool, m.name, 'rollback').catch(() => undefined);
+          undo.push({
+            what: `volume "${m.name}" in pool "${m.pool}" could not be deleted`,
+            run: () => deps.storage.deleteVolume(m.pool, m.name, 'rollback'),
+          });
         }
+        const failed = await rollBack(undo);
         record(
-          `Creating VM "${req.name}" failed and was rolled back: ${(err as Error).message}`,
+          `Creating VM "${req.name}" failed and was ${rolledBack(failed)}: ${(err as Error).message}`,
           by,
           'error',
         );
-        throw err;
+        throw withLeftovers(err, failed);
       }
     },
     async remove(uuid, opts, by, progress) {

@@ -23,6 +23,8 @@ export interface FileRoutesDeps {
   tasks?: TaskSink;
 }
 
+const isSeedName = (path: string) => /-cidata\.iso$/i.test(path);
+
 /** The one write this router takes that is not JSON: for the server's writeGuard exemption. */
 export const RAW_UPLOAD_PATH = /^\/storage\/pools\/[^/]+\/files\/[^/]+$/;
 export function isRawUploadRequest(req: { method: string; path: string }): boolean {
@@ -48,6 +50,15 @@ export function fileRoutes(deps: FileRoutesDeps): Router {
     const { pool } = parseOr400(FilePoolParams, req.params);
     const { path } = parseOr400(FileDownloadQuery, req.query);
     const file = await deps.browser.openDownload(await deps.poolPath(pool), path);
+    // a cloud-init seed holds a password hash and the user-data: every `*-cidata.iso` (by the name
+    // asked for and the real file's, after symlinks), whether a VM uses it now or not
+    if (isSeedName(path) || isSeedName(file.name)) {
+      file.stream.destroy();
+      throw new AppError(
+        'FORBIDDEN',
+        'cloud-init seeds (*-cidata.iso) hold password hashes and user-data: they are not downloaded',
+      );
+    }
     res.status(200);
     res.setHeader('Content-Type', 'application/octet-stream');
     res.setHeader('Content-Length', String(file.size));

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { AppError } from '@quantix/shared';
 import { tempRoot } from '@quantix/shared/server/testing';
-import { checkImage, MAX_VIRTUAL_SIZE } from './image-check.ts';
-import { convertImage, inspectImage } from './qemu-img.ts';
+import { checkImage, imageBacking, MAX_VIRTUAL_SIZE } from './image-check.ts';
+import { convertImage, inspectImage, qemuImgInfo } from './qemu-img.ts';
 
 const base = tempRoot('qximg-check-');
 const qemuImg = (...args: string[]) => execFileSync('qemu-img', args, { stdio: 'pipe' });
@@ -78,6 +78,28 @@ describe('inspectImage on real files made with qemu-img', () => {
     qemuImg('create', '-f', 'qcow2', '-b', '/etc/shadow', '-F', 'raw', join(dir, 'shadow.qcow2'), '1M');
     await refusedAsync(inspectImage(join(dir, 'over.qcow2')), /backing file .*base\.qcow2/);
     await refusedAsync(inspectImage(join(dir, 'shadow.qcow2')), /backing file .*\/etc\/shadow/);
+  });
+  it('lets a recorded backing file through only when asked, and reads a file in the format it is given', async () => {
+    const dir = await base.fresh('allow-');
+    const over = join(dir, 'over.qcow2');
+    qemuImg('create', '-f', 'qcow2', '-b', '/etc/hostname', '-F', 'raw', over, '1M');
+    const raw = await qemuImgInfo(over);
+    refused(() => checkImage(raw, 'disk'), /backing file/);
+    assert.equal(checkImage(raw, 'disk', { allowBacking: true }).format, 'qcow2');
+    assert.deepEqual(imageBacking(raw), { path: '/etc/hostname', format: 'raw' });
+    // no recorded format (old images): QEMU would probe the backing file; a relative path is refused too
+    const { 'backing-filename-format': _f, ...unformatted } = raw as Record<string, unknown>;
+    refused(() => checkImage(unformatted, 'disk', { allowBacking: true }), /raw or qcow2 format/);
+    refused(
+      () =>
+        checkImage({ ...(raw as object), 'full-backing-filename': 'x.img' }, 'disk', { allowBacking: true }),
+      /absolute path/,
+    );
+    refused(() => checkImage(raw, 'iso', { allowBacking: true }), /not an ISO/);
+    // a raw disk that holds a qcow2 header is raw when read as raw: nothing in it is followed
+    const asRaw = await qemuImgInfo(over, 'raw');
+    assert.equal(checkImage(asRaw, 'disk').format, 'raw');
+    assert.equal(imageBacking(asRaw), null);
   });
   it('refuses a qcow2 with an external data file', async () => {
     const dir = await base.fresh('datafile-');

@@ -11,6 +11,7 @@ export const QemuImgInfo = z.looseObject({
   'actual-size': z.number().int().nonnegative().optional(),
   'backing-filename': z.string().optional(),
   'full-backing-filename': z.string().optional(),
+  'backing-filename-format': z.string().optional(),
   encrypted: z.boolean().optional(),
   'format-specific': z
     .looseObject({
@@ -36,8 +37,14 @@ function refuse(message: string): AppError {
  * extents), any backing file (QEMU would open it for the guest: `/etc/shadow`, another VM's disk),
  * a qcow2 external data file (the same, for the data), encryption, a qcow2 marked corrupt, and a
  * virtual size of zero or above 64 TiB. `expect: 'iso'` also requires raw: an ISO is a raw image.
+ * `allowBacking` lets a backing file through when its absolute path and its format (raw or qcow2)
+ * are recorded: the caller then decides whether that file may be opened (see imageBacking).
  */
-export function checkImage(raw: unknown, expect: 'iso' | 'disk'): ImageInfo {
+export function checkImage(
+  raw: unknown,
+  expect: 'iso' | 'disk',
+  opts: { allowBacking?: boolean } = {},
+): ImageInfo {
   const parsed = QemuImgInfo.safeParse(raw);
   if (!parsed.success) throw refuse('qemu-img gave no usable description of the file');
   const info = parsed.data;
@@ -48,7 +55,15 @@ export function checkImage(raw: unknown, expect: 'iso' | 'disk'): ImageInfo {
     throw refuse(`the file is a ${info.format} image, not an ISO`);
   }
   const backing = info['backing-filename'] ?? info['full-backing-filename'];
-  if (backing !== undefined) {
+  if (backing !== undefined && opts.allowBacking && expect === 'disk') {
+    const full = info['full-backing-filename'];
+    const format = info['backing-filename-format'];
+    if (!full?.startsWith('/') || (format !== 'raw' && format !== 'qcow2')) {
+      throw refuse(
+        `the image names a backing file (${JSON.stringify(backing)}) without an absolute path and a raw or qcow2 format`,
+      );
+    }
+  } else if (backing !== undefined) {
     throw refuse(
       `the image names a backing file (${JSON.stringify(backing)}); only self-contained images are accepted`,
     );
@@ -65,4 +80,14 @@ export function checkImage(raw: unknown, expect: 'iso' | 'disk'): ImageInfo {
     throw refuse(`the image's virtual size (${size} bytes) is over the 64 TiB limit`);
   }
   return { format: info.format, virtualSize: size, actualSize: info['actual-size'] ?? null };
+}
+
+/** The backing file checkImage let through with `allowBacking`: its absolute path and recorded format. */
+export function imageBacking(raw: unknown): { path: string; format: 'raw' | 'qcow2' } | null {
+  const parsed = QemuImgInfo.safeParse(raw);
+  if (!parsed.success) return null;
+  const path = parsed.data['full-backing-filename'];
+  const format = parsed.data['backing-filename-format'];
+  if (!path || (format !== 'raw' && format !== 'qcow2')) return null;
+  return { path, format };
 }

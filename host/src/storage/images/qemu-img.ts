@@ -16,13 +16,17 @@ function assertAbsolute(path: string): void {
   if (!isAbsolute(path)) throw new AppError('INTERNAL', `not an absolute path: ${path}`);
 }
 
-/** `qemu-img info --output=json` of one file, its format probed (never taken from the name); no backing chain is opened. */
-export async function qemuImgInfo(path: string): Promise<unknown> {
+/**
+ * `qemu-img info --output=json` of one file, its format probed (never taken from the name) unless
+ * the caller knows it (`format`: a VM's disk read as the VM reads it); no backing chain is opened.
+ */
+export async function qemuImgInfo(path: string, format?: ImageFormat): Promise<unknown> {
   assertAbsolute(path);
+  const f = format ? ['-f', format] : [];
   const out = await new Promise<string>((resolve, reject) => {
     execFile(
       'prlimit',
-      [...INFO_LIMITS, '--', 'qemu-img', 'info', '--output=json', path],
+      [...INFO_LIMITS, '--', 'qemu-img', 'info', ...f, '--output=json', path],
       { timeout: INFO_TIMEOUT_MS, maxBuffer: 1 << 20, encoding: 'utf8' },
       (err, stdout, stderr) => {
         if (err) {

@@ -11,7 +11,7 @@ import { statfs } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { PoolInfo, VolumeInfo } from '../../hypervisor/hypervisor.ts';
 import { buildPoolXml, parsePoolXml } from '../../libvirt-xml/pool-xml.ts';
-import { buildVolumeXml, parseVolumeXml } from '../../libvirt-xml/volume-xml.ts';
+import { buildVolumeXml, parseVolumeBackingPath, parseVolumeXml } from '../../libvirt-xml/volume-xml.ts';
 
 const GiB = 1024 ** 3;
 
@@ -47,6 +47,11 @@ export interface StorageService {
   listVolumesReport(pool: string): Promise<{ volumes: VolumeSummary[]; skipped: SkippedVolumes }>;
   /** which pool volume each of these paths is, for the paths that are one */
   locate(paths: string[]): Promise<Map<string, { pool: string; volume: string; capacity: number }>>;
+  /**
+   * The volumes of the running pools whose backing file (qcow2 `<backingStore>`) is this path:
+   * linked clones' overlays on a template's volume, which must outlive them.
+   */
+  overlaysOf(path: string): Promise<Array<{ pool: string; volume: string; path: string }>>;
   createVolume(pool: string, req: VolumeCreateRequest, by: string): Promise<VolumeSummary>;
   deleteVolume(pool: string, name: string, by: string): Promise<void>;
   resizeVolume(pool: string, name: string, sizeGiB: number, by: string): Promise<void>;
@@ -120,6 +125,25 @@ export function createStorageService(deps: {
     const set = new Set(paths);
     const users = (await deps.diskUsers()).filter((u) => set.has(u.path) && (!opts.runningOnly || u.running));
     return [...new Set(users.map((u) => u.vm))].sort();
+  };
+  const overlaysOf = async (path: string) => {
+    const out: Array<{ pool: string; volume: string; path: string }> = [];
+    for (const info of await hv().listPools()) {
+      // another pool that cannot be listed now (its directory gone) holds no overlay of ours: a
+      // linked clone's overlay is made in its template volume's pool, and that one must answer
+      const dir = parsePoolXml(info.xml).path?.replace(/\/+$/, '');
+      const mine = !!dir && path.startsWith(`${dir}/`);
+      const listed = await volumesOf(info, false).catch((err: unknown) => {
+        if (mine) throw err;
+        return { volumes: [] };
+      });
+      for (const v of listed.volumes) {
+        if (parseVolumeBackingPath(v.xml) === path) {
+          out.push({ pool: info.name, volume: parseVolumeXml(v.xml).name, path: v.path });
+        }
+      }
+    }
+    return out;
   };
   const volumeReport = async (pool: string) => {
     const info = await find(pool);
@@ -234,6 +258,7 @@ export function createStorageService(deps: {
       return poolUsersOf(await find(name));
     },
     listVolumesReport: volumeReport,
+    overlaysOf,
     async listVolumes(pool) {
       return (await volumeReport(pool)).volumes;
     },
@@ -280,6 +305,18 @@ export function createStorageService(deps: {
         throw new AppError('VOLUME_IN_USE', `volume "${name}" is in use by: ${users.join(', ')}`, {
           details: { vms: users },
         });
+      }
+      // a template's volume under linked clones: their overlays read it for every block they never wrote
+      const overlays = await overlaysOf(vol.path);
+      if (overlays.length) {
+        const vms = await usersOf(overlays.map((o) => o.path));
+        throw new AppError(
+          'VOLUME_IN_USE',
+          `volume "${name}" is the backing file of ${overlays.map((o) => `${o.pool}/${o.volume}`).join(', ')}${
+            vms.length ? ` (disks of ${vms.join(', ')})` : ''
+          }: delete those first`,
+          { details: { vms } },
+        );
       }
       await hv().deleteVolume(info.uuid, name);
       record(`Volume "${name}" deleted from pool "${pool}"`, by, 'warning');
