@@ -108,4 +108,43 @@ describe('CPU probe', () => {
     assert.ok(changes.every((u) => !probe.isProbeGuest(u)));
     assert.ok(!(await monitor.get().listDomains()).some((d) => d.name.startsWith('qx-cpu-probe-')));
   });
+
+  it('leaves no guest behind when the host stops while one is being created', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    let creating: () => void = () => undefined;
+    const started = new Promise<void>((r) => {
+      creating = r;
+    });
+    const h = monitor.get();
+    const slow = createHypervisorMonitor({
+      uri: 'test:///default',
+      log: pino({ level: 'silent' }),
+      open: async () => ({
+        hypervisor: Object.assign(Object.create(h) as Hypervisor, {
+          kvmAvailable: async () => false,
+          async createTransientDomain(xml: string) {
+            creating();
+            await gate; // libvirt still creating it when the host begins to stop
+            return h.createTransientDomain(xml.replace(/<domain type="qemu">/, '<domain type="test">'));
+          },
+        }),
+        close: async () => undefined,
+      }),
+    });
+    await slow.start();
+    const probe = createCpuProbe({ monitor: slow, log: pino({ level: 'silent' }) });
+    void probe.capabilities().catch(() => undefined);
+    await started;
+    const closing = probe.close();
+    release();
+    await closing;
+    assert.ok(
+      !(await h.listDomains()).some((d) => d.name.startsWith('qx-cpu-probe-') && d.active),
+      'the probe guest made during the stop is destroyed before close() returns',
+    );
+    await slow.close();
+  });
 });

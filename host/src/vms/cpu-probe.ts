@@ -54,6 +54,9 @@ export function createCpuProbe(deps: { monitor: HypervisorMonitor; log: Logger }
   let running: { h: Hypervisor; uuid: string } | null = null;
   const orphans = new Set<string>();
   let closed = false;
+  // resolves when the probe guest being started now is destroyed again (close waits for it)
+  let attemptDone: (() => void) | null = null;
+  let attempt: Promise<void> = Promise.resolve();
   let current: Promise<Result> | null = null;
   let snapshot: Result | null = null;
   let generation = 0;
@@ -66,8 +69,12 @@ export function createCpuProbe(deps: { monitor: HypervisorMonitor; log: Logger }
     if (closed) throw new Error('the host is stopping');
     try {
       running = { h, uuid };
+      attempt = new Promise<void>((r) => {
+        attemptDone = r;
+      });
       await h.createTransientDomain(buildProbeDomainXml({ name, uuid, virtType, cpu }));
     } catch (err) {
+      attemptDone?.(); // nothing was made
       if ((err as AppError).code === 'HYPERVISOR_UNAVAILABLE') throw err;
       const f = explainStartFailure(
         (err as Error).message,
@@ -76,6 +83,8 @@ export function createCpuProbe(deps: { monitor: HypervisorMonitor; log: Logger }
       return `${f.cause} (QEMU: ${f.detail})`;
     }
     try {
+      // the host began to stop while the guest was being created: destroy it now (finally)
+      if (closed) return 'the host is stopping';
       await new Promise((r) => setTimeout(r, SETTLE_MS));
       const state = await h.domainState(uuid).catch(() => 'shutoff' as const);
       return state === 'running' || state === 'blocked'
@@ -87,6 +96,7 @@ export function createCpuProbe(deps: { monitor: HypervisorMonitor; log: Logger }
         if ((err as AppError).code === 'HYPERVISOR_UNAVAILABLE') orphans.add(uuid);
       });
       running = null;
+      attemptDone?.();
     }
   };
   /** probe guests that a host killed mid-probe left running (transient, so nothing else removes them) */
@@ -241,6 +251,9 @@ export function createCpuProbe(deps: { monitor: HypervisorMonitor; log: Logger }
       closed = true;
       const r = running;
       if (r) await r.h.domainAction(r.uuid, 'destroy').catch(() => undefined);
+      // a guest whose creation was under way is destroyed once it exists: wait for that (bounded),
+      // or libvirt-guests finds it at power-off and waits minutes for it to shut down
+      await Promise.race([attempt, new Promise((r) => setTimeout(r, 10_000).unref())]);
     },
   };
 }

@@ -53,6 +53,9 @@ export function createPlatformProbe(deps: {
   let generation = 0;
   let running: { h: Hypervisor; uuid: string } | null = null;
   let closed = false;
+  // resolves when the probe guest being started now is destroyed again (close waits for it)
+  let attemptDone: (() => void) | null = null;
+  let attempt: Promise<void> = Promise.resolve();
   const probeGuests = new Set<string>();
 
   /** probe guests a host killed mid-probe left running (transient: nothing else removes them) */
@@ -69,14 +72,20 @@ export function createPlatformProbe(deps: {
     if (closed) throw new Error('the host is stopping');
     probeGuests.add(uuid);
     running = { h, uuid };
+    attempt = new Promise<void>((r) => {
+      attemptDone = r;
+    });
     try {
       await h.createTransientDomain(buildProbeDomainXml({ name, uuid, virtType, cpu, ...what }));
     } catch (err) {
+      attemptDone?.(); // nothing was made
       if ((err as AppError).code === 'HYPERVISOR_UNAVAILABLE') throw err;
       const f = explainStartFailure((err as Error).message, 'this CPU');
       return f.detail;
     }
     try {
+      // the host began to stop while the guest was being created: destroy it now (finally)
+      if (closed) return 'the host is stopping';
       await new Promise((r) => setTimeout(r, what.loaderRom ? UEFI_SETTLE_MS : SETTLE_MS));
       const state = await h.domainState(uuid).catch(() => 'shutoff' as const);
       return state === 'running' || state === 'blocked'
@@ -85,6 +94,7 @@ export function createPlatformProbe(deps: {
     } finally {
       await h.domainAction(uuid, 'destroy').catch(() => undefined);
       running = null;
+      attemptDone?.();
     }
   };
 
@@ -204,6 +214,9 @@ export function createPlatformProbe(deps: {
       closed = true;
       const r = running;
       if (r) await r.h.domainAction(r.uuid, 'destroy').catch(() => undefined);
+      // a guest whose creation was under way is destroyed once it exists: wait for that (bounded),
+      // or libvirt-guests finds it at power-off and waits minutes for it to shut down
+      await Promise.race([attempt, new Promise((r) => setTimeout(r, 10_000).unref())]);
     },
   };
 }
