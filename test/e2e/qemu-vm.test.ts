@@ -20,7 +20,7 @@ import {
 import { WebSocket } from 'ws';
 import { type AdminHost, startAdminHost } from '../support/admin-host.ts';
 import { type RunningHost, tempDataDir } from '../support/host-process.ts';
-import { warmQemuCapabilities } from '../support/libvirtd.ts';
+import { probeGuestsGone, warmQemuCapabilities } from '../support/libvirtd.ts';
 import type { CookieJar } from '../support/https-client.ts';
 import { connected, type HostSocket, openSocket } from '../support/socket-client.ts';
 
@@ -160,12 +160,7 @@ describe('end to end on a real libvirt daemon with QEMU', () => {
     }
     // the probe's throw-away guests are gone (another suite's host may be probing on this daemon
     // right now: its guests live about a second) and were never listed
-    const probes = () =>
-      spawnSync('virsh', ['-c', 'qemu:///system', 'list', '--all', '--name'], {
-        encoding: 'utf8',
-      }).stdout.match(/qx-cpu-probe-/g);
-    for (let i = 0; i < 100 && probes(); i++) await new Promise((r) => setTimeout(r, 100));
-    assert.equal(probes(), null);
+    assert.deepEqual(await probeGuestsGone('cpu'), [], 'no probe guest lingers');
     const vms = (await api('GET', '/vms')).json as { vms: Array<{ name: string }> };
     assert.ok(!vms.vms.some((v) => v.name.startsWith('qx-cpu-probe-')));
   });

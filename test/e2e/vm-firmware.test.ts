@@ -9,6 +9,7 @@ import { EventList, FirmwareCapabilities, VmDetail, VmGuestInfo, VmSummary } fro
 import { buildDomainXml } from '../../host/src/libvirt-xml/domain-xml.ts';
 import { type AdminHost, startAdminHost } from '../support/admin-host.ts';
 import { tempDataDir } from '../support/host-process.ts';
+import { probeGuestsGone } from '../support/libvirtd.ts';
 
 const virsh = (...args: string[]) =>
   execFileSync('virsh', ['-q', '-c', 'qemu:///system', ...args], {
@@ -99,9 +100,7 @@ describe('UEFI, Secure Boot, TPM and the agent fallback on a real libvirt daemon
     assert.equal(caps.probing, false);
     t.diagnostic(`firmware here: ${JSON.stringify(caps)}`);
     // its throw-away guests are gone and were never listed
-    const probes = () => virsh('list', '--all', '--name').match(/qx-fw-probe-/g);
-    for (let i = 0; i < 100 && probes(); i++) await new Promise((r) => setTimeout(r, 100));
-    assert.equal(probes(), null);
+    assert.deepEqual(await probeGuestsGone('fw'), [], 'no probe guest lingers');
     const vms = (await api('GET', '/vms')).json as { vms: Array<{ name: string }> };
     assert.ok(!vms.vms.some((v) => v.name.startsWith('qx-fw-probe-')));
     // Debian's ovmf and swtpm are installed on these machines (Makefile: RUN_PACKAGES)

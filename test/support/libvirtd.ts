@@ -47,3 +47,28 @@ function running(): Map<string, number> {
   }
   return out;
 }
+
+/**
+ * Waits until the probe guests (`qx-<kind>-probe-…`) on the daemon now are all gone. Each lives
+ * about a second; the hosts of other suites may be probing on the same daemon meanwhile, so a
+ * moment with none at all is not something to wait for — only that none lingers.
+ */
+export async function probeGuestsGone(kind: 'cpu' | 'fw', timeoutMs = 60_000): Promise<string[]> {
+  const list = () =>
+    (
+      spawnSync('virsh', ['-c', 'qemu:///system', 'list', '--all', '--name'], { encoding: 'utf8' }).stdout ??
+      ''
+    )
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((n) => n.startsWith(`qx-${kind}-probe-`));
+  const seen = new Set(list());
+  const deadline = Date.now() + timeoutMs;
+  let lingering = [...seen];
+  while (lingering.length > 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    const now = new Set(list());
+    lingering = [...seen].filter((n) => now.has(n));
+  }
+  return lingering;
+}

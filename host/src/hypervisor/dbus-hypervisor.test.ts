@@ -57,6 +57,17 @@ describe('hypervisor over libvirt-dbus, test:///default', () => {
     await h.undefineDomain(d.uuid);
   });
 
+  it('lists while other clients remove objects: a vanished one is left out, the list stands', async () => {
+    const defined = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => h.defineDomain(domainXml(`qx-vanish-${i}`))),
+    );
+    const removing = Promise.all(defined.map((d) => h.undefineDomain(d.uuid)));
+    const lists = await Promise.all(Array.from({ length: 6 }, () => h.listDomains()));
+    await removing;
+    for (const l of lists) assert.ok(l.some((d) => d.name === 'test'), 'the rest of the list is there');
+    assert.ok(!(await h.listDomains()).some((d) => d.name.startsWith('qx-vanish-')));
+  });
+
   it('defines, drives and undefines a domain, with lifecycle events', async () => {
     const events: Array<[string, DomainEventKind]> = [];
     const off = h.onDomainEvent((uuid, kind) => events.push([uuid, kind]));

@@ -216,9 +216,24 @@ export function createDbusHypervisor(deps: { client: DbusClient; uri: string }):
     };
   };
   /** One List* call for the object paths, then each object read (at most 32 in flight: dbus-client). */
-  const listAll = async <T>(member: string, read: (p: string) => Promise<T>): Promise<T[]> => {
+  // An object removed between the listing and its read (another client deleting a pool or a VM
+  // at that moment) is left out, not the whole list failed.
+  const listAll = async <T>(
+    member: string,
+    read: (p: string) => Promise<T>,
+    notFound: ErrorCode,
+  ): Promise<T[]> => {
     const [paths] = await call(base, I.connect, member, 'u', [0]);
-    return Promise.all(((paths ?? []) as string[]).map(read));
+    const items = await Promise.all(
+      ((paths ?? []) as string[]).map((p) =>
+        read(p).catch((err: unknown) => {
+          const e = toAppError(err, notFound);
+          if (e.code === notFound) return null;
+          throw e;
+        }),
+      ),
+    );
+    return items.filter((x): x is Awaited<T> => x !== null);
   };
   const snapshotPath = async (uuid: string, name: string) => {
     const [p] = await call(path('domain', uuid), I.domain, 'SnapshotLookupByName', 'su', [name, 0]);
@@ -284,7 +299,7 @@ export function createDbusHypervisor(deps: { client: DbusClient; uri: string }):
         return uuidFromPath(str(p));
       }),
 
-    listDomains: () => guard('VM_NOT_FOUND', () => listAll('ListDomains', domainInfo)),
+    listDomains: () => guard('VM_NOT_FOUND', () => listAll('ListDomains', domainInfo, 'VM_NOT_FOUND')),
     domain: (uuid) => guard('VM_NOT_FOUND', () => domainInfo(path('domain', uuid))),
     domainState: (uuid) =>
       guard('VM_NOT_FOUND', async () => {
@@ -421,7 +436,7 @@ export function createDbusHypervisor(deps: { client: DbusClient; uri: string }):
         await call(await snapshotPath(uuid, name), I.snapshot, 'Delete', 'u', [0]);
       }),
 
-    listPools: () => guard('POOL_NOT_FOUND', () => listAll('ListStoragePools', poolInfo)),
+    listPools: () => guard('POOL_NOT_FOUND', () => listAll('ListStoragePools', poolInfo, 'POOL_NOT_FOUND')),
     pool: (uuid) => guard('POOL_NOT_FOUND', () => poolInfo(path('storagepool', uuid))),
     definePool: (xml) =>
       guard('POOL_NOT_FOUND', async () => {
@@ -494,7 +509,8 @@ export function createDbusHypervisor(deps: { client: DbusClient; uri: string }):
         await call(await volumePath(poolUuid, name), I.vol, 'Resize', 'tu', [BigInt(capacity), 0]);
       }),
 
-    listNetworks: () => guard('NETWORK_NOT_FOUND', () => listAll('ListNetworks', networkInfo)),
+    listNetworks: () =>
+      guard('NETWORK_NOT_FOUND', () => listAll('ListNetworks', networkInfo, 'NETWORK_NOT_FOUND')),
     network: (uuid) => guard('NETWORK_NOT_FOUND', () => networkInfo(path('network', uuid))),
     defineNetwork: (xml) =>
       guard('NETWORK_NOT_FOUND', async () => {

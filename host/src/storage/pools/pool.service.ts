@@ -268,10 +268,17 @@ export function createStorageService(deps: {
       const wanted = new Set(paths);
       for (const info of await hv().listPools()) {
         if (!info.active) continue;
-        const keys = await hv().volumeKeys(info.uuid);
-        if (!keys.some((k) => wanted.has(k))) continue;
-        for (const v of (await volumesOf(info, false)).volumes) {
-          if (wanted.has(v.path)) out.set(v.path, { pool: info.name, volume: v.name, capacity: v.capacity });
+        try {
+          const keys = await hv().volumeKeys(info.uuid);
+          if (!keys.some((k) => wanted.has(k))) continue;
+          for (const v of (await volumesOf(info, false)).volumes) {
+            if (wanted.has(v.path))
+              out.set(v.path, { pool: info.name, volume: v.name, capacity: v.capacity });
+          }
+        } catch (err) {
+          // removed or stopped since the listing (by someone else): it holds none of these now
+          const code = (err as AppError).code;
+          if (code !== 'POOL_NOT_FOUND') throw err;
         }
       }
       return out;
