@@ -64,7 +64,11 @@ describe('hypervisor over libvirt-dbus, test:///default', () => {
     const removing = Promise.all(defined.map((d) => h.undefineDomain(d.uuid)));
     const lists = await Promise.all(Array.from({ length: 6 }, () => h.listDomains()));
     await removing;
-    for (const l of lists) assert.ok(l.some((d) => d.name === 'test'), 'the rest of the list is there');
+    for (const l of lists)
+      assert.ok(
+        l.some((d) => d.name === 'test'),
+        'the rest of the list is there',
+      );
     assert.ok(!(await h.listDomains()).some((d) => d.name.startsWith('qx-vanish-')));
   });
 
