@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { VmState, type VmSummary, VmTagsUpdate } from '@quantix/shared';
+import { vmSummaryFixture } from '../../testing.ts';
 import { runBulk } from './vm-bulk.ts';
 import {
   allTags,
@@ -13,21 +14,8 @@ import {
   VM_STATES,
 } from './vm-list-view.ts';
 
-const vm = (name: string, over: Partial<VmSummary> = {}): VmSummary => ({
-  uuid: `00000000-0000-4000-8000-${name.padStart(12, '0').slice(-12)}`,
-  name,
-  state: 'shutoff',
-  vcpus: 1,
-  memoryMiB: 512,
-  disks: 1,
-  autostart: false,
-  persistent: true,
-  cpuPercent: null,
-  memoryUsedMiB: null,
-  tags: [],
-  template: false,
-  ...over,
-});
+const vm = (name: string, over: Partial<VmSummary> = {}): VmSummary =>
+  vmSummaryFixture({ uuid: `00000000-0000-4000-8000-${name.padStart(12, '0').slice(-12)}`, name, ...over });
 const names = (l: readonly VmSummary[]) => l.map((v) => v.name);
 
 const list = [
