@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -153,6 +153,29 @@ describe('UEFI, Secure Boot, TPM and the agent fallback on a real libvirt daemon
     await remove(vm.uuid);
     assert.equal(existsSync(tpmState(vm.uuid)), false, 'the TPM state is gone with the VM');
     assert.equal(existsSync(live.platform?.nvram ?? ''), false);
+  });
+
+  it("says in swtpm's own words why a TPM could not be prepared, and starts once that is put right", async () => {
+    const vm = await create(`qxos-tpmfail-${id}`, { os: 'linux', tpm: true });
+    // swtpm runs as tss and keeps its certificate authority here: take it away for one start
+    // (this suite is the only one on the machine that starts guests with a TPM)
+    const ca = '/var/lib/swtpm-localca';
+    const mode = statSync(ca).mode & 0o7777;
+    chmodSync(ca, 0);
+    let res: Awaited<ReturnType<typeof api>>;
+    try {
+      res = await api('POST', `/vms/${vm.uuid}/actions/start`);
+    } finally {
+      chmodSync(ca, mode);
+    }
+    assert.equal(res.status, 502, res.text);
+    const { error } = res.json as { error: { code: string; message: string } };
+    assert.equal(error.code, 'VM_START_FAILED');
+    assert.match(error.message, /TPM emulator \(swtpm\) could not prepare its state/);
+    assert.match(error.message, /\(swtpm: Need read\/write rights on statedir \/var\/lib\/swtpm-localca/);
+    const live = await start(vm.uuid);
+    assert.equal(live.state, 'running');
+    await remove(vm.uuid);
   });
 
   it('starts a Secure Boot VM (through the API where KVM has SMM, else built for TCG and removed through the API)', async () => {

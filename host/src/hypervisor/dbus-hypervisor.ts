@@ -28,6 +28,7 @@ import type {
   VolumeList,
 } from './hypervisor.ts';
 import { toAppError } from './libvirt-errors.ts';
+import { withSwtpmWords } from './swtpm-log.ts';
 
 const I = {
   connect: 'org.libvirt.Connect',
@@ -338,7 +339,10 @@ export function createDbusHypervisor(deps: { client: DbusClient; uri: string }):
       guard('VM_NOT_FOUND', async () => {
         const p = path('domain', uuid);
         const calls: Record<DomainAction, () => Promise<unknown>> = {
-          start: () => call(p, I.domain, 'Create', 'u', [0]),
+          start: () =>
+            call(p, I.domain, 'Create', 'u', [0]).catch(async (err: unknown) => {
+              throw await withSwtpmWords(toAppError(err, 'VM_NOT_FOUND'));
+            }),
           shutdown: () => call(p, I.domain, 'Shutdown', 'u', [0]),
           reboot: () => call(p, I.domain, 'Reboot', 'u', [0]),
           destroy: () => call(p, I.domain, 'Destroy', 'u', [0]),

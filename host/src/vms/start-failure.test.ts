@@ -34,6 +34,17 @@ describe('explainStartFailure', () => {
     assert.match(f.remedy, /Networks page/);
   });
 
+  it("names swtpm for a TPM that could not be prepared, in swtpm's own words", () => {
+    const f = explainStartFailure(
+      `internal error: Could not run '/usr/bin/swtpm_setup'. exitstatus: 1; Check error log '/var/log/swtpm/libvirt/qemu/w11-swtpm.log' for details.
+swtpm: Need read/write rights on statedir /var/lib/swtpm-localca for user tss.`,
+      'qemu64',
+    );
+    assert.match(f.cause, /TPM emulator \(swtpm\)/);
+    assert.match(f.remedy, /\/var\/lib\/swtpm-localca/);
+    assert.match(formatStartFailure('w11', f), /\(swtpm: Need read\/write rights on statedir/);
+  });
+
   it('passes anything else on with a pointer to the log, cut to a readable length', () => {
     const f = explainStartFailure(`internal error: something new ${'x'.repeat(500)}`, 'qemu64');
     assert.equal(f.cause, 'QEMU refused to start the guest');

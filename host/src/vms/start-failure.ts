@@ -14,6 +14,13 @@ export interface StartFailure {
 
 const RULES: Array<{ test: RegExp; cause: (cpu: string) => string; remedy: (cpu: string) => string }> = [
   {
+    // before the file rule: swtpm's own words often say "Permission denied" or "No such file"
+    test: /swtpm/i,
+    cause: () => "the VM's TPM emulator (swtpm) could not prepare its state",
+    remedy: () =>
+      'swtpm runs as its own user (tss), which cannot use the disk space kept for root: check the free space and the owners of /var/lib/libvirt/swtpm and /var/lib/swtpm-localca, or remove the TPM (VM → Hardware), then start it again.',
+  },
+  {
     // nested AMD EPYC: host-passthrough / host-model abort QEMU at vCPU set-up
     test: /failed to set MSR|kvm_buf_set_msrs|kvm_put_msrs|guest CPU doesn't match|CPU is incompatible with host CPU|host doesn't support requested feature|unsupported configuration:.*CPU/i,
     cause: (cpu) => `QEMU cannot give the guest the CPU "${cpu}" on this host`,
@@ -50,7 +57,10 @@ const RULES: Array<{ test: RegExp; cause: (cpu: string) => string; remedy: (cpu:
   },
 ];
 
-/** The most telling line of a libvirt error: QEMU's own error, else its last words, else the first line. */
+/**
+ * The most telling line of a libvirt error: swtpm's words (added by the hypervisor adapter), else
+ * QEMU's own error, else its last words, else the first line.
+ */
 function lastWords(message: string): string {
   const lines = message
     .split(/\n/)
@@ -59,7 +69,12 @@ function lastWords(message: string): string {
     // from QEMU's own words on: drop libvirt's preamble and QEMU's timestamp
     .map((l) => (l.indexOf('qemu-system') > 0 ? l.slice(l.indexOf('qemu-system')) : l));
   const qemu = lines.filter((l) => l.startsWith('qemu-system') || /Assertion/.test(l));
-  const line = qemu.find((l) => /: error: /.test(l)) ?? qemu.at(-1) ?? lines[0] ?? message;
+  const line =
+    lines.find((l) => l.startsWith('swtpm: ')) ??
+    qemu.find((l) => /: error: /.test(l)) ??
+    qemu.at(-1) ??
+    lines[0] ??
+    message;
   return line.length > 300 ? `${line.slice(0, 297)}…` : line;
 }
 
@@ -77,7 +92,7 @@ export function explainStartFailure(message: string, cpu: string): StartFailure 
 }
 
 export const formatStartFailure = (name: string, f: StartFailure): string =>
-  `"${name}" did not start: ${f.cause}. ${f.remedy} (QEMU: ${f.detail})`;
+  `"${name}" did not start: ${f.cause}. ${f.remedy} (${f.detail.startsWith('swtpm: ') ? '' : 'QEMU: '}${f.detail})`;
 
 /** "Westmere", "host-passthrough": how a CPU is named to a person. */
 export const cpuLabel = (cpu: { mode: string; model: string | null }): string =>
