@@ -48,6 +48,8 @@ import { createNetworkService } from './networks/network.service.ts';
 import { createFileBrowser } from './storage/files/file-browser.service.ts';
 import { createBlockUsageReader, deviceUsageOfPath } from './storage/block-devices/device-usage.ts';
 import { createStorageService } from './storage/pools/pool.service.ts';
+import { openPendingVolumes } from './storage/volumes/pending-volumes.ts';
+import { schedulePendingVolumeSweep } from './storage/volumes/pending-volume-sweep.ts';
 import { createCpuProbe } from './vms/cpu-probe.ts';
 import { openFreezeMarks } from './vms/guest-freeze-marks.ts';
 import { createVmGuestService } from './vms/vm-guest.ts';
@@ -147,6 +149,15 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     diskUsers: () => vmService?.diskUsers() ?? Promise.resolve([]),
     deviceUsage: (dev) => deviceUsageOfPath(dev, blockUsage),
   });
+  // volumes being made (VM disks, image copies, clones, seeds, new disks), on disk before each is
+  // made: what a killed host left half-made is deleted once libvirt answers at the next start
+  const pending = await openPendingVolumes({
+    file: join(dataDir, 'pending-volumes.json'),
+    exists: async ({ pool, name }) => (await storage.listVolumes(pool)).some((v) => v.name === name),
+    disk: core.disk,
+    onRecovered: (i) => log.warn(i, 'pending volume list was unreadable; restored from its .bak'),
+    onWriteError: (err) => log.error({ err }, 'could not write the pending volume list'),
+  });
   // cloud-init seeds, clones and templates (issue 9); removal asks the clone service about linked clones
   const seeds = createSeedService({
     monitor: hypervisorMonitor,
@@ -175,6 +186,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     platform: platformProbe,
     guest: vmGuest,
     freezeMarks,
+    pending,
   });
   const vms = vmService;
   vmClones = createVmCloneService({
@@ -186,6 +198,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     seeds,
     detail: (uuid) => vms.detail(uuid),
     summary: (uuid) => vms.list().find((v) => v.uuid === uuid),
+    pending,
   });
   const vmHardware = createVmHardwareService({
     monitor: hypervisorMonitor,
@@ -194,6 +207,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
     events,
     cpu: cpuProbe,
     metadata: vmMetadata,
+    pending,
   });
   // the task list: tasks.json, bounded; tasks left running by a stop are `interrupted` from here on
   const taskStore = await openTaskStore({
@@ -376,6 +390,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   });
 
   let stopUploadSweeps = () => {};
+  let stopPendingSweep = () => {};
   const running = await startServing({
     core,
     server,
@@ -412,6 +427,7 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
       hubLinks.stop();
       void uploadCommands.close();
       stopUploadSweeps();
+      stopPendingSweep();
       stopLogsSocket();
       serialConsoles.close();
       const historyClosed = history
@@ -457,12 +473,20 @@ export async function serve(config: ServeConfig, out: (line: string) => void): P
   // When the first check and the VM inventory have settled, drop start-up garbage (see settleHeap).
   const firstCheck = hypervisorMonitor.start().then(() => vmInventory.ready());
   void firstCheck.then(() => {
-    if (!running.stopping())
-      stopUploadSweeps = scheduleUploadSweeps({
-        monitor: hypervisorMonitor,
-        listPools: () => storage.listPools(),
-        log,
-      });
+    if (running.stopping()) return;
+    stopUploadSweeps = scheduleUploadSweeps({
+      monitor: hypervisorMonitor,
+      listPools: () => storage.listPools(),
+      log,
+    });
+    // the volumes operations cut short by a kill left: now, or once libvirt comes back
+    stopPendingSweep = schedulePendingVolumeSweep({
+      journal: pending,
+      monitor: hypervisorMonitor,
+      storage,
+      events,
+      log,
+    });
   });
   void Promise.race([firstCheck, new Promise((r) => setTimeout(r, 5000).unref())]).then(() => {
     setTimeout(settleHeap, 200).unref();

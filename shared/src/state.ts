@@ -74,3 +74,24 @@ export const DataDiskStatus = z.object({
   since: IsoTime.nullable(),
 });
 export type DataDiskStatus = z.infer<typeof DataDiskStatus>;
+
+/**
+ * A volume the host is making (a new VM's disk, an image's copy, a clone's copy or overlay, a
+ * cloud-init seed, a disk added on the Hardware tab): written before the volume is made, dropped
+ * once the operation is over. One left at start-up belongs to an operation a kill cut short.
+ */
+export const PendingVolume = z.object({
+  pool: z.string().min(1).max(255),
+  volume: z.string().min(1).max(255),
+  /** what was being done, for the event: `clone of "web01" as "web02"` */
+  doing: z.string().max(300),
+  since: IsoTime,
+});
+export type PendingVolume = z.infer<typeof PendingVolume>;
+
+/** pending-volumes.json */
+export const PendingVolumesState = z.object({
+  schema: z.literal(1),
+  volumes: z.array(PendingVolume).max(10_000),
+});
+export type PendingVolumesState = z.infer<typeof PendingVolumesState>;

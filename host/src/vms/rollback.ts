@@ -1,9 +1,29 @@
 import { AppError } from '@quantix/shared';
+import type { StorageService } from '../storage/pools/pool.service.ts';
+import type { OperationVolumes, VolumeRef } from '../storage/volumes/pending-volumes.ts';
 
 /** One undo step of a half-done creation or clone: what it undoes, and how. */
 export interface UndoStep {
   what: string;
   run: () => Promise<unknown>;
+}
+
+/**
+ * The undo steps that delete the volumes an operation made, newest first, each dropping its
+ * journal entry once deleted: one that could not be deleted stays journaled, and the sweep at the
+ * next start deletes it if nothing uses it by then.
+ */
+export function undoVolumes(
+  made: VolumeRef[],
+  deps: { storage: Pick<StorageService, 'deleteVolume'>; volumes: OperationVolumes },
+): UndoStep[] {
+  return [...made].reverse().map((m) => ({
+    what: `volume "${m.name}" in pool "${m.pool}" could not be deleted`,
+    run: async () => {
+      await deps.storage.deleteVolume(m.pool, m.name, 'rollback');
+      await deps.volumes.done([m]);
+    },
+  }));
 }
 
 /**

@@ -17,7 +17,8 @@ import { parseDomainXml } from '../libvirt-xml/domain-xml.ts';
 import { buildVolumeXml, parseVolumeBackingPath } from '../libvirt-xml/volume-xml.ts';
 import { convertImage } from '../storage/images/qemu-img.ts';
 import type { StorageService } from '../storage/pools/pool.service.ts';
-import { rollBack, rolledBack, type UndoStep, withLeftovers } from './rollback.ts';
+import { operationVolumes, type PendingVolumes } from '../storage/volumes/pending-volumes.ts';
+import { rollBack, rolledBack, type UndoStep, undoVolumes, withLeftovers } from './rollback.ts';
 import { checkVolumeImage } from './vm-disk-image.ts';
 import type { VmInventory, VmRecord } from './vm-inventory.ts';
 import type { VmMetadataWriter } from './vm-metadata.ts';
@@ -62,6 +63,8 @@ export function createVmCloneService(deps: {
   seeds: SeedService;
   detail: (uuid: string) => Promise<VmDetail>;
   summary: (uuid: string) => VmSummary | undefined;
+  /** the journal of volumes being made, which a host killed mid-clone leaves for its next start */
+  pending?: PendingVolumes;
 }): VmCloneService {
   const hv = () => deps.monitor.get();
   const record = (message: string, source: string, level: 'info' | 'warning' | 'error' = 'info') =>
@@ -186,6 +189,10 @@ export function createVmCloneService(deps: {
       say(`Cloning "${r.info.name}" as "${req.name}" (${req.mode})`);
 
       const made: Array<{ pool: string; name: string }> = [];
+      const volumes = operationVolumes(
+        deps.pending,
+        `${req.mode} clone of "${r.info.name}" as "${req.name}"`,
+      );
       let definedUuid: string | null = null;
       let nvramCopied: string | null = null;
       try {
@@ -195,14 +202,16 @@ export function createVmCloneService(deps: {
           if (req.mode === 'linked') {
             const name = `${req.name}-disk${i}.qcow2`;
             say(`Disk ${n}: overlay ${name} on ${s.volume}`);
-            const v = await hv().createVolume(
-              s.poolUuid,
-              buildVolumeXml({
-                name,
-                format: 'qcow2',
-                capacityBytes: s.capacity,
-                backingStore: { path: s.path, format: s.format },
-              }),
+            const v = await volumes.making({ pool: s.pool, name }, () =>
+              hv().createVolume(
+                s.poolUuid,
+                buildVolumeXml({
+                  name,
+                  format: 'qcow2',
+                  capacityBytes: s.capacity,
+                  backingStore: { path: s.path, format: s.format },
+                }),
+              ),
             );
             made.push({ pool: s.pool, name });
             mapped.push({ from: s.path, to: v.path, format: 'qcow2' });
@@ -215,7 +224,9 @@ export function createVmCloneService(deps: {
           say(
             `Disk ${n}: copying ${s.volume} (${(s.capacity / GiB).toFixed(1)} GiB) to ${name} in "${pool}"`,
           );
-          const v = await deps.storage.createVolume(pool, { name, format, sizeGiB: s.capacity / GiB }, by);
+          const v = await volumes.making({ pool, name }, () =>
+            deps.storage.createVolume(pool, { name, format, sizeGiB: s.capacity / GiB }, by),
+          );
           made.push({ pool, name });
           await convertImage({
             src: s.path,
@@ -248,13 +259,19 @@ export function createVmCloneService(deps: {
           say(`Writing the cloud-init seed ${seedPlan.volume}`);
           const mac =
             parseDomainXml(await hv().domainXml(info.uuid, { inactive: true })).nics[0]?.mac ?? null;
-          await deps.seeds.write(seedPlan, req.cloudInit, { name: req.name, uuid: info.uuid, mac });
+          const config = req.cloudInit;
+          await volumes.making({ pool: seedPlan.pool, name: seedPlan.volume }, () =>
+            deps.seeds.write(seedPlan, config, { name: req.name, uuid: info.uuid, mac }),
+          );
           // only once written: a failed write leaves nothing, and the name may be someone else's file
           made.push({ pool: seedPlan.pool, name: seedPlan.volume });
         }
         record(`VM "${req.name}" created as a ${req.mode} clone of "${r.info.name}"`, by);
         await deps.inventory.refresh(info.uuid);
-        return deps.detail(info.uuid);
+        const cloned = await deps.detail(info.uuid);
+        // done: the clone is defined with every volume (and a failure before here rolled them back)
+        await volumes.done(made);
+        return cloned;
       } catch (err) {
         const undo: UndoStep[] = [];
         if (definedUuid) {
@@ -266,12 +283,7 @@ export function createVmCloneService(deps: {
           const f = nvramCopied;
           undo.push({ what: `the NVRAM copy ${f} could not be deleted`, run: () => rm(f, { force: true }) });
         }
-        for (const m of made.reverse()) {
-          undo.push({
-            what: `volume "${m.name}" in pool "${m.pool}" could not be deleted`,
-            run: () => deps.storage.deleteVolume(m.pool, m.name, 'rollback'),
-          });
-        }
+        undo.push(...undoVolumes(made, { storage: deps.storage, volumes }));
         const failed = await rollBack(undo);
         record(
           `Cloning "${r.info.name}" as "${req.name}" failed and was ${rolledBack(failed)}: ${(err as Error).message}`,

@@ -2,6 +2,7 @@ import { AppError, type ImageFormat, type VmCreateRequest } from '@quantix/share
 import type { DomainSpec } from '../libvirt-xml/domain-xml.ts';
 import { convertImage, inspectImage } from '../storage/images/qemu-img.ts';
 import type { DiskUsers, StorageService } from '../storage/pools/pool.service.ts';
+import type { OperationVolumes } from '../storage/volumes/pending-volumes.ts';
 
 const GiB = 1024 ** 3;
 
@@ -37,6 +38,8 @@ export interface DiskSteps {
   again: (message: string) => void;
   /** every volume made is recorded here at once, for the caller's rollback */
   made: Array<{ pool: string; name: string }>;
+  /** journals each new volume before it is made (pending-volumes.ts) */
+  volumes: OperationVolumes;
 }
 
 export interface VmDiskSources {
@@ -137,12 +140,15 @@ export function createVmDiskSources(deps: { storage: StorageService; diskUsers: 
             ? `Disk ${i + 1} of ${n}: copying image ${d.source?.label} into a ${gib} GiB ${d.format} volume in "${d.pool}"`
             : `Creating disk ${i + 1} of ${n} (${gib} GiB ${d.format}) in "${d.pool}"`,
         );
-        const vol = await deps.storage.createVolume(
-          d.pool,
-          { name: d.name, format: d.format, sizeGiB: d.capacityBytes / GiB },
-          steps.by,
+        const ref = { pool: d.pool, name: d.name };
+        const vol = await steps.volumes.making(ref, () =>
+          deps.storage.createVolume(
+            d.pool,
+            { name: d.name, format: d.format, sizeGiB: d.capacityBytes / GiB },
+            steps.by,
+          ),
         );
-        steps.made.push({ pool: d.pool, name: d.name });
+        steps.made.push(ref);
         if (d.kind === 'image' && d.source) {
           const label = d.source.label;
           await convertImage({

@@ -6,6 +6,7 @@ import type { Hypervisor } from '../hypervisor/hypervisor.ts';
 import { pendingItems, parseHardwareXml } from '../libvirt-xml/domain-edit-parse.ts';
 import { parseVmMetadata } from '../libvirt-xml/vm-metadata.ts';
 import type { StorageService } from '../storage/pools/pool.service.ts';
+import type { PendingVolumes } from '../storage/volumes/pending-volumes.ts';
 import type { CpuProbe } from './cpu-probe.ts';
 import type { VmInventory } from './vm-inventory.ts';
 import type { VmMetadataWriter } from './vm-metadata.ts';
@@ -20,6 +21,8 @@ export interface HardwareDeps {
   events: EventStore;
   cpu: CpuProbe;
   metadata: VmMetadataWriter;
+  /** the journal of volumes being made, which a host killed mid-edit leaves for its next start */
+  pending?: PendingVolumes;
 }
 
 /** One edit's view of the VM: both definitions as they were when it began. */

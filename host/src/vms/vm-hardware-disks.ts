@@ -16,6 +16,7 @@ import {
 } from '../libvirt-xml/domain-edit-devices.ts';
 import { parseHardwareXml } from '../libvirt-xml/domain-edit-parse.ts';
 import { bootsFrom, setBootOrder } from '../libvirt-xml/domain-edit.ts';
+import { operationVolumes } from '../storage/volumes/pending-volumes.ts';
 import { checkVolumeImage, overlayUsers } from './vm-disk-image.ts';
 import type { HardwareCore, Progress } from './vm-hardware-core.ts';
 
@@ -77,6 +78,7 @@ export function createDiskEdits(core: HardwareCore): DiskEdits {
       edit(uuid, by, async (ctx) => {
         const taken = diskTargets(ctx.config, ...(ctx.live ? [ctx.live] : []));
         let madeVolume: { pool: string; name: string } | null = null;
+        const volumes = operationVolumes(deps.pending, `new disk of VM "${ctx.name}"`);
         let spec: Parameters<typeof addDisk>[1];
         if (req.source === 'new') {
           const total = 2;
@@ -94,12 +96,11 @@ export function createDiskEdits(core: HardwareCore): DiskEdits {
           }
           if (names.has(name))
             throw new AppError('NAME_TAKEN', `pool "${req.pool}" already has a volume "${name}"`);
-          const vol = await deps.storage.createVolume(
-            req.pool,
-            { name, format: req.format, sizeGiB: req.sizeGiB },
-            by,
+          const ref = { pool: req.pool, name };
+          const vol = await volumes.making(ref, () =>
+            deps.storage.createVolume(req.pool, { name, format: req.format, sizeGiB: req.sizeGiB }, by),
           );
-          madeVolume = { pool: req.pool, name };
+          madeVolume = ref;
           const block = pool.type === 'logical';
           spec = {
             device: 'disk',
@@ -153,12 +154,18 @@ export function createDiskEdits(core: HardwareCore): DiskEdits {
         try {
           await define(ctx, edited.xml);
         } catch (err) {
-          if (madeVolume)
+          if (madeVolume) {
+            const m = madeVolume;
+            // journaled until deleted: one the rollback could not delete goes at the next start
             await deps.storage
-              .deleteVolume(madeVolume.pool, madeVolume.name, 'rollback')
+              .deleteVolume(m.pool, m.name, 'rollback')
+              .then(() => volumes.done([m]))
               .catch(() => undefined);
+          }
           throw err;
         }
+        // in the VM's definition now: a sweep would keep it in any case
+        if (madeVolume) await volumes.done([madeVolume]);
         const what = `${spec.device === 'cdrom' ? 'CD-ROM drive' : 'disk'} ${spec.target} (${spec.bus}) added`;
         ctx.done.push(`${what}${spec.path ? `: ${spec.path}` : ''}`);
         if (ctx.active) await tryLive(ctx, what, () => hv().attachDevice(uuid, edited.device, 'live'));

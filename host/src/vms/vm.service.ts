@@ -13,10 +13,11 @@ import type { EventStore } from '@quantix/shared/server';
 import type { HypervisorMonitor } from '../hypervisor/hypervisor-monitor.ts';
 import type { DomainState } from '../hypervisor/hypervisor.ts';
 import { createSeedService, isSeedPath, type SeedService } from '../cloud-init/cloud-init.service.ts';
-import { rollBack, rolledBack, type UndoStep, withLeftovers } from './rollback.ts';
+import { rollBack, rolledBack, type UndoStep, undoVolumes, withLeftovers } from './rollback.ts';
 import { buildDomainXml, parseDomainXml, replaceDomainCpu } from '../libvirt-xml/domain-xml.ts';
 import { buildSnapshotXml, parseSnapshotXml } from '../libvirt-xml/snapshot-xml.ts';
 import type { StorageService } from '../storage/pools/pool.service.ts';
+import { operationVolumes, type PendingVolumes } from '../storage/volumes/pending-volumes.ts';
 import type { CpuProbe } from './cpu-probe.ts';
 import { cpuLabel, explainStartFailure, formatStartFailure } from './start-failure.ts';
 import { createVmDiskSources } from './vm-disk-sources.ts';
@@ -93,6 +94,8 @@ export function createVmService(deps: {
   guest?: VmGuestService;
   /** marks VMs frozen for a snapshot, durably, so a host killed meanwhile thaws them at start */
   freezeMarks?: Pick<FreezeMarks, 'mark' | 'clear'>;
+  /** the journal of volumes being made, which a host killed mid-create leaves for its next start */
+  pending?: PendingVolumes;
 }): VmService {
   const hv = () => deps.monitor.get();
   const record = (message: string, source: string, level: 'info' | 'warning' | 'error' = 'info') =>
@@ -273,9 +276,10 @@ export function createVmService(deps: {
 
       // From here on, everything made is undone if a later step fails.
       const made: Array<{ pool: string; name: string }> = [];
+      const volumes = operationVolumes(deps.pending, `creation of VM "${req.name}"`);
       let definedUuid: string | null = null;
       try {
-        const disks = await diskSources.realize(diskPlan, { by, say, again, made });
+        const disks = await diskSources.realize(diskPlan, { by, say, again, made, volumes });
         say('Defining the virtual machine');
         const xml = buildDomainXml({
           virtType: (await h.kvmAvailable()) ? 'kvm' : 'qemu',
@@ -297,7 +301,10 @@ export function createVmService(deps: {
           // after the definition: the network config matches the MAC libvirt gave the NIC
           say(`Writing the cloud-init seed ${seedPlan.volume}`);
           const mac = parseDomainXml(await h.domainXml(info.uuid, { inactive: true })).nics[0]?.mac ?? null;
-          await seeds.write(seedPlan, req.cloudInit, { name: req.name, uuid: info.uuid, mac });
+          const config = req.cloudInit;
+          await volumes.making({ pool: seedPlan.pool, name: seedPlan.volume }, () =>
+            seeds.write(seedPlan, config, { name: req.name, uuid: info.uuid, mac }),
+          );
           // only once written: a failed write leaves nothing, and the name may be someone else's file
           made.push({ pool: seedPlan.pool, name: seedPlan.volume });
         }
@@ -310,7 +317,10 @@ export function createVmService(deps: {
           by,
         );
         await fresh(info.uuid);
-        return detail(info.uuid);
+        const created = await detail(info.uuid);
+        // done: the VM is defined with every volume (and a failure before here rolled them back)
+        await volumes.done(made);
+        return created;
       } catch (err) {
         const undo: UndoStep[] = [];
         if (definedUuid) {
@@ -319,12 +329,7 @@ export function createVmService(deps: {
           // forget it now, so its disks are not "in use" by it while they are removed
           undo.push({ what: 'the VM list could not be refreshed', run: () => deps.inventory.refresh(u) });
         }
-        for (const m of made.reverse()) {
-          undo.push({
-            what: `volume "${m.name}" in pool "${m.pool}" could not be deleted`,
-            run: () => deps.storage.deleteVolume(m.pool, m.name, 'rollback'),
-          });
-        }
+        undo.push(...undoVolumes(made, { storage: deps.storage, volumes }));
         const failed = await rollBack(undo);
         record(
           `Creating VM "${req.name}" failed and was ${rolledBack(failed)}: ${(err as Error).message}`,
