@@ -3,9 +3,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ErrorBody, PendingVolumesState, VmDetail, VolumeList } from '@quantix/shared';
-import { type RunningHost, setupAdmin, startHost, tempDataDir } from '../support/host-process.ts';
-import type { CookieJar } from '../support/https-client.ts';
-import { waitForHypervisor } from '../support/hypervisor-ready.ts';
+import { type AdminHost, startAdminHost } from '../support/admin-host.ts';
+import { tempDataDir } from '../support/host-process.ts';
 
 // The journal of volumes being made, through the real host on libvirt's test driver: every
 // operation that makes volumes leaves it empty once over — done or rolled back — and an earlier
@@ -14,8 +13,7 @@ import { waitForHypervisor } from '../support/hypervisor-ready.ts';
 describe('pending volumes journal on test:///default', () => {
   const data = tempDataDir('qxorph-int-');
   const file = join(data.dir, 'pending-volumes.json');
-  let host: RunningHost;
-  let admin: CookieJar;
+  let qx: AdminHost | undefined;
   before(async () => {
     writeFileSync(
       file,
@@ -31,16 +29,16 @@ describe('pending volumes journal on test:///default', () => {
         ],
       }),
     );
-    host = await startHost({ dataDir: data.dir });
-    admin = await setupAdmin(host);
-    await waitForHypervisor(host, admin);
+    qx = await startAdminHost({ dataDir: data.dir });
   });
   after(async () => {
-    await host?.stop();
+    await qx?.stop();
     data.remove();
   });
-  const api = (method: string, path: string, body?: unknown) =>
-    host.api(`/api/v1${path}`, { method, jar: admin, body });
+  const api = (method: string, path: string, body?: unknown) => {
+    if (!qx) throw new Error('the host did not start');
+    return qx.api(method, path, body);
+  };
   const journal = () => PendingVolumesState.parse(JSON.parse(readFileSync(file, 'utf8'))).volumes;
   const volumes = async () =>
     VolumeList.parse((await api('GET', '/storage/pools/default-pool/volumes')).json).volumes.map(

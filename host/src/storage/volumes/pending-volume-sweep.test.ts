@@ -49,6 +49,9 @@ describe('sweep of the volumes a killed host left', () => {
         ...(backing ? { backingStore: { path: backing, format: 'raw' as const } } : {}),
       }),
     );
+  /** the sweep as the host runs it */
+  const sweep = (journal: PendingVolumes) =>
+    sweepPendingVolumes({ journal, monitor: s.monitor, storage: s.storage, events: s.events, log });
   const names = async () => (await s.storage.listVolumes(POOL)).map((v) => v.name).sort();
   const journalOf = async (file: string, entries: PendingVolume[]): Promise<PendingVolumes> => {
     await writeFile(file, JSON.stringify({ schema: 1, volumes: entries }));
@@ -94,13 +97,7 @@ describe('sweep of the volumes a killed host left', () => {
       entry('qxorph-never-made.img'),
       entry('qxorph-x.img', 'qxorph-no-such-pool'),
     ]);
-    const r = await sweepPendingVolumes({
-      journal,
-      monitor: s.monitor,
-      storage: s.storage,
-      events: s.events,
-      log,
-    });
+    const r = await sweep(journal);
     assert.deepEqual(r.removed, [`${POOL}/qxorph-half.img`]);
     assert.deepEqual(r.inUse.sort(), [
       `${POOL}/qxorph-base.img`,
@@ -181,13 +178,7 @@ describe('sweep of the volumes a killed host left', () => {
     const journal = await journalOf(file, [entry('qxorph-stopped.img')]);
     await hv().stopPool(poolUuid);
     try {
-      const r = await sweepPendingVolumes({
-        journal,
-        monitor: s.monitor,
-        storage: s.storage,
-        events: s.events,
-        log,
-      });
+      const r = await sweep(journal);
       assert.deepEqual(r.kept, [`${POOL}/qxorph-stopped.img`]);
       assert.equal(journal.leftovers().length, 1);
     } finally {

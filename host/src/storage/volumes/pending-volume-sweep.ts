@@ -123,7 +123,7 @@ export function schedulePendingVolumeSweep(deps: SweepDeps & { retryMs?: number 
     clearTimeout(timer);
     stopWatching();
   };
-  const run = async () => {
+  const runOnce = async () => {
     if (running || stopped || !deps.monitor.status().available) return;
     running = true;
     clearTimeout(timer);
@@ -139,6 +139,8 @@ export function schedulePendingVolumeSweep(deps: SweepDeps & { retryMs?: number 
       running = false;
     }
   };
+  const run = () =>
+    runOnce().catch((err: unknown) => deps.log.warn({ err }, 'the sweep of pending volumes failed'));
   const stopWatching = deps.monitor.onChange((s) => {
     if (s.available) void run();
   });
