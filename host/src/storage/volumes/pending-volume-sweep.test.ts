@@ -172,6 +172,35 @@ describe('sweep of the volumes a killed host left', () => {
     assert.ok(!(await names()).includes('qxorph-retry.img'));
   });
 
+  it('waits for libvirt when it is down at start, and sweeps once it comes back', async () => {
+    await volume('qxorph-later.img');
+    const file = join(await root.fresh('later-'), 'pending-volumes.json');
+    const journal = await journalOf(file, [entry('qxorph-later.img')]);
+    // the real monitor, seen as down until `up()`: as a host started while libvirtd was not running
+    let available = false;
+    const listeners = new Set<(st: ReturnType<HypervisorMonitor['status']>) => void>();
+    const monitor: HypervisorMonitor = {
+      ...s.monitor,
+      status: () => ({ ...s.monitor.status(), available }),
+      onChange(fn) {
+        listeners.add(fn);
+        return () => listeners.delete(fn);
+      },
+    };
+    const stop = schedulePendingVolumeSweep({ journal, monitor, storage: s.storage, events: s.events, log });
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(journal.leftovers().length, 1, 'nothing done while libvirt is down');
+    assert.ok((await names()).includes('qxorph-later.img'));
+    available = true;
+    for (const fn of listeners) fn(monitor.status());
+    for (let i = 0; i < 100 && journal.leftovers().length > 0; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    stop();
+    assert.deepEqual(journal.leftovers(), []);
+    assert.ok(!(await names()).includes('qxorph-later.img'));
+    assert.equal(listeners.size, 0, 'stopped watching once done');
+  });
+
   it('keeps what it cannot judge: a stopped pool', async () => {
     const file = join(await root.fresh('stopped-'), 'pending-volumes.json');
     await volume('qxorph-stopped.img');
