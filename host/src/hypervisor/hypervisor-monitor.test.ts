@@ -44,3 +44,36 @@ it('reports libvirt unavailable with a stable code, then recovers on its own', a
   assert.deepEqual(seen, [false, true, false]);
   await monitor.close();
 });
+
+it('closes a connection that was still opening when the monitor closed, and opens none after', async () => {
+  const status = async (): Promise<HypervisorStatus> => ({
+    available: true,
+    uri: 'test:///default',
+    hostname: 'h',
+    libvirtVersion: '9.0.0',
+    error: null,
+  });
+  const hypervisor = { uri: 'test:///default', status } as unknown as Hypervisor;
+  let opens = 0;
+  let closes = 0;
+  let finishOpen: () => void = () => undefined;
+  const monitor = createHypervisorMonitor({
+    uri: 'test:///default',
+    log: pino({ level: 'silent' }),
+    // the bus processes take their time to come up: the monitor is closed meanwhile
+    open: () =>
+      new Promise((resolve) => {
+        opens++;
+        finishOpen = () => resolve({ hypervisor, close: async () => void closes++ });
+      }),
+  });
+  const started = monitor.start();
+  const closed = monitor.close();
+  finishOpen();
+  await Promise.all([started, closed]);
+  assert.equal(opens, 1);
+  assert.equal(closes, 1, 'the connection opened after close() is closed, not leaked');
+  assert.throws(() => monitor.get(), { code: 'HYPERVISOR_UNAVAILABLE' });
+  await monitor.start();
+  assert.equal(opens, 1, 'a closed monitor opens nothing');
+});

@@ -47,10 +47,15 @@ export function createHypervisorMonitor(deps: {
     for (const fn of listeners) fn(s);
   };
 
-  let checking = false;
-  const check = async () => {
-    if (checking) return;
-    checking = true;
+  let checking: Promise<void> | null = null;
+  const check = (): Promise<void> => {
+    if (closed) return Promise.resolve();
+    checking ??= runCheck().finally(() => {
+      checking = null;
+    });
+    return checking;
+  };
+  const runCheck = async () => {
     clearTimeout(timer);
     try {
       if (opened?.hypervisor.lost) {
@@ -66,7 +71,12 @@ export function createHypervisorMonitor(deps: {
         await opened.close().catch(() => undefined);
         opened = null;
       }
-      if (!opened) opened = await deps.open();
+      if (!opened) {
+        const o = await deps.open();
+        // closed while it opened: its bus processes would outlive us
+        if (closed) return void (await o.close().catch(() => undefined));
+        opened = o;
+      }
       set(await opened.hypervisor.status());
     } catch (err) {
       set({
@@ -77,7 +87,6 @@ export function createHypervisorMonitor(deps: {
         error: (err as Error).message,
       });
     }
-    checking = false;
     if (closed) return;
     timer = setTimeout(
       check,
@@ -110,7 +119,12 @@ export function createHypervisorMonitor(deps: {
     async close() {
       closed = true;
       clearTimeout(timer);
-      await opened?.close();
+      const o = opened;
+      opened = null;
+      // closing ends a check waiting on this connection; a check still opening one closes that
+      // itself once it is open (bounded: a bus that never answers does not hold up the stop)
+      await o?.close();
+      await Promise.race([checking, new Promise((r) => setTimeout(r, 5_000).unref())]);
     },
   };
 }

@@ -12,7 +12,7 @@ import { setDescription } from '../libvirt-xml/domain-edit.ts';
 import { buildDomainXml } from '../libvirt-xml/domain-xml.ts';
 import { parseVmMetadata } from '../libvirt-xml/vm-metadata.ts';
 import type { StorageService } from '../storage/pools/pool.service.ts';
-import { createCpuProbe } from './cpu-probe.ts';
+import { type CpuProbe, createCpuProbe } from './cpu-probe.ts';
 import { createHardwareCore } from './vm-hardware-core.ts';
 import { createVmInventory } from './vm-inventory.ts';
 import { createVmMetadataWriter } from './vm-metadata.ts';
@@ -25,6 +25,7 @@ describe('metadata writes and hardware edits of one VM', () => {
   const log = pino({ level: 'silent' });
   let monitor: HypervisorMonitor;
   let uuid = '';
+  let cpu: CpuProbe | undefined;
   before(async () => {
     monitor = createHypervisorMonitor({
       uri: 'test:///default',
@@ -49,21 +50,24 @@ describe('metadata writes and hardware edits of one VM', () => {
         .get()
         .undefineDomain(uuid)
         .catch(() => undefined);
+    // its probe guests run in the background: stopped before the connection goes
+    await cpu?.close();
     await monitor.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('keeps a tag and the template flag written while an edit runs, and the edit too', async () => {
     const metadata = createVmMetadataWriter({ monitor });
-    const cpu = createCpuProbe({ monitor, log });
-    const inventory = createVmInventory({ monitor, log, ignore: cpu.isProbeGuest });
+    const probe = createCpuProbe({ monitor, log });
+    cpu = probe;
+    const inventory = createVmInventory({ monitor, log, ignore: probe.isProbeGuest });
     await inventory.ready();
     assert.equal(inventory.loaded(), true, 'the full load succeeded');
     const recorded: string[] = [];
     const core = createHardwareCore({
       monitor,
       inventory,
-      cpu,
+      cpu: probe,
       metadata,
       storage: { locate: async () => new Map() } as unknown as StorageService,
       events: {
