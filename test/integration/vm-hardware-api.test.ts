@@ -308,6 +308,23 @@ describe('VM hardware API on test:///default', () => {
     );
     assert.ok(nic.hardware.pending.includes('nic:52:54:00:aa:bb:01'));
     assert.ok(nic.notes.some((n) => /next start/.test(n)));
+    // a new disk waits for the next start too: its volume is in use all the same
+    const disk = ok(
+      await api('POST', `/vms/${uuid}/hardware/disks`, {
+        source: 'new',
+        pool: 'default-pool',
+        sizeGiB: 1,
+        format: 'raw',
+      }),
+      201,
+    );
+    const waiting = disk.hardware.config.disks.find(
+      (d) => d.volume && !disk.hardware.live?.disks.some((l) => l.target === d.target),
+    );
+    assert.ok(waiting?.volume, JSON.stringify(disk.hardware));
+    const busy = await api('DELETE', `/storage/pools/default-pool/volumes/${waiting.volume}`);
+    assert.equal(busy.status, 409, busy.text);
+    assert.equal(code(busy.json), 'VOLUME_IN_USE');
     // the volume of a disk cannot be deleted under a running guest
     const del = await api('DELETE', `/vms/${uuid}/hardware/disks/vda?deleteVolume=true`);
     assert.equal(code(del.json), 'VM_STATE_INVALID');

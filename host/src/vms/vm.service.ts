@@ -102,13 +102,27 @@ export function createVmService(deps: {
     void deps.events.record({ level, category: 'vm', message, source });
   const diskUsers = async () => {
     await deps.inventory.ready();
-    return deps.inventory
-      .all()
-      .flatMap((r) =>
-        r.spec.disks
-          .filter((d) => d.source)
-          .map((d) => ({ vm: r.info.name, path: d.source ?? '', running: r.info.active })),
-      );
+    const usersOf = async (r: VmRecord) => {
+      const paths = new Set(r.spec.disks.map((d) => d.source).filter((p): p is string => !!p));
+      // a running VM's record is its live definition: a disk added while it runs that waits for
+      // the next start is only in the saved one, and its volume is in use all the same
+      if (r.info.active) {
+        const saved = await hv()
+          .domainXml(r.info.uuid, { inactive: true })
+          .then(parseDomainXml, (err: unknown) => {
+            if ((err as AppError).code === 'VM_NOT_FOUND') return null; // gone since the listing
+            throw err;
+          });
+        for (const d of saved?.disks ?? []) if (d.source) paths.add(d.source);
+      }
+      return [...paths].map((path) => ({ vm: r.info.name, path, running: r.info.active }));
+    };
+    const records = deps.inventory.all();
+    const out: Array<{ vm: string; path: string; running: boolean }> = [];
+    // a few reads at a time: hundreds of running VMs are hundreds of D-Bus calls
+    for (let i = 0; i < records.length; i += 16)
+      for (const users of await Promise.all(records.slice(i, i + 16).map(usersOf))) out.push(...users);
+    return out;
   };
   const diskSources = createVmDiskSources({ storage: deps.storage, diskUsers });
   const seeds = deps.seeds ?? createSeedService({ monitor: deps.monitor, storage: deps.storage, diskUsers });
