@@ -57,6 +57,13 @@ export interface StorageService {
   resizeVolume(pool: string, name: string, sizeGiB: number, by: string): Promise<void>;
 }
 
+/** [] for a pool stopped or removed by someone else since it was listed; any other error stands */
+function noneIfGone(err: unknown): never[] {
+  const { code, message } = err as AppError;
+  if (code === 'POOL_NOT_FOUND' || (code === 'VM_STATE_INVALID' && /not active/i.test(message))) return [];
+  throw err;
+}
+
 export function createStorageService(deps: {
   monitor: HypervisorMonitor;
   events: EventStore;
@@ -81,10 +88,16 @@ export function createStorageService(deps: {
       return info.available;
     }
   };
+  /**
+   * Its volumes' keys, or none once someone else stopped or removed it since it was listed (libvirt:
+   * "storage pool 'x' is not active", or no such pool): a list of pools is not failed by one of them.
+   */
+  const keysOf = (info: PoolInfo): Promise<string[]> =>
+    info.active ? hv().volumeKeys(info.uuid).catch(noneIfGone) : Promise.resolve([]);
   const summarize = async (info: PoolInfo): Promise<PoolRef> => {
     const parsed = parsePoolXml(info.xml);
     // the keys alone: a volume whose file went missing is still counted, and nothing is read per volume
-    const keys = info.active ? await hv().volumeKeys(info.uuid) : [];
+    const keys = await keysOf(info);
     return {
       uuid: info.uuid,
       name: info.name,
@@ -268,17 +281,14 @@ export function createStorageService(deps: {
       const wanted = new Set(paths);
       for (const info of await hv().listPools()) {
         if (!info.active) continue;
-        try {
-          const keys = await hv().volumeKeys(info.uuid);
-          if (!keys.some((k) => wanted.has(k))) continue;
-          for (const v of (await volumesOf(info, false)).volumes) {
-            if (wanted.has(v.path))
-              out.set(v.path, { pool: info.name, volume: v.name, capacity: v.capacity });
-          }
-        } catch (err) {
-          // removed or stopped since the listing (by someone else): it holds none of these now
-          const code = (err as AppError).code;
-          if (code !== 'POOL_NOT_FOUND') throw err;
+        // removed or stopped since the listing (by someone else): it holds none of these now
+        const keys = await keysOf(info);
+        if (!keys.some((k) => wanted.has(k))) continue;
+        const { volumes } = await volumesOf(info, false).catch((err: unknown) => ({
+          volumes: noneIfGone(err),
+        }));
+        for (const v of volumes) {
+          if (wanted.has(v.path)) out.set(v.path, { pool: info.name, volume: v.name, capacity: v.capacity });
         }
       }
       return out;
