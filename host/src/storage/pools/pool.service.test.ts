@@ -3,42 +3,26 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { EventStore } from '@quantix/shared/server';
-import pino from 'pino';
-import { createHypervisorMonitor, type HypervisorMonitor } from '../../hypervisor/hypervisor-monitor.ts';
-import { openHypervisor } from '../../hypervisor/open-hypervisor.ts';
+import { openTestServices, type TestServices } from '../../hub-link/commands/libvirt-services.test-helper.ts';
 import { buildPoolXml } from '../../libvirt-xml/pool-xml.ts';
-import { createStorageService } from './pool.service.ts';
 
 // Another client (another suite's host, an admin's virsh) stops and removes pools while we list
 // them: such a pool holds nothing any more, and the list of the others stands. On libvirt's test
 // driver, whose pools touch no files.
 describe('pools stopped and removed by someone else while the host lists them', () => {
   const dir = mkdtempSync(join(tmpdir(), 'qx-pool-race-'));
-  const log = pino({ level: 'silent' });
-  let monitor: HypervisorMonitor;
+  let services: TestServices;
   before(async () => {
-    monitor = createHypervisorMonitor({
-      uri: 'test:///default',
-      log,
-      open: () =>
-        openHypervisor({ uri: 'test:///default', runtimeDir: join(dir, 'run'), log, preferSystemBus: false }),
-    });
-    await monitor.start();
+    services = await openTestServices(dir);
   });
   after(async () => {
-    await monitor.close();
+    await services?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('lists pools and locates volumes while 20 pools are stopped and undefined', async () => {
-    const h = monitor.get();
-    const storage = createStorageService({
-      monitor,
-      events: { record: async () => undefined } as unknown as EventStore,
-      diskUsers: async () => [],
-      deviceUsage: async () => [],
-    });
+    const { storage } = services;
+    const h = services.monitor.get();
     const pools = [];
     for (let i = 0; i < 20; i++) {
       const p = await h.definePool(
