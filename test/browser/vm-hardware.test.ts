@@ -129,7 +129,11 @@ describe('browser: the VM Hardware tab', () => {
     await page.getByTestId('hw-edit-description').click();
     await page.getByTestId('hw-description').fill('web server <1>');
     await page.getByTestId('hw-description-dialog').getByTestId('dialog-submit').click();
-    await row('description').filter({ hasText: 'web server <1>' }).waitFor({ timeout: 15_000 });
+    // the row shows the text pending for a moment (defined, not yet set live); the edit's answer settles it
+    await page
+      .locator('[data-testid="hw-row"][data-item="description"][data-pending="no"]')
+      .filter({ hasText: 'web server <1>' })
+      .waitFor({ timeout: 15_000 });
     assert.equal(await row('description').getAttribute('data-pending'), 'no', 'set live too');
 
     await page.getByTestId('hw-edit-autostart').click();

@@ -44,7 +44,7 @@ function setup() {
   const errors: ApiError[] = [];
   const api = createFilesApi({
     http: {} as HttpClient,
-    loadInto: async () => {},
+    loadInto: Object.assign(async () => {}, { put: () => {} }),
     base: '/api/v1',
     makeXhr: () => {
       const x = new FakeXhr();

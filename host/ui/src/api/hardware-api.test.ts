@@ -103,3 +103,30 @@ test('watching reads the hardware, again on the VM’s vm:changed only, and stop
   assert.equal(reads, 2, 'stopped watching');
   assert.equal(h.store.get().vmHardware.data?.uuid, UUID);
 });
+
+test('a reload that a vm:changed started during an edit cannot put back the hardware from before it', async () => {
+  // the CI failure: the host defines the new description (vm:changed), then sets it live and
+  // answers; the reload the event started answered after the edit, showing it pending again
+  const before = hardware({ config: config({ description: 'new' }), pending: ['description'] });
+  const after = hardware({ config: config({ description: 'new' }), live: config({ description: 'new' }) });
+  let answerReload: (h: VmHardware) => void = () => {};
+  let reads = 0;
+  const h = setup({
+    [`GET /vms/${UUID}/hardware`]: () => {
+      reads++;
+      return reads === 1 ? hardware() : new Promise<VmHardware>((r) => (answerReload = r));
+    },
+    [`PATCH /vms/${UUID}/hardware`]: () => ({ hardware: after, notes: [] }),
+  });
+  const stop = h.api.watch(UUID);
+  await tick();
+  h.socket.emit('vm:changed', { uuid: UUID, event: 'defined', vm: null });
+  await tick();
+  assert.equal(reads, 2, 'the event started a reload');
+  await h.api.update(UUID, { description: 'new' });
+  answerReload(before);
+  await tick();
+  assert.deepEqual(h.store.get().vmHardware.data?.pending, [], 'the edit’s answer stays');
+  assert.equal(h.store.get().vmHardware.loading, false);
+  stop();
+});

@@ -31,10 +31,11 @@ export interface HardwareApi {
 const hwPath = (uuid: string) => `/vms/${encodeURIComponent(uuid)}/hardware`;
 
 export function createHardwareApi(deps: StoreApiDeps & { tasks: TasksApi }): HardwareApi {
-  const { http, store, loadInto, socket } = deps;
+  const { http, loadInto, socket } = deps;
   const load = (uuid: string) => loadInto('vmHardware', () => http.get<VmHardware>(hwPath(uuid)));
   const keep = (r: VmHardwareResult): VmHardwareResult => {
-    store.update((s) => ({ ...s, vmHardware: { data: r.hardware, loading: false, error: null } }));
+    // newer than a reload a vm:changed started during the edit: that reload's answer is dropped
+    loadInto.put('vmHardware', r.hardware);
     return r;
   };
   return {

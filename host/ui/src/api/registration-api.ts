@@ -38,7 +38,7 @@ export function createRegistrationApi(deps: {
     reload,
     async mint() {
       const minted = await http.post<MintedToken>('/registration/tokens');
-      store.update((s) => ({ ...s, token: { data: minted, loading: false, error: null } }));
+      loadInto.put('token', minted);
       return minted;
     },
     async revoke(hubId) {

@@ -126,7 +126,7 @@ export function createVmsApi(
         try {
           const { vms } = await socket.request('vms:subscribe');
           // the ack is a full snapshot: whatever happened while we were away is in it
-          store.update((s) => ({ ...s, vms: { data: vms, loading: false, error: null } }));
+          loadInto.put('vms', vms);
         } catch (err) {
           reportSocketError(err);
         }
