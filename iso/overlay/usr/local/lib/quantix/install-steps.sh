@@ -143,3 +143,32 @@ install_bootloader() {
   [ -s "$TARGET/boot/efi/EFI/BOOT/BOOTX64.EFI" ] && [ -s "$TARGET/boot/grub/grub.cfg" ] ||
     { say "the boot loader was not installed"; return 1; }
 }
+
+# Ejects the CD the live system runs from, then reboots at once. The live root is read from that
+# medium: once it is out, a page of a program or library that is not in memory cannot be read, and
+# its process dies of SIGBUS. The installer did (exit 135, at "systemctl reboot", after copying the
+# system had pushed systemctl out of the page cache), and the machine never rebooted. So the last
+# moves run from copies on a tmpfs: bash and eject with the libraries they load, started by the
+# copied loader; the reboot is the kernel's own (sysrq b), which needs no program. Nothing is lost:
+# the target is synced and unmounted, and the live system keeps nothing. The page cache is dropped
+# right after the eject, so anything still read from the medium fails every time, not now and then.
+eject_and_reboot() {
+  local ram dev ld progs
+  dev=$(findmnt -no SOURCE "$MEDIUM" 2>/dev/null || true)
+  ram=/run/quantix-reboot
+  mkdir -p "$ram"
+  mountpoint -q "$ram" || mount -t tmpfs -o size=64m,mode=0700 quantix-reboot "$ram"
+  progs="$(command -v bash) $(command -v eject)"
+  # shellcheck disable=SC2086 # two paths, split on purpose
+  cp -L $progs $(ldd $progs | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\/.*\/ld-linux/ { print $1 }' | sort -u) "$ram/"
+  ld=$(echo "$ram"/ld-linux*)
+  [ -x "$ld" ] && [ -x "$ram/bash" ] && [ -x "$ram/eject" ] || { say "could not copy bash and eject to memory"; return 1; }
+  say "rebooting into the installed system"
+  # an empty environment: no locale, nothing bash or eject would read from the medium
+  exec -c "$ld" --library-path "$ram" "$ram/bash" --norc --noprofile -c '
+    if [ -n "$2" ] && "$1" --library-path "$0" "$0/eject" -m "$2" 2>/dev/null; then
+      printf "quantix-install: ejected %s; remove it from the drive\n" "$2"
+    fi
+    echo 3 >/proc/sys/vm/drop_caches
+    echo b >/proc/sysrq-trigger' "$ram" "$ld" "$dev"
+}
