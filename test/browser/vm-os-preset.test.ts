@@ -33,6 +33,17 @@ describe('browser: Windows 11 preset in the wizard, the Guest card, IPs in the l
   });
 
   it('chooses UEFI, Secure Boot, TPM, SATA and e1000e for Windows 11', async () => {
+    // the host's network list is held back until the Network step has said it is still loading
+    // (CI once reached that step before the list came, and Next stayed there without a word)
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const networksUrl = /\/api\/v1\/networks$/;
+    await page.route(networksUrl, async (route) => {
+      await held;
+      await route.continue();
+    });
     await page.goto(`${host.url}/vms/new`);
     await page.getByTestId('wizard-os').selectOption('win11');
     await page.getByTestId('wizard-name').fill(vmName);
@@ -44,6 +55,14 @@ describe('browser: Windows 11 preset in the wizard, the Guest card, IPs in the l
     await page.getByTestId('wizard-next').click();
     await page.getByTestId('wizard-next').click(); // no CD-ROM
     assert.equal(await page.getByTestId('nic-model').inputValue(), 'e1000e');
+    await page.getByTestId('wizard-next').click();
+    await page.getByText("The host's networks are still loading").waitFor();
+    release();
+    await page.waitForFunction(
+      () =>
+        document.querySelector<HTMLSelectElement>('[data-testid="network-select"]')?.value ===
+        'network:default',
+    );
     await page.getByTestId('wizard-next').click();
     assert.equal(await page.getByTestId('firmware-select').inputValue(), 'uefi');
     assert.equal(await page.getByTestId('secure-boot-checkbox').isChecked(), true);

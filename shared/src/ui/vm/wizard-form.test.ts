@@ -110,6 +110,11 @@ test('a disk needs a running pool and a valid size', () => {
 test('network: a libvirt network, a valid bridge, user mode or none', () => {
   assert.deepEqual(validateNetwork(good), {});
   assert.ok(validateNetwork({ ...good, network: '' }).network);
+  assert.match(
+    validateNetwork({ ...good, network: '' }, { networksLoading: true }).network ?? '',
+    /still loading/,
+  );
+  assert.deepEqual(validateNetwork(good, { networksLoading: true }), {});
   assert.ok(validateNetwork({ ...good, network: 'bridge', bridge: '' }).bridge);
   assert.ok(validateNetwork({ ...good, network: 'bridge', bridge: 'a-very-long-bridge0' }).bridge);
   assert.deepEqual(validateNetwork({ ...good, network: 'bridge', bridge: 'br0' }), {});

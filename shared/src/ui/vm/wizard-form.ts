@@ -148,6 +148,8 @@ export interface WizardContext {
   readonly isos: readonly IsoOption[];
   /** null while unknown: then the host checks alone */
   readonly firmware?: FirmwareOffer | null;
+  /** the host's networks are still being read: the default one is chosen when they come */
+  readonly networksLoading?: boolean;
 }
 
 export interface IsoOption {
@@ -228,7 +230,9 @@ export function validateCdrom(form: WizardForm, ctx: Pick<WizardContext, 'isos'>
     : { cdrom: 'That ISO is no longer in the pool.' };
 }
 
-export function validateNetwork(form: WizardForm): Errors {
+export function validateNetwork(form: WizardForm, ctx: Pick<WizardContext, 'networksLoading'> = {}): Errors {
+  if (form.network === '' && ctx.networksLoading)
+    return { network: "The host's networks are still loading; the default one is chosen when they arrive." };
   if (form.network === '') return { network: 'Choose a network.' };
   if (form.network === 'user' || form.network === 'none') return {};
   if (!form.network.startsWith('network:') && form.network !== 'bridge')
@@ -274,7 +278,7 @@ export function validateStep(step: StepId, form: WizardForm, ctx: WizardContext)
     case 'cdrom':
       return validateCdrom(form, ctx);
     case 'network':
-      return validateNetwork(form);
+      return validateNetwork(form, ctx);
     case 'boot':
       return validateBoot(form, ctx);
     case 'cloudinit':

@@ -96,6 +96,7 @@ export function VmWizardPage() {
     vmNames: (vms ?? []).map((v) => v.name),
     isos,
     firmware: firmware.caps,
+    networksLoading: networks.loading && networks.data === null,
   };
   const errors = shown[step] ? validateStep(step, form, ctx) : {};
   const index = STEPS.findIndex((s) => s.id === step);
@@ -173,6 +174,7 @@ export function VmWizardPage() {
               <NetworkStep
                 {...stepProps}
                 networks={networks.data}
+                networksLoading={networks.loading && networks.data === null}
                 interfaces={hardware.data?.networkInterfaces ?? null}
                 interfacesError={hardware.error}
               />

@@ -58,6 +58,7 @@ export function CdromStep(props: StepProps & { isos: readonly IsoOption[]; loadi
 export function NetworkStep(
   props: StepProps & {
     networks: readonly NetworkSummary[] | null;
+    networksLoading: boolean;
     interfaces: HardwareReport['networkInterfaces'] | null;
     interfacesError: ErrorInfo | null;
   },
@@ -73,7 +74,9 @@ export function NetworkStep(
           onChange={(e) => set({ network: e.currentTarget.value })}
           data-testid="network-select"
         >
-          {form.network === '' && <option value="">Choose…</option>}
+          {form.network === '' && (
+            <option value="">{props.networksLoading ? 'Loading the networks…' : 'Choose…'}</option>
+          )}
           {networks.length > 0 && (
             <optgroup label="libvirt networks">
               {networks.map((n) => (
