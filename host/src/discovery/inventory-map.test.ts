@@ -110,15 +110,11 @@ describe('inventory map: bare-metal KVM host', () => {
   });
 
   it('without a default route, picks the first non-internal IPv4 but never libvirt NAT bridge', () => {
-    const noDefault = {
-      ...raw,
-      networkInterfaceDefault: '',
-      networkInterfaces: raw.networkInterfaces.map((n) => ({ ...n, default: false })),
-    };
+    const noDefault = { ...raw, networkInterfaceDefault: '' };
     assert.equal(map(noDefault).managementIp, '10.20.0.15');
     const { br0: _, ...onlyVirbr } = raw.addresses;
     assert.equal(
-      map({ ...noDefault, addresses: onlyVirbr, networkInterfaces: [] }).managementIp,
+      map({ ...noDefault, addresses: onlyVirbr }).managementIp,
       '192.168.122.1',
       'the NAT bridge is only the last resort',
     );
@@ -166,7 +162,6 @@ describe('inventory map: partial data', () => {
       diskLayout: [],
       blockDevices: [],
       fsSize: [],
-      networkInterfaces: [],
       networkInterfaceDefault: '',
       graphics: [],
       addresses: {},

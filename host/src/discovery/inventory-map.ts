@@ -16,8 +16,7 @@ const HOST_ONLY_BRIDGE = /^(virbr|docker)/;
 /** Pure: the raw reads of one collection → the report a hub receives. */
 export function toDiscoveryReport(raw: RawInventory, collectedAt: Date): DiscoveryReport {
   const nics = mapNics(raw);
-  const defaultNic =
-    raw.networkInterfaceDefault || raw.networkInterfaces.find((n) => n.default && !n.internal)?.iface || '';
+  const defaultNic = raw.networkInterfaceDefault;
   const virshVersion = raw.virshVersion === null ? null : parseVirshVersion(raw.virshVersion);
   return {
     collectedAt: collectedAt.toISOString(),
@@ -156,30 +155,25 @@ function mapNfs(raw: RawInventory): Mount[] {
   return [...byMount.values()];
 }
 
+/** sysfs names every interface (also one enslaved to a bridge, which has no address) and os its addresses. */
 function mapNics(raw: RawInventory): Nic[] {
-  const siByName = new Map(raw.networkInterfaces.map((n) => [n.iface, n]));
-  const linkByName = new Map(raw.netLinks.map((l) => [l.name, l]));
-  const names = [...new Set([...linkByName.keys(), ...siByName.keys()])].sort();
   const out: Nic[] = [];
-  for (const name of names) {
-    const s = siByName.get(name);
-    const l = linkByName.get(name);
-    if (name === 'lo' || s?.internal || l?.type === '772') continue; // loopback is not an interface a hub cares about
-    const addrs = raw.addresses[name] ?? [];
-    const ips = (family: string, fallback: string | undefined) => {
-      const list = addrs.filter((a) => a.family === family).map((a) => a.address);
-      return list.length > 0 ? [...new Set(list)] : fallback ? [fallback] : [];
-    };
-    const speed = Number.parseInt(str(l?.speed), 10);
+  for (const l of [...raw.netLinks].sort((a, b) => a.name.localeCompare(b.name))) {
+    if (l.name === 'lo' || l.type === '772') continue; // loopback is not an interface a hub cares about
+    const addrs = raw.addresses[l.name] ?? [];
+    const ips = (family: string) => [
+      ...new Set(addrs.filter((a) => a.family === family).map((a) => a.address)),
+    ];
+    const speed = Number.parseInt(l.speed, 10);
     out.push({
-      name,
-      mac: str(l?.address) || str(s?.mac),
-      speed: speed > 0 ? speed : typeof s?.speed === 'number' && s.speed > 0 ? s.speed : null,
-      link: linkState(str(l?.operstate) || str(s?.operstate)),
-      ipv4: ips('IPv4', s?.ip4),
-      ipv6: ips('IPv6', s?.ip6),
-      // sysfs knows: software devices (bridges, taps, bonds, VLANs) live under /sys/devices/virtual
-      virtual: l ? l.path.includes('/devices/virtual/') : Boolean(s?.virtual || s?.type === 'virtual'),
+      name: l.name,
+      mac: l.address,
+      speed: speed > 0 ? speed : null,
+      link: linkState(l.operstate),
+      ipv4: ips('IPv4'),
+      ipv6: ips('IPv6'),
+      // software devices (bridges, taps, bonds, VLANs) live under /sys/devices/virtual
+      virtual: l.path.includes('/devices/virtual/'),
     });
   }
   return out;

@@ -33,12 +33,15 @@ export interface RawInventory {
   diskLayout: S.DiskLayoutData[];
   blockDevices: S.BlockDevicesData[];
   fsSize: S.FsSizeData[];
-  networkInterfaces: S.NetworkInterfacesData[];
   networkInterfaceDefault: string;
   graphics: S.GraphicsControllerData[];
-  /** os.networkInterfaces(): every address (systeminformation keeps one IPv4 and one IPv6 per interface) */
+  /** os.networkInterfaces(): every address of every interface */
   addresses: Record<string, NetworkInterfaceInfo[]>;
-  /** /sys/class/net: systeminformation skips interfaces without an address, e.g. a NIC enslaved to br0 */
+  /**
+   * /sys/class/net: every interface, also one without an address (a NIC enslaved to br0). Not
+   * systeminformation's networkInterfaces(): it runs shell commands synchronously per interface,
+   * which stalled the event loop for ~250 ms with 4 interfaces and grows with every VM's tap.
+   */
   netLinks: RawNetLink[];
   /** /proc/self/mounts text: lists NFS mounts even when `df` (fsSize) hangs on a dead server */
   mounts: string;
@@ -64,7 +67,6 @@ export interface InventorySi {
   diskLayout(): Promise<S.DiskLayoutData[]>;
   blockDevices(): Promise<S.BlockDevicesData[]>;
   fsSize(): Promise<S.FsSizeData[]>;
-  networkInterfaces(): Promise<S.NetworkInterfacesData[]>;
   networkInterfaceDefault(): Promise<string>;
   graphics(): Promise<S.GraphicsData>;
 }
@@ -94,7 +96,6 @@ const realSi: InventorySi = {
   diskLayout: async () => (await si()).diskLayout(),
   blockDevices: async () => (await si()).blockDevices(),
   fsSize: async () => (await si()).fsSize(),
-  networkInterfaces: async () => (await si()).networkInterfaces(),
   networkInterfaceDefault: async () => (await si()).networkInterfaceDefault(),
   graphics: async () => (await si()).graphics(),
 };
@@ -117,7 +118,7 @@ export function createInventorySource(deps: InventorySourceDeps = {}): Inventory
       ]);
       // Note: some systeminformation calls block the event loop (execSync) while they run; a timeout
       // cannot interrupt those, it only stops an asynchronous call that never settles.
-      const [osInfo, cpu, cpuFlags, mem, diskLayout, blockDevices, fsSize, nics, nicDefault, graphics] =
+      const [osInfo, cpu, cpuFlags, mem, diskLayout, blockDevices, fsSize, nicDefault, graphics] =
         await Promise.all([
           part('osInfo', api.osInfo, null),
           part('cpu', api.cpu, null),
@@ -126,7 +127,6 @@ export function createInventorySource(deps: InventorySourceDeps = {}): Inventory
           part('diskLayout', api.diskLayout, []),
           part('blockDevices', api.blockDevices, []),
           part('fsSize', api.fsSize, []),
-          part('networkInterfaces', api.networkInterfaces, []),
           part('networkInterfaceDefault', api.networkInterfaceDefault, ''),
           part('graphics', async () => (await api.graphics()).controllers, []),
         ]);
@@ -150,7 +150,6 @@ export function createInventorySource(deps: InventorySourceDeps = {}): Inventory
         diskLayout,
         blockDevices,
         fsSize,
-        networkInterfaces: nics,
         networkInterfaceDefault: nicDefault,
         graphics,
         addresses: readAddresses(),

@@ -26,7 +26,6 @@ function fixtureSi(overrides: Partial<InventorySi> = {}): InventorySi {
     diskLayout: async () => fixture.diskLayout,
     blockDevices: async () => fixture.blockDevices,
     fsSize: async () => fixture.fsSize,
-    networkInterfaces: async () => fixture.networkInterfaces,
     networkInterfaceDefault: async () => fixture.networkInterfaceDefault,
     graphics: async () => ({ controllers: fixture.graphics, displays: [] }),
     ...overrides,
