@@ -20,7 +20,7 @@ describe('browser: clone a VM, convert it into a template, new VM from the templ
   const pool = `qximgbw${id}`;
   const poolDir = mkdtempSync(join(tmpdir(), 'qximg-bw-'));
   const vmName = `qximg-${id}-src`;
-  const cloneName = `qximg-${id}-copy`;
+  const cloneName = `${vmName}-clone`; // the name the dialog suggests
   const linkedName = `qximg-${id}-linked`;
   const importedName = `qximg-${id}-imported`;
   let qx: AdminHost | undefined;
@@ -77,8 +77,7 @@ describe('browser: clone a VM, convert it into a template, new VM from the templ
     await page.getByTestId('vm-more-menu').click();
     await page.getByTestId('vm-clone').click();
     const name = page.getByTestId('clone-name');
-    assert.equal(await name.inputValue(), `${vmName}-clone`, 'a free name is suggested');
-    await name.fill(cloneName);
+    assert.equal(await name.inputValue(), cloneName, 'a free name is suggested');
     await page.screenshot({ path: join(OUTPUT_DIR, 'vm-clone-dialog.png') });
     await page.getByTestId('clone-accept').click();
     // the clone's page once the copy is done
@@ -92,6 +91,19 @@ describe('browser: clone a VM, convert it into a template, new VM from the templ
     const source = page.locator(`[data-testid="vm-row"][data-vm-name="${vmName}"]`);
     assert.notEqual(await row.getAttribute('data-uuid'), await source.getAttribute('data-uuid'));
     assert.equal(await row.getByTestId('vm-template-badge').count(), 0);
+    // opened directly, the VM page has no VM list yet: the dialog reads it and suggests a free name
+    await page.goto(`${host.url}/vms/${uuid}`);
+    await page.locator(`[data-testid="vm-detail"][data-vm-name="${vmName}"]`).waitFor({ timeout: 30_000 });
+    await page.getByTestId('vm-more-menu').click();
+    await page.getByTestId('vm-clone').click();
+    const next = `${vmName}-clone2`;
+    await page.waitForFunction(
+      (want) => document.querySelector<HTMLInputElement>('[data-testid="clone-name"]')?.value === want,
+      next,
+    );
+    await page.getByTestId('clone-cancel').click();
+    await page.getByTestId('clone-dialog').waitFor({ state: 'detached' });
+    await page.getByTestId('nav-vms').click();
   });
 
   it('converts the source into a template (marked in the list) and makes a linked clone of it', async () => {

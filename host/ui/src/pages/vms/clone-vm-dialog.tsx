@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { toErrorInfo } from '@quantix/shared/ui/api/api-error.ts';
 import { BusyButton } from '@quantix/shared/ui/components/busy-button.tsx';
 import { ErrorMessage } from '@quantix/shared/ui/components/error-message.tsx';
@@ -32,6 +32,15 @@ export function CloneVmDialog(props: {
   const api = useApi();
   const taken = useStore((s) => (s.vms.data ?? []).map((v) => v.name));
   const [name, setName] = useState(() => suggestCloneName(props.vm.name, taken));
+  const [typed, setTyped] = useState(false);
+  // a VM page opened directly has not read the VM list: read it, and suggest again when it comes
+  useEffect(() => {
+    void api.vms.loadList();
+  }, [api]);
+  const takenKey = taken.join('/');
+  useEffect(() => {
+    if (!typed) setName(suggestCloneName(props.vm.name, takenKey ? takenKey.split('/') : []));
+  }, [takenKey, typed, props.vm.name]);
   const [mode, setMode] = useState<'full' | 'linked'>(props.vm.template ? (props.mode ?? 'linked') : 'full');
   const [taskId, setTaskId] = useState<string | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
@@ -77,7 +86,10 @@ export function CloneVmDialog(props: {
             id="clone-name"
             value={name}
             disabled={busy}
-            onInput={(e) => setName(e.currentTarget.value)}
+            onInput={(e) => {
+              setTyped(true);
+              setName(e.currentTarget.value);
+            }}
             data-testid="clone-name"
           />
         </Field>

@@ -77,7 +77,7 @@ function VolumeOptions(props: { iso: boolean }) {
 
 export function DiskAddDialog(props: DialogProps & { cdrom: boolean }) {
   const api = useApi();
-  const { pools } = usePoolVolumes();
+  const { pools, loading: poolsLoading, error: poolsError } = usePoolVolumes();
   const [source, setSource] = useState<'new' | 'volume'>('new');
   const [pool, setPool] = useState('');
   const [size, setSize] = useState('10');
@@ -91,7 +91,11 @@ export function DiskAddDialog(props: DialogProps & { cdrom: boolean }) {
     ? undefined
     : source === 'new'
       ? !poolName
-        ? 'No running storage pool to put the disk in.'
+        ? poolsLoading
+          ? 'The storage pools are still loading.'
+          : poolsError
+            ? `The storage pools could not be read: ${poolsError.message}`
+            : 'No running storage pool to put the disk in.'
         : !(sizeGiB > 0)
           ? 'Size: a number of GiB above 0.'
           : undefined
@@ -147,6 +151,7 @@ export function DiskAddDialog(props: DialogProps & { cdrom: boolean }) {
               onChange={(e) => setPool(e.currentTarget.value)}
               data-testid="hw-disk-pool"
             >
+              {pools.length === 0 && <option value="">{poolsLoading ? 'Loading…' : 'None running'}</option>}
               {pools.map((p) => (
                 <option key={p.name} value={p.name}>
                   {p.name} ({formatBytes(p.available)} free)

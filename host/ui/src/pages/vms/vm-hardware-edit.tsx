@@ -35,7 +35,13 @@ export function usePoolVolumes() {
   useEffect(() => {
     for (const name of names ? names.split('/') : []) void api.storage.loadVolumes(name);
   }, [api, names]);
-  return { pools: running, volumes, error: pools.error };
+  // before the first answer: a dialog says "loading" rather than "no running pool"
+  return {
+    pools: running,
+    volumes,
+    error: pools.error,
+    loading: pools.data === null && pools.error === null,
+  };
 }
 
 /** A whole number from a field, or null when it is not one. */

@@ -21,7 +21,9 @@ export function PoolHostsTab(props: { pool: SharedPool }) {
   const rows = poolHostRows(props.pool, hosts ?? []);
   return (
     <Card title="Hosts" testId="pool-hosts">
-      {rows.length === 0 ? (
+      {hosts === null ? (
+        <p class="muted">Loading the fleet's hosts…</p>
+      ) : rows.length === 0 ? (
         <p class="muted">
           The fleet has no hosts yet. <Link href="/">Add one</Link> first.
         </p>
