@@ -194,10 +194,11 @@ describe('browser: the hub with two real hosts (add, live chart, shared pool, fi
     await page.locator(`[data-testid="pool-host-row"][data-host-id="${idA}"]`).getByRole('link').click();
     await page.getByTestId('page-host').waitFor();
     await page.getByTestId('tab-pools').click();
-    // the first status that names the pool: it was defined, then started, by the apply
-    const row = page.locator(`[data-testid="host-pool-row"][data-name="${POOL}"]`);
-    await row.waitFor({ timeout: 30_000 });
-    assert.equal(await row.getAttribute('data-state'), 'running');
+    // the apply defines, builds and then starts the pool: a status sent in between says inactive,
+    // so the row is awaited in the state A reports once the apply is over
+    await page
+      .locator(`[data-testid="host-pool-row"][data-name="${POOL}"][data-state="running"]`)
+      .waitFor({ timeout: 30_000 });
     await page.goBack();
     await page.getByTestId('pool-hosts').waitFor();
   });

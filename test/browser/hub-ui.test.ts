@@ -73,7 +73,8 @@ describe('browser: the hub UI (setup, fleet, adding a host, enrollment, lazy pag
       .getByTestId('hostname')
       .filter({ hasText: `127.0.0.1:${hub.port}` })
       .waitFor();
-    assert.match(await page.title(), /^Fleet — 127\.0\.0\.1:\d+ — Quantix$/);
+    // the title is set in an effect, after the top bar has painted
+    await page.waitForFunction(() => /^Fleet — 127\.0\.0\.1:\d+ — Quantix$/.test(document.title));
     await page.getByTestId('fleet-totals').waitFor();
     assert.equal(await page.getByTestId('add-host').count(), 1);
     for (const nav of ['fleet', 'pools', 'vm-new', 'enrollment', 'events']) {

@@ -161,12 +161,17 @@ describe('browser: the VM Hardware tab', () => {
   });
 
   it('after a power cycle the new memory runs and nothing is pending', async () => {
-    for (const action of ['destroy', 'start']) {
+    await page.getByTestId('vm-tab-hardware').click();
+    // each state seen on the page in turn: shut off nothing is pending either, so the running VM's
+    // rows are only read once the page has shown it running again
+    for (const [action, state] of [
+      ['destroy', 'shutoff'],
+      ['start', 'running'],
+    ]) {
       const res = await api('POST', `/vms/${uuid}/actions/${action}`);
       assert.equal(res.status, 200, res.text);
+      await page.locator(`[data-testid="vm-detail"][data-state="${state}"]`).waitFor({ timeout: 30_000 });
     }
-    await page.getByTestId('vm-tab-hardware').click();
-    await page.locator('[data-testid="vm-detail"][data-state="running"]').waitFor({ timeout: 30_000 });
     await page
       .locator('[data-testid="hw-row"][data-item="memory"][data-pending="no"]')
       .filter({ hasText: '256 MiB' })
