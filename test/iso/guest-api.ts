@@ -59,7 +59,7 @@ export function guestApi(base: string) {
     /** an API request over the pinned key */
     async call(
       path: string,
-      opts: { method?: string; body?: unknown; jar?: CookieJar } = {},
+      opts: { method?: string; body?: unknown; jar?: CookieJar; timeoutMs?: number } = {},
     ): Promise<HttpResponse> {
       if (!agent) throw new Error('pin the key first');
       const headers: Record<string, string> = {};
@@ -72,7 +72,7 @@ export function guestApi(base: string) {
         headers,
         body: opts.body,
         agent,
-        timeoutMs: 60_000,
+        timeoutMs: opts.timeoutMs ?? 60_000,
       });
       opts.jar?.store(res);
       return res;

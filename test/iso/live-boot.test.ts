@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -72,6 +72,11 @@ for (const firmware of ['bios', 'uefi'] as Firmware[]) {
     });
     after(async () => {
       api?.close();
+      // the guest's console, kept for a failure that happened inside it (CI keeps test-output)
+      if (m) {
+        mkdirSync(OUTPUT_DIR, { recursive: true });
+        writeFileSync(join(OUTPUT_DIR, `iso-live-${firmware}-serial.log`), m.serialLog());
+      }
       await m?.stop();
       rmSync(dir, { recursive: true, force: true });
     });
@@ -143,9 +148,12 @@ for (const firmware of ['bios', 'uefi'] as Firmware[]) {
         }),
       );
       assert.equal(pool.status, 201, pool.text);
+      // the first VM waits for the host's CPU and firmware probes, which start QEMU guests inside
+      // this TCG guest: it once took more than 60 s on a busy machine (the host reports it as a task meanwhile)
       const vm = await whileUnavailable(() =>
         api.call('/api/v1/vms', {
           method: 'POST',
+          timeoutMs: 300_000,
           body: {
             name: 'iso-vm1',
             vcpus: 1,
