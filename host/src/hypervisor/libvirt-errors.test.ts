@@ -45,4 +45,11 @@ describe('toAppError', () => {
       'HYPERVISOR_UNAVAILABLE',
     );
   });
+
+  it("does not call QEMU's words about the VM's own sockets a lost libvirt", () => {
+    // what a fresh-clone run met when a TPM VM's QEMU could not reach its swtpm
+    const text =
+      "internal error: qemu unexpectedly closed the monitor: 2026-12-03T06:45:43.757990Z qemu-system-x86_64: -chardev socket,id=chrtpm,path=/run/libvirt/qemu/swtpm/289-vm-swtpm.sock: Failed to connect to '/run/libvirt/qemu/swtpm/289-vm-swtpm.sock': Connection refused";
+    assert.equal(toAppError(libvirt(text), 'VM_NOT_FOUND').code, 'LIBVIRT_ERROR');
+  });
 });

@@ -12,6 +12,11 @@ const UNAVAILABLE = [
   /connection.*(closed|refused|reset)/i,
   /is not running\b.*daemon/i,
 ];
+// A guest that would not start: libvirt passes on QEMU's own last words, which may say "Failed to
+// connect" or "Connection refused" about the VM's own sockets (swtpm's, a chardev's). That is this
+// VM's failure, not libvirt's: the patterns above are not read in such a text.
+const GUEST_PROCESS_SAID =
+  /qemu unexpectedly closed the monitor|exited while connecting to monitor|qemu-system-\S+:/i;
 const BUS_UNAVAILABLE = new Set([
   'org.freedesktop.DBus.Error.ServiceUnknown',
   'org.freedesktop.DBus.Error.NoReply',
@@ -32,7 +37,10 @@ export function toAppError(err: unknown, notFound: ErrorCode): AppError {
   if (err instanceof AppError) return err;
   const name = err instanceof DbusCallError ? err.errorName : '';
   const text = err instanceof Error ? err.message : String(err);
-  if (BUS_UNAVAILABLE.has(name) || UNAVAILABLE.some((re) => re.test(text))) {
+  if (
+    BUS_UNAVAILABLE.has(name) ||
+    (!GUEST_PROCESS_SAID.test(text) && UNAVAILABLE.some((re) => re.test(text)))
+  ) {
     return new AppError('HYPERVISOR_UNAVAILABLE', `libvirt is unavailable: ${text}`, { cause: err });
   }
   // libvirt names the kind of object that is missing: that decides the code, whatever was asked
