@@ -18,6 +18,9 @@ export interface Loadable<T> {
 
 export const idle = <T>(): Loadable<T> => ({ data: null, loading: false, error: null });
 
+/** No answer yet, neither data nor error: a form says "loading", not "there is none". */
+export const awaitingFirst = (l: Loadable<unknown>): boolean => l.data === null && l.error === null;
+
 /** idle: not logged in; disconnected: lost (or never got) the socket and socket.io is retrying. */
 export type ConnectionStatus = 'idle' | 'connecting' | 'connected' | 'disconnected';
 

@@ -31,16 +31,13 @@ export function CloneVmDialog(props: {
 }) {
   const api = useApi();
   const taken = useStore((s) => (s.vms.data ?? []).map((v) => v.name));
-  const [name, setName] = useState(() => suggestCloneName(props.vm.name, taken));
-  const [typed, setTyped] = useState(false);
-  // a VM page opened directly has not read the VM list: read it, and suggest again when it comes
+  // a VM page opened directly has not read the VM list: read it; the suggestion follows it until
+  // the user types a name of their own
   useEffect(() => {
     void api.vms.loadList();
   }, [api]);
-  const takenKey = taken.join('/');
-  useEffect(() => {
-    if (!typed) setName(suggestCloneName(props.vm.name, takenKey ? takenKey.split('/') : []));
-  }, [takenKey, typed, props.vm.name]);
+  const [typed, setTyped] = useState<string | null>(null);
+  const name = typed ?? suggestCloneName(props.vm.name, taken);
   const [mode, setMode] = useState<'full' | 'linked'>(props.vm.template ? (props.mode ?? 'linked') : 'full');
   const [taskId, setTaskId] = useState<string | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
@@ -57,6 +54,7 @@ export function CloneVmDialog(props: {
 
   async function confirm() {
     if (nameError) return;
+    setTyped(name); // the copy's own arrival in the list must not change the name shown meanwhile
     const id = newTaskId();
     setTaskId(id);
     setError(null);
@@ -86,10 +84,7 @@ export function CloneVmDialog(props: {
             id="clone-name"
             value={name}
             disabled={busy}
-            onInput={(e) => {
-              setTyped(true);
-              setName(e.currentTarget.value);
-            }}
+            onInput={(e) => setTyped(e.currentTarget.value)}
             data-testid="clone-name"
           />
         </Field>

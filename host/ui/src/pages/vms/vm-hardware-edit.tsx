@@ -1,3 +1,4 @@
+import { awaitingFirst } from '@quantix/shared/ui/store/shell-state.ts';
 import type { VmHardwareResult } from '@quantix/shared';
 import { toErrorInfo } from '@quantix/shared/ui/api/api-error.ts';
 import { useEffect, useState } from 'preact/hooks';
@@ -35,12 +36,11 @@ export function usePoolVolumes() {
   useEffect(() => {
     for (const name of names ? names.split('/') : []) void api.storage.loadVolumes(name);
   }, [api, names]);
-  // before the first answer: a dialog says "loading" rather than "no running pool"
   return {
     pools: running,
     volumes,
     error: pools.error,
-    loading: pools.data === null && pools.error === null,
+    loading: awaitingFirst(pools),
   };
 }
 

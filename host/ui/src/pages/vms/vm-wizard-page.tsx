@@ -1,3 +1,4 @@
+import { awaitingFirst } from '@quantix/shared/ui/store/shell-state.ts';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { toErrorInfo } from '@quantix/shared/ui/api/api-error.ts';
 import { newTaskId } from '../../api/tasks-api.ts';
@@ -91,12 +92,13 @@ export function VmWizardPage() {
       ...(f.tpm && !c.tpm.available ? { tpm: false } : {}),
     }));
   }, [firmware.caps]);
+  const networksLoading = awaitingFirst(networks);
   const ctx: WizardContext = {
     pools: pools.data ?? [],
     vmNames: (vms ?? []).map((v) => v.name),
     isos,
     firmware: firmware.caps,
-    networksLoading: networks.loading && networks.data === null,
+    networksLoading,
   };
   const errors = shown[step] ? validateStep(step, form, ctx) : {};
   const index = STEPS.findIndex((s) => s.id === step);
@@ -174,7 +176,7 @@ export function VmWizardPage() {
               <NetworkStep
                 {...stepProps}
                 networks={networks.data}
-                networksLoading={networks.loading && networks.data === null}
+                networksLoading={networksLoading}
                 interfaces={hardware.data?.networkInterfaces ?? null}
                 interfacesError={hardware.error}
               />
