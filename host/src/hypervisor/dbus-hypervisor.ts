@@ -28,7 +28,7 @@ import type {
   VolumeList,
 } from './hypervisor.ts';
 import { toAppError } from './libvirt-errors.ts';
-import { withSwtpmWords } from './swtpm-log.ts';
+import { markSwtpmLog, withSwtpmWords } from './swtpm-log.ts';
 
 const I = {
   connect: 'org.libvirt.Connect',
@@ -339,10 +339,13 @@ export function createDbusHypervisor(deps: { client: DbusClient; uri: string }):
       guard('VM_NOT_FOUND', async () => {
         const p = path('domain', uuid);
         const calls: Record<DomainAction, () => Promise<unknown>> = {
-          start: () =>
-            call(p, I.domain, 'Create', 'u', [0]).catch(async (err: unknown) => {
-              throw await withSwtpmWords(toAppError(err, 'VM_NOT_FOUND'));
-            }),
+          start: async () => {
+            // what the VM's swtpm writes during this start, for an error that has no words of it
+            const mark = await markSwtpmLog((await domainInfo(p)).name);
+            await call(p, I.domain, 'Create', 'u', [0]).catch(async (err: unknown) => {
+              throw await withSwtpmWords(toAppError(err, 'VM_NOT_FOUND'), mark);
+            });
+          },
           shutdown: () => call(p, I.domain, 'Shutdown', 'u', [0]),
           reboot: () => call(p, I.domain, 'Reboot', 'u', [0]),
           destroy: () => call(p, I.domain, 'Destroy', 'u', [0]),

@@ -45,6 +45,22 @@ swtpm: Need read/write rights on statedir /var/lib/swtpm-localca for user tss.`,
     assert.match(formatStartFailure('w11', f), /\(swtpm: Need read\/write rights on statedir/);
   });
 
+  it('tells a swtpm that exited after its set-up from one whose set-up failed', () => {
+    const refused = `internal error: process exited while connecting to monitor: 2026-12-02T21:43:26.927145Z qemu-system-x86_64: -chardev socket,id=chrtpm,path=/run/libvirt/qemu/swtpm/289-w11-swtpm.sock: Failed to connect to '/run/libvirt/qemu/swtpm/289-w11-swtpm.sock': Connection refused`;
+    const f = explainStartFailure(
+      `${refused}\nswtpm: Could not change permssions on UnixIO socket: Operation not permitted`,
+      'qemu64',
+    );
+    assert.match(f.cause, /swtpm\) exited before QEMU could connect to it/);
+    assert.match(f.remedy, /^Start it again/);
+    assert.equal(f.detail, 'swtpm: Could not change permssions on UnixIO socket: Operation not permitted');
+    // without swtpm's words, QEMU's are the detail
+    assert.match(
+      explainStartFailure(refused, 'qemu64').detail,
+      /^qemu-system-x86_64: -chardev .*Connection refused$/,
+    );
+  });
+
   it('passes anything else on with a pointer to the log, cut to a readable length', () => {
     const f = explainStartFailure(`internal error: something new ${'x'.repeat(500)}`, 'qemu64');
     assert.equal(f.cause, 'QEMU refused to start the guest');

@@ -12,7 +12,17 @@ export interface StartFailure {
   detail: string;
 }
 
+/** QEMU found the VM's swtpm socket dead: swtpm had exited (its words, when the host has them, follow) */
+export const TPM_EMULATOR_GONE = /-chardev socket,id=chrtpm,path=\S+-swtpm\.sock: Failed to connect/;
+
 const RULES: Array<{ test: RegExp; cause: (cpu: string) => string; remedy: (cpu: string) => string }> = [
+  {
+    // swtpm_setup worked, then swtpm exited before QEMU connected to its socket
+    test: TPM_EMULATOR_GONE,
+    cause: () => "the VM's TPM emulator (swtpm) exited before QEMU could connect to it",
+    remedy: () =>
+      'Start it again. If it fails the same way every time, the words in brackets say why; or remove the TPM (VM → Hardware).',
+  },
   {
     // before the file rule: swtpm's own words often say "Permission denied" or "No such file"
     test: /swtpm/i,

@@ -38,6 +38,36 @@ export async function powerOff(
 }
 
 /**
+ * swtpm 0.7 binds its control socket, then chmods it by path; libvirt 9 goes on as soon as the
+ * socket file exists, and its DAC labelling may chown that file to QEMU's user first. swtpm's
+ * chmod then fails (EPERM) and it exits, so QEMU finds the socket dead. A race between the two,
+ * seen under load, not a fault of the VM: the next start wins it.
+ */
+const SWTPM_SOCKET_RACE = /^swtpm: .*Could not change perm\w* on UnixIO socket: Operation not permitted/m;
+
+/**
+ * Starts a VM, once more when swtpm lost the race above (`onRetry` says so first). Returns how it
+ * started: '' or ' (second try: …)'.
+ */
+export async function startVm(
+  h: Pick<Hypervisor, 'domainAction'>,
+  uuid: string,
+  onRetry: (why: string) => void,
+): Promise<string> {
+  try {
+    await h.domainAction(uuid, 'start');
+    return '';
+  } catch (err) {
+    if (!SWTPM_SOCKET_RACE.test((err as Error).message)) throw err;
+  }
+  const why =
+    "its TPM emulator (swtpm) exited at start-up: libvirt took over swtpm's socket before swtpm had set its permissions";
+  onRetry(why);
+  await h.domainAction(uuid, 'start');
+  return ` (second try: ${why})`;
+}
+
+/**
  * Takes a snapshot with the guest's filesystems frozen by its agent when `quiesce` asks (`auto`:
  * when an agent answers; `true`: refused without one), and thaws them whatever happens. Returns
  * whether they were frozen. A stopped VM's disks are consistent as they are: nothing to freeze.

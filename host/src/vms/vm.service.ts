@@ -24,7 +24,7 @@ import { createVmDiskSources } from './vm-disk-sources.ts';
 import { resolvePlatform, UNCHECKED_PLATFORM } from './vm-create-platform.ts';
 import type { VmGuestService } from './vm-guest.ts';
 import type { FreezeMarks } from './guest-freeze-marks.ts';
-import { powerOff, quiescedSnapshot, thawGuest } from './vm-guest-actions.ts';
+import { powerOff, quiescedSnapshot, startVm, thawGuest } from './vm-guest-actions.ts';
 import type { VmInventory, VmRecord } from './vm-inventory.ts';
 import type { VmMetadataWriter } from './vm-metadata.ts';
 import type { PlatformProbe } from './vm-platform-probe.ts';
@@ -206,6 +206,10 @@ export function createVmService(deps: {
       try {
         if ((action === 'shutdown' || action === 'reboot') && r.spec.platform.agentChannel !== 'none') {
           via = ` (${await powerOff(hv(), uuid, action)})`;
+        } else if (action === 'start') {
+          via = await startVm(hv(), uuid, (why) =>
+            record(`VM "${r.info.name}": starting it again, as ${why}`, by, 'warning'),
+          );
         } else await hv().domainAction(uuid, action);
       } catch (err) {
         const code = (err as AppError).code;
