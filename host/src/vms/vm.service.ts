@@ -20,6 +20,7 @@ import type { StorageService } from '../storage/pools/pool.service.ts';
 import { operationVolumes, type PendingVolumes } from '../storage/volumes/pending-volumes.ts';
 import type { CpuProbe } from './cpu-probe.ts';
 import { cpuLabel, explainStartFailure, formatStartFailure } from './start-failure.ts';
+import { awaitProbes } from './vm-create-probes.ts';
 import { createVmDiskSources } from './vm-disk-sources.ts';
 import { resolvePlatform, UNCHECKED_PLATFORM } from './vm-create-platform.ts';
 import type { VmGuestService } from './vm-guest.ts';
@@ -274,12 +275,15 @@ export function createVmService(deps: {
         }
         pools.set(name, p);
       }
-      if (req.cpu) await deps.cpu.assertStartable(req.cpu);
-      const platform = resolvePlatform(
-        req,
-        deps.platform ? await deps.platform.settled() : UNCHECKED_PLATFORM,
+      const [, capabilities, cpu] = await awaitProbes(
+        Promise.all([
+          req.cpu ? deps.cpu.assertStartable(req.cpu) : undefined,
+          deps.platform ? deps.platform.settled() : UNCHECKED_PLATFORM,
+          req.cpu ?? deps.cpu.defaultCpu(),
+        ]),
+        again,
       );
-      const cpu = req.cpu ?? (await deps.cpu.defaultCpu());
+      const platform = resolvePlatform(req, capabilities);
       let cdromPath: string | undefined;
       if (req.cdrom) {
         const vols = await deps.storage.listVolumes(req.cdrom.pool);
