@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '@quantix/shared/server';
+import { tied } from '../runtime/tied.ts';
 
 /**
  * Where libvirt-dbus answers. On the appliance image (systemd) it is activated on the system bus.
@@ -111,17 +112,8 @@ export async function startLibvirtBus(deps: {
   };
 }
 
-/**
- * Spawns `cmd` so that it dies with us, even when we are killed with SIGKILL: util-linux's setpriv
- * sets the kernel's parent-death signal and execs the command, so no process stays around only
- * to watch (setpriv is gone once the command runs). The signal comes when our main thread exits,
- * and the main thread is the one that spawns.
- */
 function spawnTied(cmd: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn('setpriv', ['--pdeathsig', 'KILL', '--', cmd, ...args], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env,
-  });
+  return spawn(...tied(cmd, args), { stdio: ['ignore', 'ignore', 'pipe'], env });
 }
 
 function watch(

@@ -1,6 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { isAbsolute } from 'node:path';
 import { AppError, type ImageFormat, type ImageInfo } from '@quantix/shared';
+import { tied } from '../../runtime/tied.ts';
 import { checkImage } from './image-check.ts';
 
 /**
@@ -63,9 +64,19 @@ export function convertImage(opts: {
   assertAbsolute(opts.src);
   assertAbsolute(opts.dst);
   return new Promise((resolve, reject) => {
+    // tied: a host killed with kill -9 takes its copy with it (the next start deletes the half-made volume)
     const child = spawn(
-      'qemu-img',
-      ['convert', '-p', '-n', '-f', opts.srcFormat, '-O', opts.dstFormat, opts.src, opts.dst],
+      ...tied('qemu-img', [
+        'convert',
+        '-p',
+        '-n',
+        '-f',
+        opts.srcFormat,
+        '-O',
+        opts.dstFormat,
+        opts.src,
+        opts.dst,
+      ]),
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stderr = '';
