@@ -153,7 +153,7 @@ describe('a clone cut short by kill -9: its half-made volume is removed at the n
     // the parent-death signal (SIGKILL ends a stopped process) takes it with the host
     const copies = qemuImgsOn(copyPath);
     assert.equal(copies.length, 1, 'one qemu-img copies the disk');
-    orphans.push(...copies);
+    orphans.push(...copies); // after() ends it, should the host's kill fail
     for (const pid of copies) process.kill(pid, 'SIGSTOP');
     await host?.kill9();
     host = undefined;

@@ -11,7 +11,7 @@ import { AppError } from '@quantix/shared';
  */
 
 /** where libvirt 9 (privileged) has swtpm and swtpm_setup log, one file per VM name */
-export const SWTPM_LOG_DIR = '/var/log/swtpm/libvirt/qemu';
+const SWTPM_LOG_DIR = '/var/log/swtpm/libvirt/qemu';
 const NAMES_SWTPM = /swtpm/i;
 // what swtpm_setup writes on every run, failed or not: not the reason
 const ROUTINE =

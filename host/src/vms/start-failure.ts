@@ -13,7 +13,7 @@ export interface StartFailure {
 }
 
 /** QEMU found the VM's swtpm socket dead: swtpm had exited (its words, when the host has them, follow) */
-export const TPM_EMULATOR_GONE = /-chardev socket,id=chrtpm,path=\S+-swtpm\.sock: Failed to connect/;
+const TPM_EMULATOR_GONE = /-chardev socket,id=chrtpm,path=\S+-swtpm\.sock: Failed to connect/;
 
 const RULES: Array<{ test: RegExp; cause: (cpu: string) => string; remedy: (cpu: string) => string }> = [
   {
