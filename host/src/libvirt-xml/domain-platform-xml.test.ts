@@ -103,6 +103,11 @@ describe('buildDomainXml: presets, firmware, TPM, agent', () => {
     assert.doesNotMatch(xml, /<hyperv|hypervclock/);
     assert.match(buildDomainXml({ ...WIN11, hyperv: 'basic' }), /<spinlocks state="on" retries="8191"\/>/);
     assert.doesNotMatch(buildDomainXml({ ...WIN11, hyperv: 'basic' }), /vpindex|hypervclock/);
+    // the full set with UTC (not a preset's, but a valid spec) has the Hyper-V clock as well
+    assert.match(
+      buildDomainXml({ ...WIN11, clock: 'utc' }),
+      /<clock offset="utc">\s*<timer name="hypervclock" present="yes"\/>/,
+    );
   });
 
   it('refuses Secure Boot without UEFI', () => {
@@ -112,10 +117,13 @@ describe('buildDomainXml: presets, firmware, TPM, agent', () => {
   it('builds probe guests with SMM or Hyper-V', () => {
     const p = { name: 'qx-cpu-probe-x-1', uuid: BASE.uuid ?? '', virtType: 'kvm' as const };
     assert.match(buildProbeDomainXml({ ...p, cpu: { mode: 'maximum' }, smm: true }), /<smm state="on"\/>/);
-    assert.match(
-      buildProbeDomainXml({ ...p, cpu: { mode: 'maximum' }, hyperv: 'basic' }),
-      /<relaxed state="on"\/>/,
-    );
+    const basic = buildProbeDomainXml({ ...p, cpu: { mode: 'maximum' }, hyperv: 'basic' });
+    assert.match(basic, /<relaxed state="on"\/>/);
+    assert.doesNotMatch(basic, /hypervclock/);
+    // as the VMs it stands for: QEMU refuses the full set's hv-stimer without hv-time (the Hyper-V clock)
+    const full = buildProbeDomainXml({ ...p, cpu: { mode: 'maximum' }, hyperv: 'full' });
+    assert.match(full, /<stimer state="on"\/>/);
+    assert.match(full, /<clock offset="utc">\s*<timer name="hypervclock" present="yes"\/>\s*<\/clock>/);
     const rom = buildProbeDomainXml({ ...p, cpu: { mode: 'maximum' }, loaderRom: '/usr/share/ovmf/OVMF.fd' });
     assert.match(rom, /<loader readonly="yes" type="rom">\/usr\/share\/ovmf\/OVMF.fd<\/loader>/);
     assert.throws(

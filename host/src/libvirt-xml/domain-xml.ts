@@ -115,6 +115,9 @@ const HYPERV_FULL: XmlObject = {
 };
 const hypervElement = (level: 'off' | 'basic' | 'full'): XmlObject | undefined =>
   level === 'full' ? HYPERV_FULL : level === 'basic' ? HYPERV_BASIC : undefined;
+/** the full set's synthetic timers need the Hyper-V clock: QEMU refuses hv-stimer without hv-time */
+const hypervTimers = (level: 'off' | 'basic' | 'full'): XmlObject[] =>
+  level === 'full' ? [{ '@_name': 'hypervclock', '@_present': 'yes' }] : [];
 
 /**
  * A guest for KVM, or for QEMU's software emulation (TCG) where there is no /dev/kvm. Machine
@@ -205,10 +208,10 @@ export function buildDomainXml(input: DomainSpec): string {
                 { '@_name': 'rtc', '@_tickpolicy': 'catchup' },
                 { '@_name': 'pit', '@_tickpolicy': 'delay' },
                 { '@_name': 'hpet', '@_present': 'no' },
-                ...(hyperv === 'full' ? [{ '@_name': 'hypervclock', '@_present': 'yes' }] : []),
+                ...hypervTimers(hyperv),
               ],
             }
-          : { '@_offset': 'utc' },
+          : { '@_offset': 'utc', timer: hypervTimers(hyperv) },
       on_poweroff: 'destroy',
       on_reboot: 'restart',
       on_crash: 'destroy',
@@ -326,6 +329,7 @@ export function buildProbeDomainXml(p: {
         smm: p.smm ? { '@_state': 'on' } : undefined,
       },
       cpu: cpuElement(validate(VmCpu, p.cpu, 'cpu')),
+      clock: { '@_offset': 'utc', timer: hypervTimers(p.hyperv ?? 'off') },
       on_poweroff: 'destroy',
       on_reboot: 'destroy',
       on_crash: 'destroy',
