@@ -1,27 +1,78 @@
+import type { FirmwareCapabilities, VmCpu } from '@quantix/shared';
+import { defaultCpu } from '../libvirt-xml/domain-xml.ts';
+import type { CpuProbe } from './cpu-probe.ts';
+import { cpuLabel } from './start-failure.ts';
+import { UNCHECKED_PLATFORM } from './vm-create-platform.ts';
+import type { PlatformProbe } from './vm-platform-probe.ts';
+
 /** how long the probes may keep a create waiting before its progress says so */
 const PROBES_SILENT_MS = 300;
+/**
+ * How long a create waits for the probes at most. On a KVM host they take seconds; a libvirt
+ * that answers each probe guest's start only after its 25 s D-Bus limit would keep the first VM
+ * waiting for minutes (about nine guests, each started and destroyed).
+ */
+export const PROBES_WAIT_MS = 60_000;
+
+export interface CreateProbes {
+  cpu: VmCpu;
+  capabilities: FirmwareCapabilities;
+  /** what the VM got without the probes' answer, for the event log (empty when they answered) */
+  notes: string[];
+}
 
 /**
- * The host's CPU and firmware probes run once per libvirt connection, starting throw-away guests
- * (a minute or more under TCG): the first VM created after that waits for them. Its progress says
- * so, rather than sit on "Checking the name and the storage".
+ * What a new VM needs from the host's CPU and firmware probes. They run once per libvirt
+ * connection, starting throw-away guests: the first VM created after that waits for them, and its
+ * progress says so rather than sit on "Checking the name and the storage". It waits `limitMs` at
+ * most, then goes on with what needs no probe: the asked CPU (else qemu64 under KVM, the probe's
+ * own last resort, which starts on every x86-64 host), no Hyper-V enlightenments (resolvePlatform
+ * says so for a Windows preset), and libvirt's word on UEFI, Secure Boot and the TPM.
  */
-export async function awaitProbes<T>(probes: Promise<T>, again: (m: string) => void): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const slow = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(true), PROBES_SILENT_MS);
-  });
-  const waiting = await Promise.race([
-    probes.then(
-      () => false,
-      () => false,
-    ),
-    slow,
-  ]);
-  clearTimeout(timer);
-  if (waiting)
+export async function awaitProbes(
+  deps: { cpu: CpuProbe; platform: PlatformProbe | undefined; virtType: () => Promise<'kvm' | 'qemu'> },
+  asked: VmCpu | undefined,
+  again: (m: string) => void,
+  limitMs = PROBES_WAIT_MS,
+): Promise<CreateProbes> {
+  const probes = Promise.all([
+    asked ? deps.cpu.assertStartable(asked) : undefined,
+    deps.platform ? deps.platform.settled() : UNCHECKED_PLATFORM,
+    asked ?? deps.cpu.defaultCpu(),
+  ]).then(([, capabilities, cpu]) => ({ cpu, capabilities, notes: [] }));
+  const timers: NodeJS.Timeout[] = [];
+  const after = <T>(ms: number, value: T) =>
+    new Promise<T>((resolve) => timers.push(setTimeout(() => resolve(value), ms)));
+  const done = probes.then(
+    () => 'done' as const,
+    () => 'done' as const,
+  );
+  try {
+    if ((await Promise.race([done, after(PROBES_SILENT_MS, 'slow' as const)])) === 'done')
+      return await probes;
     again(
       "Waiting for the host's CPU and firmware checks: they start test guests once after libvirt connects",
     );
-  return probes;
+    if ((await Promise.race([done, after(limitMs - PROBES_SILENT_MS, 'late' as const)])) === 'done')
+      return await probes;
+  } finally {
+    for (const t of timers) clearTimeout(t);
+  }
+  // they go on in the background (and a failure there is theirs to log)
+  probes.catch(() => undefined);
+  const virtType = await deps.virtType();
+  const cpu = asked ?? defaultCpu(virtType);
+  const known = deps.platform?.known();
+  const capabilities: FirmwareCapabilities = {
+    ...(known ?? UNCHECKED_PLATFORM),
+    virtType,
+    hyperv: { level: 'off', reason: "the host's checks had not finished" },
+  };
+  const seconds = Math.round(limitMs / 1000);
+  const label = cpuLabel({ mode: cpu.mode, model: cpu.mode === 'custom' ? cpu.model : null });
+  const note = asked
+    ? `the host's CPU and firmware checks had not finished after ${seconds} s: its CPU ${label} was not checked against them`
+    : `the host's CPU and firmware checks had not finished after ${seconds} s, so it has the CPU ${label} (it starts on every x86-64 host); its Hardware tab changes it once they are done`;
+  again(`Going on without the host's CPU and firmware checks (still running after ${seconds} s)`);
+  return { cpu, capabilities, notes: [note] };
 }

@@ -24,6 +24,8 @@ export interface PlatformProbe {
   capabilities(): Promise<FirmwareCapabilities>;
   /** the same, once the probe is done (for creating a VM) */
   settled(): Promise<FirmwareCapabilities>;
+  /** what is known now (libvirt's domain capabilities while guests are being tried), or null */
+  known(): FirmwareCapabilities | null;
   /** destroys a probe guest still running, before the host stops */
   close(): Promise<void>;
   /** its throw-away guests (ours by UUID, any host's by name), which the VM list leaves out */
@@ -209,6 +211,7 @@ export function createPlatformProbe(deps: {
       return snapshot ?? settled();
     },
     settled,
+    known: () => (snapshot ? { ...snapshot } : null),
     isProbeGuest: (uuid, name) => probeGuests.has(uuid) || (name !== undefined && PROBE_GUESTS.matches(name)),
     async close() {
       closed = true;

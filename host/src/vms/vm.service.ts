@@ -22,7 +22,7 @@ import type { CpuProbe } from './cpu-probe.ts';
 import { cpuLabel, explainStartFailure, formatStartFailure } from './start-failure.ts';
 import { awaitProbes } from './vm-create-probes.ts';
 import { createVmDiskSources } from './vm-disk-sources.ts';
-import { resolvePlatform, UNCHECKED_PLATFORM } from './vm-create-platform.ts';
+import { resolvePlatform } from './vm-create-platform.ts';
 import type { VmGuestService } from './vm-guest.ts';
 import type { FreezeMarks } from './guest-freeze-marks.ts';
 import { powerOff, quiescedSnapshot, startVm, thawGuest } from './vm-guest-actions.ts';
@@ -275,15 +275,18 @@ export function createVmService(deps: {
         }
         pools.set(name, p);
       }
-      const [, capabilities, cpu] = await awaitProbes(
-        Promise.all([
-          req.cpu ? deps.cpu.assertStartable(req.cpu) : undefined,
-          deps.platform ? deps.platform.settled() : UNCHECKED_PLATFORM,
-          req.cpu ?? deps.cpu.defaultCpu(),
-        ]),
+      const probed = await awaitProbes(
+        {
+          cpu: deps.cpu,
+          platform: deps.platform,
+          virtType: async () => ((await h.kvmAvailable()) ? 'kvm' : 'qemu'),
+        },
+        req.cpu,
         again,
       );
-      const platform = resolvePlatform(req, capabilities);
+      const { cpu } = probed;
+      const platform = resolvePlatform(req, probed.capabilities);
+      platform.notes.unshift(...probed.notes);
       let cdromPath: string | undefined;
       if (req.cdrom) {
         const vols = await deps.storage.listVolumes(req.cdrom.pool);
