@@ -31,6 +31,37 @@ async function whileUnavailable(send: () => Promise<HttpResponse>): Promise<Http
   }
   return res;
 }
+/**
+ * For a request that failed inside the guest: its newest task's progress and the host's and
+ * libvirt's log since `since` (all of it in test-output, the end in the failure's message, which is
+ * all a CI run shows).
+ */
+async function whatTheGuestSaid(api: ReturnType<typeof guestApi>, jar: CookieJar, since: string) {
+  const lines: string[] = [];
+  try {
+    const tasks = (await api.call('/api/v1/tasks?limit=1', { jar })).json as { tasks: Array<{ id: string }> };
+    const id = tasks.tasks[0]?.id;
+    if (id) {
+      const task = (await api.call(`/api/v1/tasks/${id}`, { jar })).json as {
+        title: string;
+        status: string;
+        log: Array<{ t: string; message: string }>;
+      };
+      lines.push(`task "${task.title}" ${task.status}:`, ...task.log.map((l) => `  ${l.t} ${l.message}`));
+    }
+    const q = new URLSearchParams({ since, limit: '300' });
+    const page = (await api.call(`/api/v1/logs?${q}`, { jar })).json as {
+      entries: Array<{ timestamp: string; level: string; source: string; message: string }>;
+    };
+    const log = page.entries.reverse().map((e) => `${e.timestamp} ${e.level} ${e.source}: ${e.message}`);
+    mkdirSync(OUTPUT_DIR, { recursive: true });
+    writeFileSync(join(OUTPUT_DIR, 'iso-live-vm-create.log'), [...lines, ...log].join('\n'));
+    lines.push("the guest's log, newest last:", ...log.slice(-40).map((l) => `  ${l.slice(0, 300)}`));
+  } catch (err) {
+    lines.push(`(the guest's tasks and log could not be read: ${String(err)})`);
+  }
+  return lines.join('\n');
+}
 /** the console banner's fingerprint line and the setup code shown while no admin exists */
 const FINGERPRINT = /sha256:[0-9a-f]{64}/;
 const SETUP_CODE = /\b[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}\b/;
@@ -148,8 +179,10 @@ for (const firmware of ['bios', 'uefi'] as Firmware[]) {
         }),
       );
       assert.equal(pool.status, 201, pool.text);
-      // the first VM waits for the host's CPU and firmware probes, which start QEMU guests inside
-      // this TCG guest: it once took more than 60 s on a busy machine (the host reports it as a task meanwhile)
+      // the first VM waits for the host's CPU probe, which starts a QEMU guest inside this TCG guest
+      // (software emulation: no SVM here, see startMachine); the host goes on without the probes
+      // after 60 s, and the request is allowed more for the disk and the definition under TCG
+      const asked = new Date().toISOString();
       const vm = await whileUnavailable(() =>
         api.call('/api/v1/vms', {
           method: 'POST',
@@ -165,7 +198,9 @@ for (const firmware of ['bios', 'uefi'] as Firmware[]) {
           },
           jar,
         }),
-      );
+      ).catch(async (err: Error) => {
+        throw new Error(`${err.message}\n${await whatTheGuestSaid(api, jar, asked)}`);
+      });
       assert.ok(vm.status === 201 || vm.status === 202, vm.text);
       const list = await api.call('/api/v1/vms', { jar });
       const names = ((list.json as { vms: Array<{ name: string }> }).vms ?? []).map((v) => v.name);

@@ -171,6 +171,11 @@ export async function startMachine(o: MachineOptions): Promise<Machine> {
     `q35,accel=${accel}`,
     '-m',
     String(o.memoryMiB ?? 2048),
+    // Under TCG, QEMU's default CPU (qemu64) carries AMD's SVM, emulated: the appliance inside then
+    // loads kvm_amd and runs its probe guests as KVM on emulated SVM, a path no real host takes.
+    // Once (CI, live ISO) its first VM waited more than 5 min for them. Without it the appliance
+    // is a host without virtualization extensions, which it handles (software emulation).
+    ...(accel === 'tcg' ? ['-cpu', 'qemu64,svm=off'] : []),
     '-smp',
     '2',
     '-display',
