@@ -16,6 +16,8 @@ key=$(
   {
     git ls-files -z --cached --others --exclude-standard -- iso host shared scripts package.json package-lock.json |
       grep -zv -e '\.test\.ts$' -e '\.test-helper\.ts$' -e '^iso/out/' | sort -z | xargs -0 sha256sum
+    # what build.sh copies in: the built host, which a source change leaves stale until `npm run build`
+    find host/dist -type f -print0 | sort -z | xargs -0 sha256sum
     node --version
   } | sha256sum | cut -c1-16
 )
