@@ -247,9 +247,16 @@ export function createDbusHypervisor(deps: { client: DbusClient; uri: string }):
       return client.dead;
     },
     async kvmAvailable() {
+      // libvirt's answer is kept for the connection; no answer (its first QEMU probe outlasting the
+      // call's 25 s, a lost bus) is not a "no", or every VM of the connection would be made for TCG
       kvm ??= call(base, I.connect, 'GetDomainCapabilities', 'ssssu', ['', 'x86_64', '', 'kvm', 0]).then(
         () => true,
-        () => false,
+        (err: unknown) => {
+          const e = toAppError(err, 'LIBVIRT_ERROR');
+          if (e.code !== 'HYPERVISOR_UNAVAILABLE') return false;
+          kvm = null;
+          throw e;
+        },
       );
       return kvm;
     },
