@@ -16,8 +16,6 @@ key=$(
   {
     git ls-files -z --cached --others --exclude-standard -- iso host shared scripts package.json package-lock.json |
       grep -zv -e '\.test\.ts$' -e '\.test-helper\.ts$' -e '^iso/out/' | sort -z | xargs -0 sha256sum
-    # what build.sh copies in: the built host, which a source change leaves stale until `npm run build`
-    find host/dist -type f -print0 | sort -z | xargs -0 sha256sum
     node --version
   } | sha256sum | cut -c1-16
 )
@@ -27,6 +25,9 @@ if [ -s "$iso" ] && [ -s "$dir/BUILD_INFO.json" ]; then
   echo "reusing the ISO built from these inputs ($key)"
 else
   echo "building the ISO for inputs $key"
+  # build.sh copies host/dist in: built here from the very sources the key names, or a dist left
+  # from before a change would be cached under the new key (and reused by every clone here)
+  (cd "$REPO" && npm run build -w host)
   rm -rf "$dir.tmp"
   QUANTIX_ISO_OUT="$dir.tmp" "$HERE/build.sh"
   rm -rf "$dir"

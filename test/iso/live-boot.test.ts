@@ -201,7 +201,8 @@ for (const firmware of ['bios', 'uefi'] as Firmware[]) {
       ).catch(async (err: Error) => {
         throw new Error(`${err.message}\n${await whatTheGuestSaid(api, jar, asked)}`);
       });
-      assert.ok(vm.status === 201 || vm.status === 202, vm.text);
+      if (vm.status !== 201 && vm.status !== 202)
+        assert.fail(`${vm.status} ${vm.text}\n${await whatTheGuestSaid(api, jar, asked)}`);
       const list = await api.call('/api/v1/vms', { jar });
       const names = ((list.json as { vms: Array<{ name: string }> }).vms ?? []).map((v) => v.name);
       assert.ok(names.includes('iso-vm1'), `the VM is listed: ${names.join(', ')}`);

@@ -35,6 +35,13 @@ export interface CpuProbe {
 
 const PROBE_GUESTS = probeGuestNames('cpu');
 
+/** refuses what needs no probe to refuse: the host's own CPU (passthrough or model) without KVM */
+export function assertCpuFits(cpu: VmCpu, virtType: 'kvm' | 'qemu'): void {
+  if (virtType === 'qemu' && (cpu.mode === 'host-passthrough' || cpu.mode === 'host-model')) {
+    throw new AppError('VALIDATION_FAILED', `cpu: ${cpu.mode} needs KVM, which this host does not offer`);
+  }
+}
+
 const key = (cpu: VmCpu): string => (cpu.mode === 'custom' ? `custom:${cpu.model}` : cpu.mode);
 
 interface Result {
@@ -242,9 +249,7 @@ export function createCpuProbe(deps: { monitor: HypervisorMonitor; log: Logger }
           `cpu: guests with ${o.label} do not start on this host: ${o.reason}`,
         );
       }
-      if (r.virtType === 'qemu' && (cpu.mode === 'host-passthrough' || cpu.mode === 'host-model')) {
-        throw new AppError('VALIDATION_FAILED', `cpu: ${cpu.mode} needs KVM, which this host does not offer`);
-      }
+      assertCpuFits(cpu, r.virtType);
     },
     isProbeGuest: (uuid, name) => probeGuests.has(uuid) || (name !== undefined && PROBE_GUESTS.matches(name)),
     async close() {

@@ -16,7 +16,7 @@ const PROBED: FirmwareCapabilities = {
 };
 
 /** probes that answer when `settle` is called (or refuse a CPU), as the real ones after their guests */
-function probes(opts: { refuse?: Error } = {}) {
+function probes(opts: { refuse?: Error; known?: null; virtType?: 'kvm' | 'qemu' } = {}) {
   let settle: () => void = () => undefined;
   const answered = new Promise<void>((resolve) => {
     settle = resolve;
@@ -31,9 +31,17 @@ function probes(opts: { refuse?: Error } = {}) {
   const platform = {
     settled: () => answered.then(() => PROBED),
     // while the guests are tried: libvirt's domain capabilities, Hyper-V still being probed
-    known: () => ({ ...PROBED, probing: true, hyperv: { level: 'off', reason: 'being probed' } }),
+    known: () =>
+      opts.known === null
+        ? null
+        : { ...PROBED, probing: true, hyperv: { level: 'off', reason: 'being probed' } },
   } as unknown as PlatformProbe;
-  return { deps: { cpu, platform, virtType: async () => 'kvm' as const }, settle };
+  // asked of libvirt only when the platform probe knows nothing yet
+  const virtType = async () => {
+    assert.equal(opts.known, null, 'the platform probe knew the virtualization type');
+    return opts.virtType ?? 'kvm';
+  };
+  return { deps: { cpu, platform, virtType }, settle };
 }
 
 test("says it waits for the host's probes when they keep a create waiting, then goes on with them", async () => {
@@ -83,4 +91,27 @@ test('keeps the CPU asked for when the probes do not answer, and says it was not
   const result = await awaitProbes(p.deps, WESTMERE, () => undefined, 350);
   assert.deepEqual(result.cpu, WESTMERE);
   assert.match(result.notes[0] ?? '', /its CPU Westmere was not checked/);
+});
+
+test("under software emulation, with nothing known yet: QEMU's maximum CPU, firmware said to be unchecked", async () => {
+  const p = probes({ known: null, virtType: 'qemu' });
+  const result = await awaitProbes(p.deps, undefined, () => undefined, 350);
+  assert.deepEqual(result.cpu, { mode: 'maximum' });
+  assert.equal(result.capabilities.virtType, 'qemu');
+  assert.deepEqual(result.capabilities.uefi, {
+    available: true,
+    reason: "not checked: the host's checks had not finished",
+  });
+  assert.match(result.notes[1] ?? '', /UEFI, Secure Boot and TPM were not checked/);
+});
+
+test('refuses, without the probes, a host CPU asked for where there is no KVM', async () => {
+  const p = probes({ known: null, virtType: 'qemu' });
+  await assert.rejects(
+    awaitProbes(p.deps, { mode: 'host-passthrough' }, () => undefined, 350),
+    {
+      code: 'VALIDATION_FAILED',
+      message: /host-passthrough needs KVM/,
+    },
+  );
 });

@@ -1,6 +1,6 @@
 import type { FirmwareCapabilities, VmCpu } from '@quantix/shared';
 import { defaultCpu } from '../libvirt-xml/domain-xml.ts';
-import type { CpuProbe } from './cpu-probe.ts';
+import { assertCpuFits, type CpuProbe } from './cpu-probe.ts';
 import { cpuLabel } from './start-failure.ts';
 import { UNCHECKED_PLATFORM } from './vm-create-platform.ts';
 import type { PlatformProbe } from './vm-platform-probe.ts';
@@ -25,9 +25,12 @@ export interface CreateProbes {
  * What a new VM needs from the host's CPU and firmware probes. They run once per libvirt
  * connection, starting throw-away guests: the first VM created after that waits for them, and its
  * progress says so rather than sit on "Checking the name and the storage". It waits `limitMs` at
- * most, then goes on with what needs no probe: the asked CPU (else qemu64 under KVM, the probe's
- * own last resort, which starts on every x86-64 host), no Hyper-V enlightenments (resolvePlatform
- * says so for a Windows preset), and libvirt's word on UEFI, Secure Boot and the TPM.
+ * most, then goes on with what needs no probe: the asked CPU (refused only where it needs KVM
+ * and there is none), else qemu64 under KVM (the probe's own last resort, which starts on every
+ * x86-64 host) or QEMU's `maximum` under software emulation; no Hyper-V enlightenments
+ * (resolvePlatform says so for a Windows preset); and libvirt's word on UEFI, Secure Boot and the
+ * TPM, or, where it has not given it yet, neither refused nor checked (libvirt itself refuses a
+ * firmware or an emulator it lacks, at the latest when the VM starts), which the notes say.
  */
 export async function awaitProbes(
   deps: { cpu: CpuProbe; platform: PlatformProbe | undefined; virtType: () => Promise<'kvm' | 'qemu'> },
@@ -60,19 +63,30 @@ export async function awaitProbes(
   }
   // they go on in the background (and a failure there is theirs to log)
   probes.catch(() => undefined);
-  const virtType = await deps.virtType();
+  const known = deps.platform?.known() ?? null;
+  const virtType = known?.virtType ?? (await deps.virtType());
+  if (asked) assertCpuFits(asked, virtType);
   const cpu = asked ?? defaultCpu(virtType);
-  const known = deps.platform?.known();
+  const unchecked = "not checked: the host's checks had not finished";
   const capabilities: FirmwareCapabilities = {
-    ...(known ?? UNCHECKED_PLATFORM),
+    ...(known ?? {
+      ...UNCHECKED_PLATFORM,
+      uefi: { available: true, reason: unchecked },
+      secureBoot: { available: true, reason: unchecked },
+      tpm: { available: true, reason: unchecked },
+    }),
     virtType,
     hyperv: { level: 'off', reason: "the host's checks had not finished" },
   };
   const seconds = Math.round(limitMs / 1000);
   const label = cpuLabel({ mode: cpu.mode, model: cpu.mode === 'custom' ? cpu.model : null });
-  const note = asked
-    ? `the host's CPU and firmware checks had not finished after ${seconds} s: its CPU ${label} was not checked against them`
-    : `the host's CPU and firmware checks had not finished after ${seconds} s, so it has the CPU ${label} (it starts on every x86-64 host); its Hardware tab changes it once they are done`;
+  const notes = [
+    asked
+      ? `the host's CPU and firmware checks had not finished after ${seconds} s: its CPU ${label} was not checked against them`
+      : `the host's CPU and firmware checks had not finished after ${seconds} s, so it has the CPU ${label} (it needs no check); its Hardware tab changes it once they are done`,
+  ];
+  if (!known)
+    notes.push('UEFI, Secure Boot and TPM were not checked: libvirt had not listed its firmware yet');
   again(`Going on without the host's CPU and firmware checks (still running after ${seconds} s)`);
-  return { cpu, capabilities, notes: [note] };
+  return { cpu, capabilities, notes };
 }
