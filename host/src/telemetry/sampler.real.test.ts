@@ -24,11 +24,12 @@ describe('telemetry sampler on this machine’s /proc', () => {
       const cpuLines = statText.split('\n').filter((l) => /^cpu\d+ /.test(l)).length;
       const memTotalKb = Number(/^MemTotal:\s+(\d+) kB/m.exec(fs.readFileSync('/proc/meminfo', 'utf8'))?.[1]);
 
+      // on the grid, a late pass is followed by an early one: each interval is only positive and
+      // sane, and together they span the grid's three steps (a busy machine makes them longer)
+      const span = samples.slice(0, 3).reduce((sum, s) => sum + s.interval, 0);
+      assert.ok(span >= ((INTERVAL * 3) / 1000) * 0.9, `three intervals span ${span} s`);
       for (const s of samples) {
-        assert.ok(
-          s.interval > (INTERVAL / 1000) * 0.5 && s.interval < (INTERVAL / 1000) * 3,
-          `interval ${s.interval}`,
-        );
+        assert.ok(s.interval > 0 && s.interval < 30, `interval ${s.interval}`);
         assert.ok(s.cpu.total >= 0 && s.cpu.total <= 100);
         assert.equal(s.cpu.cores.length, cpuLines);
         // cpuN lines are the online CPUs; affinity or a cpuset may leave this process fewer

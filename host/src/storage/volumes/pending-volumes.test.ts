@@ -65,15 +65,18 @@ describe('pending volumes journal', () => {
       { code: 'NAME_TAKEN' },
     );
     let release = () => {};
-    const first = journal.making(
-      { pool: 'p', name: 'b.img' },
-      'full clone of "a" as "b"',
-      () =>
-        new Promise<void>((r) => {
-          release = r;
-        }),
-    );
-    await new Promise((r) => setTimeout(r, 50));
+    let making = () => {};
+    // the work starts only once its entry is durably written: wait for that, not for a time
+    const inMake = new Promise<void>((r) => {
+      making = r;
+    });
+    const first = journal.making({ pool: 'p', name: 'b.img' }, 'full clone of "a" as "b"', () => {
+      making();
+      return new Promise<void>((r) => {
+        release = r;
+      });
+    });
+    await inMake;
     await assert.rejects(
       journal.making({ pool: 'p', name: 'b.img' }, 'other', async () => made++),
       {
