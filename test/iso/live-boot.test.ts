@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { LogPage, Task, TaskList } from '@quantix/shared';
 import { launchChromium, OUTPUT_DIR } from '../support/browser.ts';
 import {
   chooseAccelerator,
@@ -39,20 +40,13 @@ async function whileUnavailable(send: () => Promise<HttpResponse>): Promise<Http
 async function whatTheGuestSaid(api: ReturnType<typeof guestApi>, jar: CookieJar, since: string) {
   const lines: string[] = [];
   try {
-    const tasks = (await api.call('/api/v1/tasks?limit=1', { jar })).json as { tasks: Array<{ id: string }> };
-    const id = tasks.tasks[0]?.id;
+    const id = TaskList.parse((await api.call('/api/v1/tasks?limit=1', { jar })).json).tasks[0]?.id;
     if (id) {
-      const task = (await api.call(`/api/v1/tasks/${id}`, { jar })).json as {
-        title: string;
-        status: string;
-        log: Array<{ t: string; message: string }>;
-      };
+      const task = Task.parse((await api.call(`/api/v1/tasks/${id}`, { jar })).json);
       lines.push(`task "${task.title}" ${task.status}:`, ...task.log.map((l) => `  ${l.t} ${l.message}`));
     }
     const q = new URLSearchParams({ since, limit: '300' });
-    const page = (await api.call(`/api/v1/logs?${q}`, { jar })).json as {
-      entries: Array<{ timestamp: string; level: string; source: string; message: string }>;
-    };
+    const page = LogPage.parse((await api.call(`/api/v1/logs?${q}`, { jar })).json);
     const log = page.entries.reverse().map((e) => `${e.timestamp} ${e.level} ${e.source}: ${e.message}`);
     mkdirSync(OUTPUT_DIR, { recursive: true });
     writeFileSync(join(OUTPUT_DIR, 'iso-live-vm-create.log'), [...lines, ...log].join('\n'));

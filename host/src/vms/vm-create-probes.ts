@@ -67,16 +67,12 @@ export async function awaitProbes(
   const virtType = known?.virtType ?? (await deps.virtType());
   if (asked) assertCpuFits(asked, virtType);
   const cpu = asked ?? defaultCpu(virtType);
-  const unchecked = "not checked: the host's checks had not finished";
+  const unfinished = "the host's checks had not finished";
+  const unchecked = { available: true, reason: `not checked: ${unfinished}` };
   const capabilities: FirmwareCapabilities = {
-    ...(known ?? {
-      ...UNCHECKED_PLATFORM,
-      uefi: { available: true, reason: unchecked },
-      secureBoot: { available: true, reason: unchecked },
-      tpm: { available: true, reason: unchecked },
-    }),
+    ...(known ?? { ...UNCHECKED_PLATFORM, uefi: unchecked, secureBoot: unchecked, tpm: unchecked }),
     virtType,
-    hyperv: { level: 'off', reason: "the host's checks had not finished" },
+    hyperv: { level: 'off', reason: unfinished },
   };
   const seconds = Math.round(limitMs / 1000);
   const label = cpuLabel({ mode: cpu.mode, model: cpu.mode === 'custom' ? cpu.model : null });
